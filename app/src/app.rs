@@ -1,0 +1,54 @@
+//! The app's shell and routes.
+
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::pages::{
+    break_page::BreakPage, dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage,
+    layout::NotFound, report::ReportPage, review::ReviewPage, signin::SignInPage,
+};
+
+/// The HTML document around every page. The hydration scripts are left out when no client
+/// bundle was built: the pages are complete without them.
+#[cfg(feature = "ssr")]
+pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let options = state.leptos_options.clone();
+    let scripts = state.hydration.then(|| view! { <HydrationScripts options=options islands=true/> });
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/assets/certamen.css"/>
+                {scripts}
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>
+                <Route path=path!("/attempts/:id/review") view=ReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/attempts/:id/break") view=BreakPage ssr=SsrMode::Async/>
+                <Route path=path!("/attempts/:id/report") view=ReportPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,183 @@
+//! The data shapes pages receive. Compiled for both the server and the browser, so nothing
+//! here may ever carry an answer key, rationale or item parameter (invariant 3).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Candidate,
+    Vendor,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Candidate => "candidate",
+            Role::Vendor => "vendor",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "candidate" => Some(Role::Candidate),
+            "vendor" => Some(Role::Vendor),
+            "staff" => Some(Role::Staff),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastAttempt {
+    pub id: String,
+    pub number: u32,
+    pub submitted_at_ms: i64,
+    pub percent: f64,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamCard {
+    pub id: String,
+    pub title: String,
+    pub form_length: u32,
+    pub time_limit_minutes: u32,
+    pub max_attempts: u32,
+    pub attempts_used: u32,
+    pub open_attempt: Option<String>,
+    pub past: Vec<PastAttempt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub display_name: String,
+    pub role: Role,
+    pub exams: Vec<ExamCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instructions {
+    pub exam_id: String,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub open_attempt: Option<String>,
+    pub attempts_left: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemPage {
+    pub attempt_id: String,
+    pub position: u32,
+    pub total: u32,
+    pub stem: String,
+    /// Option texts in this attempt's display order.
+    pub options: Vec<String>,
+    /// The chosen option's display index.
+    pub choice: Option<u32>,
+    pub flagged: bool,
+    /// The sequence number the next save from this page must carry.
+    pub next_seq: i64,
+    pub remaining_ms: i64,
+    pub answered: u32,
+    /// Moving past this position offers the scheduled break (0 when it is no longer offered).
+    pub break_after: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub position: u32,
+    pub answered: bool,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub attempt_id: String,
+    pub rows: Vec<ReviewRow>,
+    pub remaining_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BreakState {
+    /// Offered and not yet taken or declined.
+    Offered { minutes: u32 },
+    OnBreak { break_remaining_ms: i64 },
+    /// Taken, declined, or not reached yet: nothing to do here.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakPage {
+    pub attempt_id: String,
+    pub state: BreakState,
+    pub exam_remaining_ms: i64,
+    pub resume_position: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyResult {
+    pub id: String,
+    pub name: String,
+    pub correct: u32,
+    pub total: u32,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaResult {
+    pub name: String,
+    pub competencies: Vec<CompetencyResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub attempt_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub submitted_at_ms: i64,
+    pub by_deadline: bool,
+    pub correct: u32,
+    pub total: u32,
+    pub percent: f64,
+    pub cut_percent: u32,
+    pub passed: bool,
+    pub areas: Vec<AreaResult>,
+}
+
+/// The answer to an instant (JavaScript) save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveAck {
+    pub seq: i64,
+    pub remaining_ms: i64,
+}
+
+/// "2 h 05 min" style time for people; seconds only under a minute.
+pub fn format_remaining(ms: i64) -> String {
+    let secs = (ms.max(0) + 999) / 1000;
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remaining_time_reads_naturally() {
+        assert_eq!(format_remaining(150 * 60_000), "2 h 30 min");
+        assert_eq!(format_remaining(61_000), "1 min 01 s");
+        assert_eq!(format_remaining(999), "1 s");
+        assert_eq!(format_remaining(-5), "0 s");
+    }
+}

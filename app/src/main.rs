@@ -1,0 +1,91 @@
+//! `certamen`: the one binary. A thin main (STYLE.md): parse the command line, set up
+//! tracing, and hand over to the application or the command asked for.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use certamen_app::server::config::Config;
+use certamen_app::server::startup::Application;
+
+#[derive(Parser)]
+#[command(name = "certamen", version, about = "Certamen: certification exam delivery and scoring")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// sqlite:FILE (the default, created on first start) or postgres://...
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+        /// Load the sample Peer Support exam and the demo accounts.
+        #[arg(long)]
+        demo: bool,
+        /// Password for the demo accounts (a fresh random one each start if not given).
+        #[arg(long, env = "CERTAMEN_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+        /// The bank folder to load with --demo.
+        #[arg(long)]
+        bank: Option<PathBuf>,
+        /// Folder holding the built client bundle in pkg/.
+        #[arg(long, env = "CERTAMEN_SITE_ROOT", default_value = "target/site")]
+        site_root: PathBuf,
+    },
+    /// Item bank tools.
+    Bank {
+        #[command(subcommand)]
+        command: BankCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BankCommand {
+    /// Check a bank folder and report every problem with file, line and field.
+    Validate { path: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { addr, database_url, demo, demo_password, bank, site_root } => {
+            let mut config = Config::new(addr, database_url);
+            config.demo = demo;
+            config.demo_password = demo_password;
+            config.site_root = site_root;
+            if let Some(bank) = bank {
+                config.bank_dir = bank;
+            }
+            let app = Application::build(config).await.context("cannot start the server")?;
+            let port = app.port();
+            if let Some(logins) = &app.demo_logins {
+                println!("\nDemo accounts (password for all: {}):", logins.password);
+                for (email, role) in &logins.accounts {
+                    println!("  {:<10} {email}", role.as_str());
+                }
+            }
+            println!("\nCertamen is running at http://{}:{port}/signin (Ctrl-C to stop)\n", addr.ip());
+            app.run_until_stopped().await?;
+        }
+        Command::Bank { command: BankCommand::Validate { path } } => {
+            let bank = certamen_item_bank::load::load_bank(&path)?;
+            eprintln!("{}: {} items, exam {} version {}: no problems", path.display(), bank.items.len(), bank.exam.id, bank.exam.version);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The candidate's dashboard: the exam, attempts used, an open attempt to resume, past reports.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::layout::{ErrorBox, Header};
+use crate::dto::Dashboard;
+
+#[server]
+pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    crate::server::attempts::dashboard(&state.db, &user).await.map_err(|e| e.into_server_fn_error())
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_dashboard());
+    view! {
+        <Title text="Dashboard · Certamen"/>
+        <Header signed_in=true/>
+        <main id="main" class="page">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <DashboardView data=d/> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn DashboardView(data: Dashboard) -> impl IntoView {
+    view! {
+        <h1>"Welcome, " {data.display_name.clone()}</h1>
+        {data.exams.into_iter().map(|exam| {
+            let left = exam.max_attempts.saturating_sub(exam.attempts_used);
+            let action = match (&exam.open_attempt, left) {
+                (Some(id), _) => view! {
+                    <p><a class="button primary" href=format!("/attempts/{id}")>"Resume your exam"</a></p>
+                }.into_any(),
+                (None, 0) => view! { <p>"You have used all your attempts for this exam."</p> }.into_any(),
+                (None, _) => view! {
+                    <p><a class="button primary" href=format!("/exams/{}/instructions", exam.id)>"Read the instructions and start"</a></p>
+                }.into_any(),
+            };
+            view! {
+                <section class="card" aria-labelledby=format!("exam-{}", exam.id)>
+                    <h2 id=format!("exam-{}", exam.id)>{exam.title.clone()}</h2>
+                    <p>{format!("{} questions · {} minutes · attempts used: {} of {}",
+                        exam.form_length, exam.time_limit_minutes, exam.attempts_used, exam.max_attempts)}</p>
+                    {action}
+                    {(!exam.past.is_empty()).then(|| view! {
+                        <h3>"Your results"</h3>
+                        <ul>
+                            {exam.past.iter().map(|p| view! {
+                                <li>
+                                    <a href=format!("/attempts/{}/report", p.id)>
+                                        {format!("Attempt {}: {} ({:.0}%)", p.number,
+                                            if p.passed { "passed" } else { "not passed" }, p.percent)}
+                                    </a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            }
+        }).collect_view()}
+    }
+}

@@ -1,0 +1,54 @@
+//! The instructions page, with the button that starts (or resumes) the attempt.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::layout::{ErrorBox, Header};
+use crate::dto::Instructions;
+
+#[server]
+pub async fn load_instructions(exam_id: String) -> Result<Instructions, ServerFnError> {
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    crate::server::attempts::instructions(&state.db, user.id, &exam_id).await.map_err(|e| e.into_server_fn_error())
+}
+
+#[component]
+pub fn InstructionsPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("exam").unwrap_or_default(), load_instructions);
+    view! {
+        <Title text="Instructions · Certamen"/>
+        <Header signed_in=true/>
+        <main id="main" class="page">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! {
+                            <h1>{d.title.clone()}</h1>
+                            <h2>"Before you begin"</h2>
+                            <ul class="instructions">
+                                {d.paragraphs.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
+                            </ul>
+                            {match (&d.open_attempt, d.attempts_left) {
+                                (Some(_), _) => view! {
+                                    <form method="post" action=format!("/exams/{}/attempts", d.exam_id)>
+                                        <button type="submit" class="primary">"Resume the exam"</button>
+                                    </form>
+                                }.into_any(),
+                                (None, 0) => view! { <p>"You have no attempts left for this exam."</p> }.into_any(),
+                                (None, left) => view! {
+                                    <p>{format!("Attempts left: {left}. The clock starts when you press the button.")}</p>
+                                    <form method="post" action=format!("/exams/{}/attempts", d.exam_id)>
+                                        <button type="submit" class="primary">"Start the exam"</button>
+                                    </form>
+                                }.into_any(),
+                            }}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -1,0 +1,172 @@
+//! One question per page: the stem, the options, flag for review, previous/next.
+//!
+//! Without JavaScript the form saves the answer when the candidate moves on. The `AnswerForm`
+//! island saves each choice the moment it is made and says whether it is saved.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::layout::{ErrorBox, Header};
+use super::timer::Countdown;
+use crate::dto::{ItemPage as ItemData, SaveAck};
+
+#[server]
+pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData, ServerFnError> {
+    use crate::server::error::AppError;
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    let position: u32 = position
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("{position:?} is not a question number")).into_server_fn_error())?;
+    let now = state.clock.now_ms();
+    super::layout::ssr::or_redirect(crate::server::attempts::item_page(&state.db, now, user.id, &attempt_id, position).await)
+}
+
+/// The instant save behind the island; the same rules as the form post.
+#[server]
+pub async fn save_answer(attempt_id: String, position: u32, choice: Option<u32>, flagged: bool, seq: i64) -> Result<SaveAck, ServerFnError> {
+    use crate::server::attempts::{self, SaveRequest};
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    let now = state.clock.now_ms();
+    let req = SaveRequest { position, choice, flagged, seq };
+    attempts::save_answer(&state.db, now, user.id, &attempt_id, &req).await.map_err(|e| e.into_server_fn_error())?;
+    let attempt = attempts::record_owned(&state.db, user.id, &attempt_id).await.map_err(|e| e.into_server_fn_error())?;
+    Ok(SaveAck { seq: attempt.last_seq, remaining_ms: attempt.clock.remaining_ms(now) })
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            let p = params.read();
+            (p.get("id").unwrap_or_default(), p.get("n").unwrap_or_default())
+        },
+        |(id, n)| load_item(id, n),
+    );
+    view! {
+        <Header signed_in=true/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! {
+                        <Title text=format!("Question {} of {} · Certamen", page.position, page.total)/>
+                        <main id="main" class="page exam">
+                            <div class="exam-bar">
+                                <p class="progress">{format!("Question {} of {} · {} answered", page.position, page.total, page.answered)}</p>
+                                <Countdown remaining_ms=page.remaining_ms/>
+                            </div>
+                            <AnswerForm page=page/>
+                        </main>
+                    }.into_any(),
+                    Err(e) => view! { <main id="main" class="page"><ErrorBox error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SaveStatus {
+    /// Server-rendered: saving happens with the form.
+    WithForm,
+    Saving,
+    Saved,
+    Failed,
+}
+
+#[island]
+pub fn AnswerForm(page: ItemData) -> impl IntoView {
+    let (choice, set_choice) = signal(page.choice);
+    let (flagged, set_flagged) = signal(page.flagged);
+    let (next_seq, set_next_seq) = signal(page.next_seq);
+    let (status, set_status) = signal(SaveStatus::WithForm);
+    let (problem, set_problem) = signal(String::new());
+    let attempt_id = page.attempt_id.clone();
+    let position = page.position;
+
+    // Runs only in the browser, once the island is live.
+    Effect::new(move |_| set_status.set(SaveStatus::Saved));
+
+    let save = move |new_choice: Option<u32>, new_flag: bool| {
+        let seq = next_seq.get_untracked();
+        set_next_seq.set(seq + 1);
+        set_status.set(SaveStatus::Saving);
+        let attempt_id = attempt_id.clone();
+        leptos::task::spawn_local(async move {
+            match save_answer(attempt_id, position, new_choice, new_flag, seq).await {
+                Ok(ack) => {
+                    set_next_seq.update(|n| *n = (*n).max(ack.seq + 1));
+                    set_status.set(SaveStatus::Saved);
+                }
+                Err(e) => {
+                    set_problem.set(match e {
+                        ServerFnError::ServerError(m) => m,
+                        _ => "the connection was lost".to_string(),
+                    });
+                    set_status.set(SaveStatus::Failed);
+                }
+            }
+        });
+    };
+    let save_choice = save.clone();
+    let status_text = move || match status.get() {
+        SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
+        SaveStatus::Saving => "Saving your answer…".to_string(),
+        SaveStatus::Saved if choice.get().is_some() => "Your answer is saved.".to_string(),
+        SaveStatus::Saved => "No answer chosen yet.".to_string(),
+        SaveStatus::Failed => format!(
+            "Not saved: {}. Your choice is still selected; press Next or Previous to save it.",
+            problem.get()
+        ),
+    };
+    let letters: Vec<char> = (0..page.options.len()).map(certamen_letter).collect();
+    let last = page.position >= page.total;
+    let next_label = if page.break_after == page.position { "Next (break)" } else if last { "Review answers" } else { "Next" };
+    view! {
+        <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
+            <input type="hidden" name="seq" prop:value=move || next_seq.get().to_string()/>
+            <fieldset>
+                <legend class="stem">{page.stem.clone()}</legend>
+                {page.options.iter().enumerate().map(|(i, text)| {
+                    let index = u32::try_from(i).unwrap_or(u32::MAX);
+                    let id = format!("option-{}", letters[i]);
+                    let save_choice = save_choice.clone();
+                    view! {
+                        <div class="option">
+                            <input type="radio" name="choice" id=id.clone() value=letters[i].to_string()
+                                prop:checked=move || choice.get() == Some(index)
+                                on:change=move |_| {
+                                    set_choice.set(Some(index));
+                                    save_choice(Some(index), flagged.get_untracked());
+                                }/>
+                            <label for=id>
+                                <span class="letter" aria-hidden="true">{letters[i].to_string()}</span>
+                                <span>{text.clone()}</span>
+                            </label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="flag">
+                <input type="checkbox" id="flagged" name="flagged" prop:checked=move || flagged.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        set_flagged.set(on);
+                        save(choice.get_untracked(), on);
+                    }/>
+                <label for="flagged">"Flag this question for review"</label>
+            </div>
+            <p class="save-status" role="status" aria-live="polite">{status_text}</p>
+            <div class="nav-buttons">
+                {(page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">"Previous"</button> })}
+                <button type="submit" name="go" value="review">"Review screen"</button>
+                <button type="submit" name="go" value="next" class="primary">{next_label}</button>
+            </div>
+        </form>
+    }
+}
+
+fn certamen_letter(i: usize) -> char {
+    char::from(b'A' + u8::try_from(i % 26).unwrap_or(0))
+}

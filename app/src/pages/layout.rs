@@ -1,0 +1,98 @@
+//! Pieces every page shares: the header, error boxes, the not-found page, and the server-side
+//! helpers that give a server function its state and signed-in user.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Header(#[prop(optional)] signed_in: bool) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <span class="brand">"Certamen"</span>
+            {signed_in.then(|| view! {
+                <nav aria-label="Account">
+                    <a href="/dashboard">"Dashboard"</a>
+                    <form method="post" action="/auth/signout" class="inline">
+                        <button type="submit" class="link-button">"Sign out"</button>
+                    </form>
+                </nav>
+            })}
+        </header>
+    }
+}
+
+/// A server error shown in the page, with the server's own words.
+#[component]
+pub fn ErrorBox(error: ServerFnError) -> impl IntoView {
+    let message = match error {
+        ServerFnError::ServerError(m) => m,
+        other => other.to_string(),
+    };
+    view! {
+        <div class="notice error" role="alert">
+            <p>{message}</p>
+            <p><a href="/dashboard">"Back to your dashboard"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found · Certamen"/>
+        <Header/>
+        <main id="main" class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address."</p>
+            <p><a href="/dashboard">"Go to your dashboard"</a></p>
+        </main>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use leptos::prelude::*;
+    use tower_sessions::Session;
+
+    use crate::server::auth;
+    use crate::server::error::AppError;
+    use crate::server::startup::AppState;
+    use crate::server::users::User;
+
+    pub fn state() -> Result<AppState, ServerFnError> {
+        use_context::<AppState>().ok_or_else(|| ServerFnError::ServerError("application state missing".into()))
+    }
+
+    /// A redirect for the page being rendered (302 with Location), reported as an error so
+    /// the page renders nothing else.
+    pub fn redirect_to(target: &str) -> ServerFnError {
+        leptos_axum::redirect(target);
+        ServerFnError::ServerError(format!("moved to {target}"))
+    }
+
+    /// The app state and the signed-in user; sends anyone else to the sign-in page.
+    pub async fn signed_in() -> Result<(AppState, User), ServerFnError> {
+        let state = state()?;
+        let session: Session = leptos_axum::extract()
+            .await
+            .map_err(|e| AppError::Internal(format!("no session: {e}")).into_server_fn_error())?;
+        match auth::require_user(&session, &state.db).await {
+            Ok(user) => Ok((state, user)),
+            Err(AppError::Unauthenticated) => Err(redirect_to("/signin")),
+            Err(e) => Err(e.into_server_fn_error()),
+        }
+    }
+
+    /// Unwraps a read model that may instead name the page to go to.
+    pub fn or_redirect<T>(r: Result<Result<T, String>, AppError>) -> Result<T, ServerFnError> {
+        match r {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(target)) => Err(redirect_to(&target)),
+            Err(e) => Err(e.into_server_fn_error()),
+        }
+    }
+}

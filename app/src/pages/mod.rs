@@ -1,0 +1,12 @@
+//! One module per page (STYLE.md: pages by feature), each with its components and the server
+//! functions that load its data.
+
+pub mod break_page;
+pub mod dashboard;
+pub mod instructions;
+pub mod item;
+pub mod layout;
+pub mod report;
+pub mod review;
+pub mod signin;
+pub mod timer;

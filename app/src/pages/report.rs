@@ -1,0 +1,69 @@
+//! The candidate's score report: the decision, the score against the cut, and results by
+//! content area and competency.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::layout::{ErrorBox, Header};
+use crate::dto::Report;
+
+#[server]
+pub async fn load_report(attempt_id: String) -> Result<Report, ServerFnError> {
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    crate::server::attempts::report(&state.db, user.id, &attempt_id).await.map_err(|e| e.into_server_fn_error())
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), load_report);
+    view! {
+        <Title text="Score report · Certamen"/>
+        <Header signed_in=true/>
+        <main id="main" class="page">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(r) => view! { <ReportView report=r/> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ReportView(report: Report) -> impl IntoView {
+    let outcome = if report.passed { "Passed" } else { "Not passed" };
+    view! {
+        <h1>"Score report"</h1>
+        <p>{report.exam_title.clone()}</p>
+        <p>{format!("Candidate: {}", report.candidate_name)}</p>
+        <div class=if report.passed { "result passed" } else { "result failed" }>
+            <h2>{format!("Result: {outcome}")}</h2>
+            <p>{format!("You answered {} of {} questions correctly ({:.1}%). The passing standard is {}%.",
+                report.correct, report.total, report.percent, report.cut_percent)}</p>
+            {report.by_deadline.then(|| view! { <p>"Your exam was submitted automatically when the time ran out."</p> })}
+        </div>
+        <h2>"Results by competency"</h2>
+        <p>"These results help you see your strengths and where to study. The pass decision is based on your total score."</p>
+        <table class="report">
+            <caption>"Questions answered correctly in each competency, grouped by content area"</caption>
+            <thead><tr><th scope="col">"Competency"</th><th scope="col">"Correct"</th><th scope="col">"Percent"</th></tr></thead>
+            {report.areas.iter().map(|area| view! {
+                <tbody>
+                    <tr class="area"><th scope="colgroup" colspan="3">{area.name.clone()}</th></tr>
+                    {area.competencies.iter().map(|c| view! {
+                        <tr>
+                            <th scope="row">{c.name.clone()}</th>
+                            <td>{format!("{} of {}", c.correct, c.total)}</td>
+                            <td>{format!("{:.0}%", c.percent)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            }).collect_view()}
+        </table>
+    }
+}

@@ -1,0 +1,213 @@
+//! Submitting and scoring, the deadline finalizer, and credit for server downtime.
+
+use sqlx::Row;
+
+use certamen_engine::scoring::{score_raw, RawScore, ScoredItem};
+
+use super::record::owned;
+use crate::dto;
+use crate::server::bank;
+use crate::server::db::{flag, Db};
+use crate::server::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmittedBy {
+    Candidate,
+    Deadline,
+}
+
+impl SubmittedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            SubmittedBy::Candidate => "candidate",
+            SubmittedBy::Deadline => "deadline",
+        }
+    }
+}
+
+/// Submits and scores the attempt exactly once; `false` if it was already submitted.
+pub async fn submit(db: &Db, now: i64, attempt_id: &str, by: SubmittedBy) -> Result<bool, AppError> {
+    let header = sqlx::query("SELECT exam_id, exam_version FROM attempts WHERE id = $1")
+        .bind(attempt_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let exam = bank::exam_version(db, &header.try_get::<String, _>("exam_id")?, header.try_get("exam_version")?).await?;
+
+    let mut tx = db.pool.begin().await?;
+    // Whoever flips the status owns the scoring; anyone else (a second server, a repeated
+    // click, the finalizer racing the candidate) sees 0 rows and stops.
+    let flipped = sqlx::query(
+        "UPDATE attempts SET status = 'submitted', submitted_at = $1, submitted_by = $2 \
+         WHERE id = $3 AND status = 'in_progress'",
+    )
+    .bind(now)
+    .bind(by.as_str())
+    .bind(attempt_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if flipped == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let rows = sqlx::query(
+        "SELECT ai.choice, i.competency, i.key_index FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         WHERE ai.attempt_id = $1 ORDER BY ai.position",
+    )
+    .bind(attempt_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut graded: Vec<(String, bool)> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let choice: Option<i64> = row.try_get("choice")?;
+        let key: i64 = row.try_get("key_index")?;
+        graded.push((row.try_get("competency")?, choice == Some(key)));
+    }
+    let items: Vec<ScoredItem<'_>> =
+        graded.iter().map(|(c, ok)| ScoredItem { competency: c.as_str(), correct: *ok }).collect();
+    let order: Vec<&str> = exam.competencies().map(|(_, c)| c.id.as_str()).collect();
+    let score = score_raw(&items, exam.pass_percent, &order);
+    let score_json = serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
+    sqlx::query("UPDATE attempts SET raw_correct = $1, raw_total = $2, passed = $3, score = $4 WHERE id = $5")
+        .bind(i64::from(score.correct))
+        .bind(i64::from(score.total))
+        .bind(flag(score.passed))
+        .bind(score_json)
+        .bind(attempt_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(attempt = attempt_id, by = by.as_str(), correct = score.correct, total = score.total, "attempt submitted");
+    Ok(true)
+}
+
+/// Submits every open attempt whose deadline has passed; returns how many this call submitted.
+pub async fn finalize_expired(db: &Db, now: i64) -> Result<u32, AppError> {
+    let rows = sqlx::query("SELECT id FROM attempts WHERE status = 'in_progress' AND deadline_at <= $1 ORDER BY deadline_at LIMIT 200")
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut done = 0;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        if submit(db, now, &id, SubmittedBy::Deadline).await? {
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// Records that this process is alive at `now`.
+pub async fn heartbeat(db: &Db, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO service_heartbeat (id, alive_at) VALUES (1, $1) \
+         ON CONFLICT (id) DO UPDATE SET alive_at = excluded.alive_at \
+         WHERE service_heartbeat.alive_at < excluded.alive_at",
+    )
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// At start-up: if no server was alive for longer than `gap_threshold_ms`, gives every open
+/// attempt that was still running then the whole outage back (invariant 2). Returns the
+/// outage length and how many attempts were credited. Safe when several servers start at once:
+/// only the one that moves the heartbeat from the old value credits.
+pub async fn credit_downtime(db: &Db, now: i64, gap_threshold_ms: i64) -> Result<Option<(i64, u64)>, AppError> {
+    let last: Option<i64> = sqlx::query("SELECT alive_at FROM service_heartbeat WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("alive_at"))
+        .transpose()?;
+    let Some(last) = last else {
+        heartbeat(db, now).await?;
+        return Ok(None);
+    };
+    let gap = now - last;
+    if gap <= gap_threshold_ms {
+        heartbeat(db, now).await?;
+        return Ok(None);
+    }
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query("UPDATE service_heartbeat SET alive_at = $1 WHERE id = 1 AND alive_at = $2")
+        .bind(now)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if claimed == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let credited = sqlx::query(
+        "UPDATE attempts SET credited_ms = credited_ms + $1, deadline_at = deadline_at + $1 \
+         WHERE status = 'in_progress' AND deadline_at > $2",
+    )
+    .bind(gap)
+    .bind(last)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query("INSERT INTO outages (began_at, ended_at, credited_attempts) VALUES ($1, $2, $3)")
+        .bind(last)
+        .bind(now)
+        .bind(i64::try_from(credited).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some((gap, credited)))
+}
+
+/// The candidate's score report for a submitted attempt.
+pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Report, AppError> {
+    let attempt = owned(db, user_id, attempt_id).await?;
+    if attempt.is_open() {
+        return Err(AppError::Conflict("this exam has not been submitted yet".into()));
+    }
+    let row = sqlx::query(
+        "SELECT a.score, a.submitted_at, a.submitted_by, u.display_name FROM attempts a \
+         JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+    )
+    .bind(&attempt.id)
+    .fetch_one(&db.pool)
+    .await?;
+    let score: RawScore = serde_json::from_str(&row.try_get::<String, _>("score")?)
+        .map_err(|e| AppError::Internal(format!("stored score unreadable: {e}")))?;
+    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    let areas = exam
+        .content_areas
+        .iter()
+        .map(|area| dto::AreaResult {
+            name: area.name.clone(),
+            competencies: area
+                .competencies
+                .iter()
+                .filter_map(|c| {
+                    let s = score.competencies.iter().find(|s| s.competency == c.id)?;
+                    Some(dto::CompetencyResult {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        correct: s.correct,
+                        total: s.total,
+                        percent: s.percent,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(dto::Report {
+        attempt_id: attempt.id,
+        exam_title: exam.title,
+        candidate_name: row.try_get("display_name")?,
+        submitted_at_ms: row.try_get("submitted_at")?,
+        by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
+        correct: score.correct,
+        total: score.total,
+        percent: score.percent,
+        cut_percent: score.cut_percent,
+        passed: score.passed,
+        areas,
+    })
+}

@@ -1,0 +1,103 @@
+//! The stored attempt row, its ownership check and its clock.
+
+use sqlx::Row;
+
+use certamen_engine::timing::AttemptClock;
+
+use crate::server::db::Db;
+use crate::server::error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct AttemptRow {
+    pub id: String,
+    pub user_id: i64,
+    pub exam_id: String,
+    pub exam_version: i64,
+    pub status: String,
+    pub clock: AttemptClock,
+    pub break_after: i64,
+    pub break_declined: bool,
+    pub current_position: i64,
+    pub last_seq: i64,
+}
+
+impl AttemptRow {
+    pub fn is_open(&self) -> bool {
+        self.status == "in_progress"
+    }
+
+    /// Whether the break can be started now: not taken, not declined, and the candidate has
+    /// reached the item after which it is scheduled.
+    pub fn break_available(&self) -> bool {
+        self.clock.break_started_at.is_none() && !self.break_declined && self.current_position >= self.break_after
+    }
+}
+
+/// Attempt ids are 32 lowercase hex characters (128 random bits).
+pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
+    if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        Ok(raw.to_string())
+    } else {
+        Err(AppError::BadRequest(format!("{raw:?} is not a valid attempt id")))
+    }
+}
+
+pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
+    credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
+    current_position, last_seq";
+
+pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
+    Ok(AttemptRow {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        exam_id: row.try_get("exam_id")?,
+        exam_version: row.try_get("exam_version")?,
+        status: row.try_get("status")?,
+        clock: AttemptClock {
+            started_at: row.try_get("started_at")?,
+            limit_ms: row.try_get("limit_ms")?,
+            credited_ms: row.try_get("credited_ms")?,
+            break_allowance_ms: row.try_get("break_allowance_ms")?,
+            break_started_at: row.try_get("break_started_at")?,
+            break_ended_at: row.try_get("break_ended_at")?,
+        },
+        break_after: row.try_get("break_after")?,
+        break_declined: row.try_get::<i64, _>("break_declined")? != 0,
+        current_position: row.try_get("current_position")?,
+        last_seq: row.try_get("last_seq")?,
+    })
+}
+
+/// The attempt, if it belongs to `user_id`. Another candidate's attempt is reported as not
+/// found, so ids cannot be probed.
+pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, AppError> {
+    let id = parse_attempt_id(raw_id)?;
+    let row = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"))
+        .bind(&id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(row) => {
+            let attempt = from_row(&row)?;
+            if attempt.user_id == user_id {
+                Ok(attempt)
+            } else {
+                Err(AppError::NotFound("this attempt does not exist or is not yours".into()))
+            }
+        }
+        None => Err(AppError::NotFound("this attempt does not exist or is not yours".into())),
+    }
+}
+
+/// Refuses changes to an attempt that is submitted or out of time.
+pub fn ensure_open(attempt: &AttemptRow, now: i64) -> Result<(), AppError> {
+    if !attempt.is_open() {
+        return Err(AppError::Conflict("this exam has been submitted; answers can no longer change".into()));
+    }
+    if now >= attempt.clock.deadline() {
+        return Err(AppError::Conflict(
+            "time is up for this exam: the answer was not saved, and your exam is being submitted with the answers saved before the deadline".into(),
+        ));
+    }
+    Ok(())
+}

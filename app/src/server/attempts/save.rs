@@ -1,0 +1,146 @@
+//! Saving an answer (invariant 2: an acknowledged answer is never lost).
+//!
+//! A save is acknowledged only after its transaction commits. Each save carries the attempt's
+//! next sequence number: the attempt row's `last_seq` only moves forward, inside the same
+//! transaction that appends to the response log and updates the current answer, so a repeated
+//! or out-of-order save changes nothing.
+
+use sqlx::Row;
+
+use super::record::{ensure_open, owned};
+use crate::server::db::{flag, Db};
+use crate::server::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveRequest {
+    pub position: u32,
+    /// Display index of the chosen option; `None` clears the answer.
+    pub choice: Option<u32>,
+    pub flagged: bool,
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Stored now under this sequence number.
+    Saved { seq: i64 },
+    /// Already the stored state (a repeat, or a form re-sending what was saved): nothing written.
+    Unchanged { last_seq: i64 },
+}
+
+struct Slot {
+    option_order: Vec<i64>,
+    choice: Option<i64>,
+    flagged: bool,
+}
+
+async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, AppError> {
+    let row = sqlx::query("SELECT option_order, choice, flagged FROM attempt_items WHERE attempt_id = $1 AND position = $2")
+        .bind(attempt_id)
+        .bind(i64::from(position))
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let order: String = row.try_get("option_order")?;
+    let option_order = order
+        .split(',')
+        .map(|s| s.parse::<i64>().map_err(|e| AppError::Internal(format!("stored option order {order:?}: {e}"))))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(Slot {
+        option_order,
+        choice: row.try_get("choice")?,
+        flagged: row.try_get::<i64, _>("flagged")? != 0,
+    }))
+}
+
+pub async fn save_answer(db: &Db, now: i64, user_id: i64, attempt_id: &str, req: &SaveRequest) -> Result<SaveOutcome, AppError> {
+    let attempt = owned(db, user_id, attempt_id).await?;
+    ensure_open(&attempt, now)?;
+    if attempt.clock.on_break(now) {
+        return Err(AppError::Conflict("you are on your break: resume the exam to answer".into()));
+    }
+    let Some(slot) = slot(db, &attempt.id, req.position).await? else {
+        return Err(AppError::BadRequest(format!("question {} is not on this exam", req.position)));
+    };
+    let choice = match req.choice {
+        None => None,
+        Some(display) => Some(*slot.option_order.get(display as usize).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "question {} has options A to {}; {:?} is not one of them",
+                req.position,
+                certamen_item_bank::item::option_letter(slot.option_order.len().saturating_sub(1)),
+                display
+            ))
+        })?),
+    };
+    if choice == slot.choice && req.flagged == slot.flagged {
+        return Ok(SaveOutcome::Unchanged { last_seq: attempt.last_seq });
+    }
+    if req.seq <= 0 {
+        return Err(AppError::BadRequest(format!("sequence number {} must be 1 or more", req.seq)));
+    }
+
+    let mut tx = db.pool.begin().await?;
+    // The guarded update comes first: it takes the row (PostgreSQL) or database (SQLite) write
+    // lock, and admits only a newer sequence number on an open attempt before its deadline.
+    let advanced = sqlx::query(
+        "UPDATE attempts SET last_seq = $1, current_position = $2 \
+         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4",
+    )
+    .bind(req.seq)
+    .bind(i64::from(req.position))
+    .bind(&attempt.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if advanced == 1 {
+        sqlx::query(
+            "INSERT INTO response_log (attempt_id, seq, position, choice, flagged, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&attempt.id)
+        .bind(req.seq)
+        .bind(i64::from(req.position))
+        .bind(choice)
+        .bind(flag(req.flagged))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE attempt_items SET choice = $1, flagged = $2, answered_at = $3 \
+             WHERE attempt_id = $4 AND position = $5",
+        )
+        .bind(choice)
+        .bind(flag(req.flagged))
+        .bind(now)
+        .bind(&attempt.id)
+        .bind(i64::from(req.position))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(SaveOutcome::Saved { seq: req.seq });
+    }
+    tx.rollback().await?;
+
+    // Not admitted: say why, from fresh state.
+    let fresh = owned(db, user_id, attempt_id).await?;
+    ensure_open(&fresh, now)?;
+    let logged = sqlx::query("SELECT position, choice, flagged FROM response_log WHERE attempt_id = $1 AND seq = $2")
+        .bind(&attempt.id)
+        .bind(req.seq)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(row) = logged {
+        let same = row.try_get::<i64, _>("position")? == i64::from(req.position)
+            && row.try_get::<Option<i64>, _>("choice")? == choice
+            && (row.try_get::<i64, _>("flagged")? != 0) == req.flagged;
+        if same {
+            return Ok(SaveOutcome::Unchanged { last_seq: fresh.last_seq });
+        }
+    }
+    Err(AppError::Conflict(format!(
+        "this page was out of date, so your answer to question {} was not changed; reload the question to see what is saved",
+        req.position
+    )))
+}

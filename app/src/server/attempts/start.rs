@@ -1,0 +1,116 @@
+//! Starting an attempt: a linear form assembled from the blueprint with the attempt's own
+//! ChaCha seed, stored with the exact item versions it delivers (invariant 4).
+
+use sqlx::Row;
+
+use certamen_engine::form::{assemble_linear, PoolItem};
+use certamen_engine::random::attempt_rng;
+use certamen_engine::timing::limit_ms;
+
+use crate::server::bank;
+use crate::server::db::Db;
+use crate::server::error::AppError;
+
+fn random_u64() -> Result<u64, AppError> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn random_id() -> Result<String, AppError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+async fn open_attempt(db: &Db, user_id: i64, exam_id: &str) -> Result<Option<String>, AppError> {
+    let row = sqlx::query("SELECT id FROM attempts WHERE user_id = $1 AND exam_id = $2 AND status = 'in_progress'")
+        .bind(user_id)
+        .bind(exam_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// The candidate's open attempt at `exam_id`, or a new one if attempts remain.
+pub async fn start_or_resume(db: &Db, now: i64, user_id: i64, exam_id: &str) -> Result<String, AppError> {
+    if let Some(id) = open_attempt(db, user_id, exam_id).await? {
+        return Ok(id);
+    }
+    let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
+    let used: i64 = sqlx::query("SELECT COUNT(*) AS n FROM attempts WHERE user_id = $1 AND exam_id = $2")
+        .bind(user_id)
+        .bind(exam_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    if used >= i64::from(exam.max_attempts) {
+        return Err(AppError::Forbidden(format!(
+            "you have used all {} attempts allowed for this exam",
+            exam.max_attempts
+        )));
+    }
+
+    let pool = bank::approved_pool(db).await?;
+    let versions: std::collections::HashMap<&str, i64> =
+        pool.iter().map(|(id, v, _, _)| (id.as_str(), *v)).collect();
+    let pool_items: Vec<PoolItem> = pool
+        .iter()
+        .map(|(id, _, competency, n)| PoolItem { id: id.clone(), competency: competency.clone(), option_count: *n })
+        .collect();
+    let blueprint = exam.blueprint().map_err(|e| AppError::Internal(format!("exam {exam_id}: {e}")))?;
+    let seed = random_u64()?;
+    let form = assemble_linear(&pool_items, &blueprint, &mut attempt_rng(seed))
+        .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
+
+    let id = random_id()?;
+    let limit = limit_ms(exam.time_limit_minutes, 1.0);
+    let allowance = i64::from(exam.scheduled_break.minutes) * 60_000;
+    let mut tx = db.pool.begin().await?;
+    // The insert comes first so SQLite takes its write lock at once (no read-then-write upgrade).
+    // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
+    let inserted = sqlx::query(
+        "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
+         break_after, break_allowance_ms, deadline_at) \
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(exam_id)
+    .bind(exam_version)
+    .bind(seed as i64)
+    .bind(now)
+    .bind(limit)
+    .bind(i64::from(exam.scheduled_break.after_item))
+    .bind(allowance)
+    .bind(now + limit)
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(e)) = &inserted {
+        if e.is_unique_violation() {
+            // Another request started this candidate's attempt a moment ago: use that one.
+            drop(tx);
+            return open_attempt(db, user_id, exam_id)
+                .await?
+                .ok_or_else(|| AppError::Conflict("an attempt was being started; please try again".into()));
+        }
+    }
+    inserted?;
+    for (index, item) in form.items.iter().enumerate() {
+        let order: Vec<String> = item.option_order.iter().map(u8::to_string).collect();
+        sqlx::query(
+            "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(i64::try_from(index + 1).unwrap_or(i64::MAX))
+        .bind(&item.item_id)
+        .bind(versions.get(item.item_id.as_str()).copied().unwrap_or(1))
+        .bind(order.join(","))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(attempt = %id, user_id, exam_id, "attempt started");
+    Ok(id)
+}

@@ -1,0 +1,220 @@
+//! Read models for the candidate's pages. Only what a candidate may see leaves this module:
+//! never a key, a rationale, or an item that has not been presented (invariant 3).
+
+use sqlx::Row;
+
+use super::finish::{submit, SubmittedBy};
+use super::record::{owned, AttemptRow, ATTEMPT_COLUMNS};
+use crate::dto;
+use crate::server::bank;
+use crate::server::db::Db;
+use crate::server::error::AppError;
+
+/// Where a candidate returning to this attempt should land.
+pub fn resume_target(attempt: &AttemptRow, now: i64) -> String {
+    if !attempt.is_open() || now >= attempt.clock.deadline() {
+        format!("/attempts/{}/report", attempt.id)
+    } else if attempt.clock.on_break(now) {
+        format!("/attempts/{}/break", attempt.id)
+    } else {
+        format!("/attempts/{}/items/{}", attempt.id, attempt.current_position.max(1))
+    }
+}
+
+/// An open attempt past its deadline is submitted on the spot, so a late page view never
+/// shows a question that can no longer be answered.
+async fn open_or_redirect(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<AttemptRow, String>, AppError> {
+    let attempt = owned(db, user_id, attempt_id).await?;
+    if attempt.is_open() && now >= attempt.clock.deadline() {
+        submit(db, now, &attempt.id, SubmittedBy::Deadline).await?;
+        return Ok(Err(format!("/attempts/{}/report", attempt.id)));
+    }
+    if !attempt.is_open() {
+        return Ok(Err(format!("/attempts/{}/report", attempt.id)));
+    }
+    Ok(Ok(attempt))
+}
+
+async fn counts(db: &Db, attempt_id: &str) -> Result<(u32, u32), AppError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS total, COUNT(choice) AS answered FROM attempt_items WHERE attempt_id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let n = |k: &str| -> Result<u32, AppError> {
+        Ok(u32::try_from(row.try_get::<i64, _>(k)?).unwrap_or(u32::MAX))
+    };
+    Ok((n("total")?, n("answered")?))
+}
+
+/// One question as the candidate sees it, or the page to go to instead.
+pub async fn item_page(db: &Db, now: i64, user_id: i64, attempt_id: &str, position: u32) -> Result<Result<dto::ItemPage, String>, AppError> {
+    let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
+        Ok(a) => a,
+        Err(target) => return Ok(Err(target)),
+    };
+    if attempt.clock.on_break(now) {
+        return Ok(Err(format!("/attempts/{}/break", attempt.id)));
+    }
+    let row = sqlx::query(
+        "SELECT ai.option_order, ai.choice, ai.flagged, i.body FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         WHERE ai.attempt_id = $1 AND ai.position = $2",
+    )
+    .bind(&attempt.id)
+    .bind(i64::from(position))
+    .fetch_optional(&db.pool)
+    .await?;
+    let (total, answered) = counts(db, &attempt.id).await?;
+    let Some(row) = row else {
+        return Err(AppError::NotFound(format!("question {position} is not on this exam (it has questions 1 to {total})")));
+    };
+    let item = bank::parse_item(&row.try_get::<String, _>("body")?)?;
+    let order: Vec<usize> = row
+        .try_get::<String, _>("option_order")?
+        .split(',')
+        .map(|s| s.parse().map_err(|_| AppError::Internal("stored option order unreadable".into())))
+        .collect::<Result<_, _>>()?;
+    let options = order
+        .iter()
+        .map(|&i| item.en.options.get(i).cloned().ok_or_else(|| AppError::Internal("option order out of range".into())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let choice: Option<i64> = row.try_get("choice")?;
+    let choice_display = choice.and_then(|c| order.iter().position(|&i| i64::try_from(i).ok() == Some(c)));
+    // Remember where the candidate is, so closing the browser resumes here.
+    sqlx::query("UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'")
+        .bind(i64::from(position))
+        .bind(&attempt.id)
+        .execute(&db.pool)
+        .await?;
+    let break_offered = attempt.clock.break_started_at.is_none() && !attempt.break_declined;
+    Ok(Ok(dto::ItemPage {
+        attempt_id: attempt.id.clone(),
+        position,
+        total,
+        stem: item.en.stem,
+        options,
+        choice: choice_display.and_then(|c| u32::try_from(c).ok()),
+        flagged: row.try_get::<i64, _>("flagged")? != 0,
+        next_seq: attempt.last_seq + 1,
+        remaining_ms: attempt.clock.remaining_ms(now),
+        answered,
+        break_after: if break_offered { u32::try_from(attempt.break_after).unwrap_or(0) } else { 0 },
+    }))
+}
+
+pub async fn review(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<dto::Review, String>, AppError> {
+    let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
+        Ok(a) => a,
+        Err(target) => return Ok(Err(target)),
+    };
+    let rows = sqlx::query("SELECT position, choice, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position")
+        .bind(&attempt.id)
+        .fetch_all(&db.pool)
+        .await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok(dto::ReviewRow {
+                position: u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
+                answered: r.try_get::<Option<i64>, _>("choice")?.is_some(),
+                flagged: r.try_get::<i64, _>("flagged")? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Ok(dto::Review { attempt_id: attempt.id.clone(), rows, remaining_ms: attempt.clock.remaining_ms(now) }))
+}
+
+pub async fn break_page(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<dto::BreakPage, String>, AppError> {
+    let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
+        Ok(a) => a,
+        Err(target) => return Ok(Err(target)),
+    };
+    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    let state = if let Some(left) = attempt.clock.break_remaining_ms(now) {
+        dto::BreakState::OnBreak { break_remaining_ms: left }
+    } else if attempt.break_available() {
+        dto::BreakState::Offered { minutes: exam.scheduled_break.minutes }
+    } else {
+        dto::BreakState::Unavailable
+    };
+    Ok(Ok(dto::BreakPage {
+        attempt_id: attempt.id.clone(),
+        state,
+        exam_remaining_ms: attempt.clock.remaining_ms(now),
+        resume_position: u32::try_from(attempt.current_position.max(1)).unwrap_or(1),
+    }))
+}
+
+pub async fn dashboard(db: &Db, user: &crate::server::users::User) -> Result<dto::Dashboard, AppError> {
+    let mut exams = Vec::new();
+    for exam_id in bank::exam_ids(db).await? {
+        let (_, exam) = bank::latest_exam(db, &exam_id).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed FROM attempts \
+             WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at"
+        ))
+        .bind(user.id)
+        .bind(&exam_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut open_attempt = None;
+        let mut past = Vec::new();
+        for (index, row) in rows.iter().enumerate() {
+            let a = super::record::from_row(row)?;
+            if a.is_open() {
+                open_attempt = Some(a.id.clone());
+            } else {
+                let correct: i64 = row.try_get::<Option<i64>, _>("raw_correct")?.unwrap_or(0);
+                let total: i64 = row.try_get::<Option<i64>, _>("raw_total")?.unwrap_or(0);
+                past.push(dto::PastAttempt {
+                    id: a.id.clone(),
+                    number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                    submitted_at_ms: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(0),
+                    percent: if total > 0 { 100.0 * correct as f64 / total as f64 } else { 0.0 },
+                    passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
+                });
+            }
+        }
+        exams.push(dto::ExamCard {
+            id: exam.id.clone(),
+            title: exam.title.clone(),
+            form_length: exam.form_length,
+            time_limit_minutes: exam.time_limit_minutes,
+            max_attempts: exam.max_attempts,
+            attempts_used: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+            open_attempt,
+            past,
+        });
+    }
+    Ok(dto::Dashboard { display_name: user.display_name.clone(), role: user.role, exams })
+}
+
+pub async fn instructions(db: &Db, user_id: i64, exam_id: &str) -> Result<dto::Instructions, AppError> {
+    let (_, exam) = bank::latest_exam(db, exam_id).await?;
+    let rows = sqlx::query("SELECT id, status FROM attempts WHERE user_id = $1 AND exam_id = $2")
+        .bind(user_id)
+        .bind(exam_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut open_attempt = None;
+    for r in &rows {
+        if r.try_get::<String, _>("status")? == "in_progress" {
+            open_attempt = Some(r.try_get("id")?);
+        }
+    }
+    let used = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    Ok(dto::Instructions {
+        exam_id: exam.id.clone(),
+        title: exam.title.clone(),
+        paragraphs: exam.instructions.clone(),
+        open_attempt,
+        attempts_left: exam.max_attempts.saturating_sub(used),
+    })
+}
+
+/// How many questions the attempt's form has.
+pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> {
+    Ok(counts(db, attempt_id).await?.0)
+}

@@ -1,0 +1,159 @@
+//! The item bank and exam definitions in the database.
+//!
+//! Loading a bank from its folder adds a new version of every item whose content changed and
+//! leaves the rest alone, so attempts keep pointing at the exact versions they delivered
+//! (invariant 4). The whole load is one transaction: a bank loads entirely or not at all.
+
+use sqlx::Row;
+
+use certamen_item_bank::exam::ExamDefinition;
+use certamen_item_bank::item::{Item, ItemStatus};
+use certamen_item_bank::load::Bank;
+
+use super::db::Db;
+use super::error::AppError;
+
+/// What a bank load changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncReport {
+    pub exam_loaded: bool,
+    pub new_item_versions: u32,
+    pub unchanged_items: u32,
+}
+
+fn status_name(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::Draft => "draft",
+        ItemStatus::InReview => "in_review",
+        ItemStatus::Approved => "approved",
+        ItemStatus::Retired => "retired",
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, AppError> {
+    let mut report = SyncReport::default();
+    let mut tx = db.pool.begin().await?;
+
+    let definition = json(&bank.exam)?;
+    let existing: Option<String> = sqlx::query("SELECT definition FROM exams WHERE id = $1 AND version = $2")
+        .bind(&bank.exam.id)
+        .bind(i64::from(bank.exam.version))
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("definition"))
+        .transpose()?;
+    match existing {
+        Some(stored) if stored != definition => {
+            return Err(AppError::Conflict(format!(
+                "exam {} version {} is already loaded with a different definition: bump `version` in exam.toml",
+                bank.exam.id, bank.exam.version
+            )));
+        }
+        Some(_) => {}
+        None => {
+            sqlx::query("INSERT INTO exams (id, version, definition, loaded_at) VALUES ($1, $2, $3, $4)")
+                .bind(&bank.exam.id)
+                .bind(i64::from(bank.exam.version))
+                .bind(&definition)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            report.exam_loaded = true;
+        }
+    }
+
+    for item in &bank.items {
+        let body = json(item)?;
+        let latest = sqlx::query("SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
+            .bind(&item.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let next_version = match latest {
+            Some(row) if row.try_get::<String, _>("body")? == body => {
+                report.unchanged_items += 1;
+                continue;
+            }
+            Some(row) => row.try_get::<i64, _>("version")? + 1,
+            None => 1,
+        };
+        let key_index = item
+            .key_index()
+            .ok_or_else(|| AppError::Internal(format!("item {} passed validation without a valid key", item.id)))?;
+        sqlx::query(
+            "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&item.id)
+        .bind(next_version)
+        .bind(&item.competency)
+        .bind(status_name(item.status))
+        .bind(&body)
+        .bind(i64::from(key_index))
+        .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        report.new_item_versions += 1;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The newest version of an exam definition.
+pub async fn latest_exam(db: &Db, exam_id: &str) -> Result<(i64, ExamDefinition), AppError> {
+    let row = sqlx::query("SELECT version, definition FROM exams WHERE id = $1 ORDER BY version DESC LIMIT 1")
+        .bind(exam_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no exam called {exam_id:?}")))?;
+    Ok((row.try_get("version")?, parse_exam(&row.try_get::<String, _>("definition")?)?))
+}
+
+pub async fn exam_version(db: &Db, exam_id: &str, version: i64) -> Result<ExamDefinition, AppError> {
+    let row = sqlx::query("SELECT definition FROM exams WHERE id = $1 AND version = $2")
+        .bind(exam_id)
+        .bind(version)
+        .fetch_one(&db.pool)
+        .await?;
+    parse_exam(&row.try_get::<String, _>("definition")?)
+}
+
+/// The ids of every exam, newest definition each.
+pub async fn exam_ids(db: &Db) -> Result<Vec<String>, AppError> {
+    let rows = sqlx::query("SELECT DISTINCT id FROM exams ORDER BY id").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("id").map_err(AppError::from)).collect()
+}
+
+fn parse_exam(text: &str) -> Result<ExamDefinition, AppError> {
+    serde_json::from_str(text).map_err(|e| AppError::Internal(format!("stored exam definition unreadable: {e}")))
+}
+
+pub fn parse_item(text: &str) -> Result<Item, AppError> {
+    serde_json::from_str(text).map_err(|e| AppError::Internal(format!("stored item unreadable: {e}")))
+}
+
+/// The newest version of every approved item of these competencies, as assembly sees them.
+pub async fn approved_pool(db: &Db) -> Result<Vec<(String, i64, String, u8)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.version, i.competency, i.option_count FROM items i \
+         WHERE i.status = 'approved' AND i.version = (SELECT MAX(v.version) FROM items v WHERE v.id = i.id) \
+         ORDER BY i.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let count: i64 = r.try_get("option_count")?;
+            Ok((
+                r.try_get("id")?,
+                r.try_get("version")?,
+                r.try_get("competency")?,
+                u8::try_from(count).map_err(|_| AppError::Internal("option count out of range".into()))?,
+            ))
+        })
+        .collect()
+}

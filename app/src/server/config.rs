@@ -1,0 +1,48 @@
+//! Server configuration, filled from the command line (or by tests).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clock::{Clock, SystemClock};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    /// Load the sample bank and create demo accounts.
+    pub demo: bool,
+    /// Demo accounts get this password; a random one each start when `None`.
+    pub demo_password: Option<String>,
+    /// The bank folder loaded at start.
+    pub bank_dir: PathBuf,
+    /// Where the built client bundle lives (`<site_root>/pkg`).
+    pub site_root: PathBuf,
+    /// How often the deadline finalizer and heartbeat run.
+    pub jobs_every: Duration,
+    /// Silence longer than this between heartbeats is treated as downtime and credited.
+    pub downtime_threshold: Duration,
+    /// Cookies marked Secure (on for anything but localhost over plain HTTP).
+    pub secure_cookies: bool,
+    pub clock: Arc<dyn Clock>,
+    pub max_connections: u32,
+}
+
+impl Config {
+    pub fn new(addr: SocketAddr, database_url: String) -> Self {
+        Self {
+            addr,
+            database_url,
+            demo: false,
+            demo_password: None,
+            bank_dir: certamen_item_bank::sample_bank_dir(),
+            site_root: PathBuf::from("target/site"),
+            jobs_every: Duration::from_secs(5),
+            downtime_threshold: Duration::from_secs(30),
+            secure_cookies: !addr.ip().is_loopback(),
+            clock: Arc::new(SystemClock),
+            max_connections: 16,
+        }
+    }
+}

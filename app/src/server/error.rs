@@ -1,0 +1,95 @@
+//! The app's one error type, mapped to an HTTP status.
+//!
+//! User mistakes are 4xx with a message a person can act on; database and unexpected errors are
+//! 500, logged with context and never shown (STYLE.md, "Errors").
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("please sign in to continue")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message a person may see: server faults are logged here and replaced.
+    pub fn public_message(&self) -> String {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "Something went wrong on our side. Your saved answers are safe; please try again in a moment."
+                .to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// Converts for a Leptos server function, setting the page's HTTP status on the way.
+    pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        leptos::prelude::ServerFnError::ServerError(self.public_message())
+    }
+}
+
+/// A small, accessible error page for plain form posts, with a way back.
+pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let back = back
+        .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">Back to your dashboard</a></p></main></body></html>"#,
+        escape(message)
+    );
+    (status, Html(body)).into_response()
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::Unauthenticated => Redirect::to("/signin").into_response(),
+            other => error_page(other.status(), &other.public_message(), None),
+        }
+    }
+}

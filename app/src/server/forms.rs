@@ -1,0 +1,212 @@
+//! Plain HTML form posts (invariant 5: it works without JavaScript).
+//!
+//! Each handler does one thing and answers with a redirect (post/redirect/get), so the browser's
+//! back and reload buttons never resend an answer. Bad input gets a 4xx page that says what was
+//! wrong and changes nothing.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::attempts::{self, SaveRequest, SubmittedBy};
+use super::auth;
+use super::error::{error_page, AppError};
+use super::startup::AppState;
+use super::users;
+
+/// A form body whose rejection becomes a clear 400 naming the field at fault.
+pub struct ValidForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for ValidForm<T>
+where
+    Form<T>: FromRequest<S, Rejection = FormRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(v)) => Ok(ValidForm(v)),
+            Err(rejection) => Err(AppError::BadRequest(format!("the form could not be read: {}", rejection.body_text()))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+}
+
+pub async fn sign_in(State(state): State<AppState>, session: Session, ValidForm(form): ValidForm<SignInForm>) -> Result<Response, AppError> {
+    if form.email.trim().is_empty() || form.password.is_empty() {
+        return Err(AppError::BadRequest("enter both your email address and your password".into()));
+    }
+    let found = users::find_for_sign_in(&state.db, &form.email).await?;
+    let ok = match &found {
+        Some((_, hash)) => auth::verify_password(form.password, hash.clone()).await?,
+        None => {
+            // Spend the same time as a real check so response time does not reveal accounts.
+            let _ = auth::hash_password(form.password).await?;
+            false
+        }
+    };
+    match found {
+        Some((user, _)) if ok => {
+            auth::sign_in(&session, &user).await?;
+            tracing::info!(user_id = user.id, "signed in");
+            Ok(Redirect::to("/dashboard").into_response())
+        }
+        _ => Ok(Redirect::to("/signin?error=credentials").into_response()),
+    }
+}
+
+pub async fn sign_out(session: Session) -> Result<Response, AppError> {
+    auth::sign_out(&session).await?;
+    Ok(Redirect::to("/signin").into_response())
+}
+
+pub async fn start(State(state): State<AppState>, session: Session, Path(exam_id): Path<String>) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let now = state.clock.now_ms();
+    let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id).await?;
+    Ok(Redirect::to(&format!("/attempts/{id}")).into_response())
+}
+
+pub async fn resume(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    Ok(Redirect::to(&attempts::resume_target(&attempt, state.clock.now_ms())).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    /// The display letter chosen ("A", "B", ...); absent when nothing is chosen.
+    pub choice: Option<String>,
+    /// Present ("on") when the flag box is ticked.
+    pub flagged: Option<String>,
+    pub seq: String,
+    /// Where to go next: "prev", "next", "review", "stay", or "item-N".
+    pub go: Option<String>,
+}
+
+fn parse_choice(raw: Option<&str>) -> Result<Option<u32>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() => Ok(Some(u32::from(s.as_bytes()[0] - b'A'))),
+        Some(s) => Err(AppError::BadRequest(format!("choice {s:?} is not an option letter such as A, B, C or D"))),
+    }
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, position)): Path<(String, String)>,
+    ValidForm(form): ValidForm<AnswerForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let position: u32 = position
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("{position:?} is not a question number")))?;
+    let seq: i64 = form
+        .seq
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("sequence number {:?} is not a whole number", form.seq)))?;
+    let request = SaveRequest { position, choice: parse_choice(form.choice.as_deref())?, flagged: form.flagged.is_some(), seq };
+    let now = state.clock.now_ms();
+    match attempts::save_answer(&state.db, now, user.id, &id, &request).await {
+        Ok(_) => {}
+        Err(AppError::Conflict(message)) => {
+            let back = format!("/attempts/{id}");
+            return Ok(error_page(axum::http::StatusCode::CONFLICT, &message, Some((&back, "Return to your exam"))));
+        }
+        Err(e) => return Err(e),
+    }
+    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    let total = attempts::question_count(&state.db, &attempt.id).await?;
+    let go = form.go.as_deref().unwrap_or("next");
+    let target = match go {
+        "prev" => format!("/attempts/{id}/items/{}", position.saturating_sub(1).max(1)),
+        "review" => format!("/attempts/{id}/review"),
+        "stay" => format!("/attempts/{id}/items/{position}"),
+        "next" if i64::from(position) == attempt.break_after && attempt.break_available() => format!("/attempts/{id}/break"),
+        "next" if position >= total => format!("/attempts/{id}/review"),
+        "next" => format!("/attempts/{id}/items/{}", position + 1),
+        other => match other.strip_prefix("item-").and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) if (1..=total).contains(&n) => format!("/attempts/{id}/items/{n}"),
+            _ => return Err(AppError::BadRequest(format!("{other:?} is not a place to go in this exam"))),
+        },
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BreakForm {
+    /// "start", "end" or "skip".
+    pub action: String,
+}
+
+pub async fn break_action(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    ValidForm(form): ValidForm<BreakForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let now = state.clock.now_ms();
+    match form.action.as_str() {
+        "start" => attempts::start_break(&state.db, now, user.id, &id).await?,
+        "end" => attempts::end_break(&state.db, now, user.id, &id).await?,
+        "skip" => attempts::decline_break(&state.db, now, user.id, &id).await?,
+        other => return Err(AppError::BadRequest(format!("{other:?} is not a break action (start, end or skip)"))),
+    }
+    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    Ok(Redirect::to(&attempts::resume_target(&attempt, now)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubmitForm {
+    pub confirm: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    ValidForm(form): ValidForm<SubmitForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    if form.confirm.as_deref() != Some("yes") {
+        let back = format!("/attempts/{id}/review");
+        return Ok(error_page(
+            axum::http::StatusCode::BAD_REQUEST,
+            "your exam was not submitted: tick the box confirming you are ready to submit",
+            Some((&back, "Back to the review screen")),
+        ));
+    }
+    let now = state.clock.now_ms();
+    let by = if now >= attempt.clock.deadline() { SubmittedBy::Deadline } else { SubmittedBy::Candidate };
+    attempts::submit(&state.db, now, &attempt.id, by).await?;
+    Ok(Redirect::to(&format!("/attempts/{id}/report")).into_response())
+}
+
+/// `GET /healthz`: the database kind and whether it answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let reachable = state.db.reachable().await;
+    let status = if reachable { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(serde_json::json!({ "database": state.db.kind.name(), "reachable": reachable }))).into_response()
+}
+
+/// The stylesheet, compiled in so pages are styled even when no client bundle was built.
+pub async fn stylesheet() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"), (axum::http::header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../style/certamen.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,16 @@
+//! Server-only code: configuration, the database, sessions, repositories, form handlers and
+//! background jobs. Nothing here is compiled into the browser bundle.
+
+pub mod attempts;
+pub mod auth;
+pub mod bank;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod forms;
+pub mod jobs;
+pub mod session_store;
+pub mod startup;
+pub mod users;

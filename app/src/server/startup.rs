@@ -1,0 +1,162 @@
+//! Building the application: database, bank, routes, sessions, background jobs, listener.
+//!
+//! `main` and the tests both go through [`Application::build`], so tests run the real app on
+//! `127.0.0.1:0` with a fresh database.
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use super::clock::Clock;
+use super::config::Config;
+use super::db::{redact, Db};
+use super::session_store::DbSessionStore;
+use super::{attempts, bank, demo, forms, jobs};
+use crate::app::{shell, App};
+
+/// What every request handler and server function can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub leptos_options: LeptosOptions,
+    /// Whether the client bundle was found; without it pages are served without hydration.
+    pub hydration: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Sign-in details of the demo accounts, for printing at start.
+#[derive(Debug, Clone)]
+pub struct DemoLogins {
+    pub password: String,
+    pub accounts: Vec<(&'static str, crate::dto::Role)>,
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+    config: Config,
+    pub demo_logins: Option<DemoLogins>,
+}
+
+/// Largest request body accepted: answers and sign-ins are tiny.
+const BODY_LIMIT: usize = 16 * 1024;
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database_url, config.max_connections).await?;
+        tracing::info!(database = %redact(&config.database_url), kind = db.kind.name(), "database ready");
+        let now = config.clock.now_ms();
+
+        let mut demo_logins = None;
+        if config.demo {
+            let bank_data = certamen_item_bank::load::load_bank(&config.bank_dir)?;
+            let report = bank::sync_bank(&db, &bank_data, now).await?;
+            tracing::info!(exam = %bank_data.exam.id, items = bank_data.items.len(),
+                new_versions = report.new_item_versions, "sample bank loaded");
+            let password = match &config.demo_password {
+                Some(p) => p.clone(),
+                None => super::auth::random_password()?,
+            };
+            let accounts = demo::create_accounts(&db, &password, now).await?;
+            demo_logins = Some(DemoLogins { password, accounts });
+        }
+
+        if let Some((gap, credited)) =
+            attempts::credit_downtime(&db, now, i64::try_from(config.downtime_threshold.as_millis()).unwrap_or(i64::MAX)).await?
+        {
+            tracing::warn!(downtime_ms = gap, attempts = credited, "no server was running for a while: the time was credited to open attempts");
+        }
+
+        let pkg = config.site_root.join("pkg");
+        let hydration = pkg.join("certamen.js").is_file() && pkg.join("certamen_bg.wasm").is_file();
+        if !hydration {
+            tracing::warn!(pkg = %pkg.display(),
+                "client bundle not found: serving server-rendered pages only (fully usable without JavaScript; no live timer or instant saves)");
+        }
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("certamen")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState { db: db.clone(), clock: config.clock.clone(), leptos_options: leptos_options.clone(), hydration };
+
+        let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
+            .with_name("certamen_session")
+            .with_secure(config.secure_cookies)
+            .with_same_site(SameSite::Lax)
+            .with_http_only(true)
+            .with_expiry(Expiry::OnInactivity(time::Duration::hours(4)));
+
+        let routes = generate_route_list(App);
+        let context_state = state.clone();
+        let shell_state = state.clone();
+        let router = Router::new()
+            .route("/healthz", get(forms::healthz))
+            .route("/assets/certamen.css", get(forms::stylesheet))
+            .route("/auth/signin", post(forms::sign_in))
+            .route("/auth/signout", post(forms::sign_out))
+            .route("/exams/{exam}/attempts", post(forms::start))
+            .route("/attempts/{id}", get(forms::resume))
+            .route("/attempts/{id}/items/{n}/answer", post(forms::answer))
+            .route("/attempts/{id}/break/action", post(forms::break_action))
+            .route("/attempts/{id}/submit", post(forms::submit))
+            .leptos_routes_with_context(
+                &state,
+                routes,
+                move || provide_context(context_state.clone()),
+                move || shell(shell_state.clone()),
+            )
+            .fallback(leptos_axum::file_and_error_handler::<AppState, _>({
+                let s = state.clone();
+                move |_| shell(s.clone())
+            }))
+            .layer(sessions)
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .with_state(state.clone());
+        Ok(Application { listener, router, state, config, demo_logins })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until the future is dropped (tests) or Ctrl-C (the CLI), with background jobs.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let jobs = jobs::spawn(
+            self.state.db.clone(),
+            self.state.clock.clone(),
+            DbSessionStore::new(self.state.db.clone()),
+            self.config.jobs_every,
+        );
+        // Dropping this future (a test stopping the server) must stop the jobs too.
+        struct AbortOnDrop(tokio::task::JoinHandle<()>);
+        impl Drop for AbortOnDrop {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let _jobs = AbortOnDrop(jobs);
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    }
+}

@@ -1,0 +1,72 @@
+//! Accounts: lookup and the demo accounts.
+
+use sqlx::Row;
+
+use super::db::Db;
+use super::error::AppError;
+use crate::dto::Role;
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
+    })
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
+    let row = sqlx::query("SELECT id, email, display_name, role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// The user and their password hash, by email (compared case-insensitively).
+pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(User, String)>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, email, display_name, role, password_hash FROM users WHERE email = $1",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+        None => Ok(None),
+    }
+}
+
+/// Creates the account, or resets its name, role and password if it exists.
+pub async fn upsert(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO users (email, display_name, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name, \
+         role = excluded.role, password_hash = excluded.password_hash",
+    )
+    .bind(email.trim().to_lowercase())
+    .bind(display_name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Scoring of a submitted attempt.
+
+mod raw;
+
+pub use raw::{score_raw, CompetencyScore, RawScore, ScoredItem};
