@@ -23,7 +23,7 @@ pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData,
 }
 
 /// The instant save behind the island; the same rules as the form post.
-#[server]
+#[server(endpoint = "save_answer")]
 pub async fn save_answer(attempt_id: String, position: u32, choice: Option<u32>, flagged: bool, seq: i64) -> Result<SaveAck, ServerFnError> {
     use crate::server::attempts::{self, SaveRequest};
     let (state, user) = super::layout::ssr::signed_in().await?;
@@ -125,7 +125,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     let next_label = if page.break_after == page.position { "Next (break)" } else if last { "Review answers" } else { "Next" };
     view! {
         <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
-            <input type="hidden" name="seq" prop:value=move || next_seq.get().to_string()/>
+            <input type="hidden" name="seq" value=move || next_seq.get().to_string()/>
             <fieldset>
                 <legend class="stem">{page.stem.clone()}</legend>
                 {page.options.iter().enumerate().map(|(i, text)| {
@@ -135,7 +135,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                     view! {
                         <div class="option">
                             <input type="radio" name="choice" id=id.clone() value=letters[i].to_string()
-                                prop:checked=move || choice.get() == Some(index)
+                                checked=move || choice.get() == Some(index)
                                 on:change=move |_| {
                                     set_choice.set(Some(index));
                                     save_choice(Some(index), flagged.get_untracked());
@@ -149,7 +149,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <div class="flag">
-                <input type="checkbox" id="flagged" name="flagged" prop:checked=move || flagged.get()
+                <input type="checkbox" id="flagged" name="flagged" checked=move || flagged.get()
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         set_flagged.set(on);

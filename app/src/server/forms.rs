@@ -30,6 +30,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Form::<T>::from_request(req, state).await {
             Ok(Form(v)) => Ok(ValidForm(v)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(
+                "the form sent was larger than this page ever sends; nothing was saved".into(),
+            )),
             Err(rejection) => Err(AppError::BadRequest(format!("the form could not be read: {}", rejection.body_text()))),
         }
     }
@@ -93,6 +96,12 @@ pub struct AnswerForm {
     pub go: Option<String>,
 }
 
+enum Go {
+    Item(u32),
+    Review,
+    Next,
+}
+
 fn parse_choice(raw: Option<&str>) -> Result<Option<u32>, AppError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
@@ -117,6 +126,19 @@ pub async fn answer(
         .parse()
         .map_err(|_| AppError::BadRequest(format!("sequence number {:?} is not a whole number", form.seq)))?;
     let request = SaveRequest { position, choice: parse_choice(form.choice.as_deref())?, flagged: form.flagged.is_some(), seq };
+    // Everything is checked before anything is saved: a bad request changes nothing.
+    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    let total = attempts::question_count(&state.db, &attempt.id).await?;
+    let go = match form.go.as_deref().unwrap_or("next") {
+        "prev" => Go::Item(position.saturating_sub(1).max(1)),
+        "review" => Go::Review,
+        "stay" => Go::Item(position),
+        "next" => Go::Next,
+        other => match other.strip_prefix("item-").and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) if (1..=total).contains(&n) => Go::Item(n),
+            _ => return Err(AppError::BadRequest(format!("{other:?} is not a place to go in this exam"))),
+        },
+    };
     let now = state.clock.now_ms();
     match attempts::save_answer(&state.db, now, user.id, &id, &request).await {
         Ok(_) => {}
@@ -126,20 +148,16 @@ pub async fn answer(
         }
         Err(e) => return Err(e),
     }
-    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
-    let total = attempts::question_count(&state.db, &attempt.id).await?;
-    let go = form.go.as_deref().unwrap_or("next");
     let target = match go {
-        "prev" => format!("/attempts/{id}/items/{}", position.saturating_sub(1).max(1)),
-        "review" => format!("/attempts/{id}/review"),
-        "stay" => format!("/attempts/{id}/items/{position}"),
-        "next" if i64::from(position) == attempt.break_after && attempt.break_available() => format!("/attempts/{id}/break"),
-        "next" if position >= total => format!("/attempts/{id}/review"),
-        "next" => format!("/attempts/{id}/items/{}", position + 1),
-        other => match other.strip_prefix("item-").and_then(|n| n.parse::<u32>().ok()) {
-            Some(n) if (1..=total).contains(&n) => format!("/attempts/{id}/items/{n}"),
-            _ => return Err(AppError::BadRequest(format!("{other:?} is not a place to go in this exam"))),
-        },
+        Go::Item(n) => format!("/attempts/{id}/items/{n}"),
+        Go::Review => format!("/attempts/{id}/review"),
+        Go::Next if i64::from(position) == attempt.break_after && attempt.break_available() => {
+            // The break sits between this question and the next: resume after it.
+            attempts::set_current_position(&state.db, &attempt.id, position + 1).await?;
+            format!("/attempts/{id}/break")
+        }
+        Go::Next if position >= total => format!("/attempts/{id}/review"),
+        Go::Next => format!("/attempts/{id}/items/{}", position + 1),
     };
     Ok(Redirect::to(&target).into_response())
 }

@@ -218,3 +218,13 @@ pub async fn instructions(db: &Db, user_id: i64, exam_id: &str) -> Result<dto::I
 pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> {
     Ok(counts(db, attempt_id).await?.0)
 }
+
+/// Where the candidate will resume; only ever set on an open attempt.
+pub async fn set_current_position(db: &Db, attempt_id: &str, position: u32) -> Result<(), AppError> {
+    sqlx::query("UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'")
+        .bind(i64::from(position))
+        .bind(attempt_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! `spawn_app()` and a small HTML-form client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use certamen_app::server::clock::ManualClock;
+use certamen_app::server::config::Config;
+use certamen_app::server::startup::Application;
+use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::{redirect, Client, Response, StatusCode};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const CANDIDATE: &str = "candidate@demo.certamen.test";
+/// 2026-11-23 09:00 UTC: exam day.
+pub const START_MS: i64 = 1_795_424_400_000;
+
+fn random_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+fn init_logs() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_env_filter("info,sqlx=warn").with_test_writer().try_init();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub clock: ManualClock,
+    pub database_url: String,
+    server: Option<tokio::task::JoinHandle<()>>,
+    postgres_admin: Option<(String, String)>,
+}
+
+/// A fresh database URL: a temporary SQLite file, or a new PostgreSQL database.
+async fn fresh_database() -> (String, Option<(String, String)>) {
+    let name = format!("certamen_t_{}", random_suffix());
+    if std::env::var("CERTAMEN_TEST_DATABASE").as_deref() == Ok("postgres") {
+        let admin = std::env::var("CERTAMEN_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL for tests is reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+        pool.close().await;
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        (format!("{base}/{name}"), Some((admin, name)))
+    } else {
+        let path = std::env::temp_dir().join(format!("{name}.db"));
+        (format!("sqlite:{}", path.display()), None)
+    }
+}
+
+async fn start(database_url: &str, clock: &ManualClock) -> (String, tokio::task::JoinHandle<()>) {
+    let mut config = Config::new("127.0.0.1:0".parse().expect("literal address"), database_url.to_string());
+    config.demo = true;
+    config.demo_password = Some(PASSWORD.into());
+    config.site_root = std::env::temp_dir().join("certamen-no-client-bundle");
+    config.clock = Arc::new(clock.clone());
+    config.jobs_every = Duration::from_millis(100);
+    config.max_connections = 8;
+    let app = Application::build(config).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    (address, handle)
+}
+
+pub async fn spawn_app() -> TestApp {
+    init_logs();
+    let (database_url, postgres_admin) = fresh_database().await;
+    let clock = ManualClock::starting_at(START_MS);
+    let (address, handle) = start(&database_url, &clock).await;
+    TestApp { address, clock, database_url, server: Some(handle), postgres_admin }
+}
+
+impl TestApp {
+    /// Stops the server abruptly, as a crash would (in-flight requests are dropped).
+    pub async fn stop(&mut self) {
+        if let Some(handle) = self.server.take() {
+            handle.abort();
+            let _ = handle.await;
+        }
+    }
+
+    /// Starts a new server on the same database and clock.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let (address, handle) = start(&self.database_url, &self.clock).await;
+        self.address = address;
+        self.server = Some(handle);
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().expect("client"),
+            app: self.address.clone(),
+        }
+    }
+
+    /// Direct database access for assertions the HTTP interface does not expose.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await.expect("test database")
+    }
+
+    pub async fn cleanup(mut self) {
+        self.stop().await;
+        if let Some((admin, name)) = self.postgres_admin.take() {
+            if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+            }
+        } else if let Some(path) = self.database_url.strip_prefix("sqlite:") {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+
+    /// Adds a candidate account (password [`PASSWORD`]).
+    pub async fn add_candidate(&self, email: &str) {
+        let db = certamen_app::server::db::Db::connect(&self.database_url, 2).await.expect("db");
+        let hash = certamen_app::server::auth::hash_password(PASSWORD.into()).await.expect("hash");
+        certamen_app::server::users::upsert(&db, email, "Second Candidate", certamen_app::dto::Role::Candidate, &hash, START_MS)
+            .await
+            .expect("user");
+    }
+}
+
+/// A browser without JavaScript: cookies, HTML forms, redirects followed by hand.
+pub struct Browser {
+    pub client: Client,
+    pub app: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub url: String,
+    pub body: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.app)).header(ACCEPT, "text/html").send().await.expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(format!("{}{path}", self.app)).header(ACCEPT, "text/html").form(form).send().await.expect("POST")
+    }
+
+    /// Follows redirects (as GETs) to the final page.
+    pub async fn follow(&self, mut response: Response) -> Page {
+        for _ in 0..10 {
+            if !response.status().is_redirection() {
+                break;
+            }
+            let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or("/").to_string();
+            let path = location.strip_prefix(&self.app).unwrap_or(&location).to_string();
+            response = self.get(&path).await;
+        }
+        let status = response.status();
+        let url = response.url().path().to_string();
+        Page { status, url, body: response.text().await.expect("body") }
+    }
+
+    pub async fn visit(&self, path: &str) -> Page {
+        let r = self.get(path).await;
+        self.follow(r).await
+    }
+
+    pub async fn submit(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let r = self.post(path, form).await;
+        self.follow(r).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> Page {
+        let page = self.submit("/auth/signin", &[("email", email), ("password", PASSWORD)]).await;
+        assert!(page.url.ends_with("/dashboard"), "signed in lands on the dashboard, got {} {}", page.url, page.status);
+        page
+    }
+
+    /// Starts (or resumes) the sample exam; returns the attempt id and the first page.
+    pub async fn start_exam(&self) -> (String, Page) {
+        let page = self.submit("/exams/peer-support/attempts", &[]).await;
+        let id = page.url.split('/').nth(2).unwrap_or_default().to_string();
+        assert_eq!(id.len(), 32, "landed on an attempt page: {}", page.url);
+        (id, page)
+    }
+}
+
+/// The pieces of an item page a test needs.
+pub struct Question {
+    pub seq: String,
+    /// (display letter, option text, checked)
+    pub options: Vec<(String, String, bool)>,
+    pub stem: String,
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = s.find(start)? + start.len();
+    let to = s[from..].find(end)? + from;
+    Some(&s[from..to])
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in s.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(out.trim())
+}
+
+pub fn parse_question(html: &str) -> Question {
+    let seq = between(html, "name=\"seq\" value=\"", "\"").expect("seq field").to_string();
+    let stem = strip_tags(between(html, "<legend class=\"stem\">", "</legend>").expect("stem"));
+    let mut options = Vec::new();
+    for chunk in html.split("class=\"option\"").skip(1) {
+        let input = between(chunk, "<input", ">").expect("radio");
+        let letter = between(input, "value=\"", "\"").expect("letter").to_string();
+        let checked = input.contains(" checked");
+        let text = strip_tags(between(chunk, "<span>", "</span>").expect("option text"));
+        options.push((letter, text, checked));
+    }
+    Question { seq, options, stem }
+}

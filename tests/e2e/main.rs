@@ -1,0 +1,11 @@
+//! End-to-end tests: the real server on an ephemeral port with a fresh database, real HTTP,
+//! plain form posts as a browser without JavaScript sends them.
+//!
+//! `CERTAMEN_TEST_DATABASE=postgres` runs them on PostgreSQL (a fresh database per test at
+//! `CERTAMEN_TEST_POSTGRES_URL`, default `postgres://root@127.0.0.1:5432/test`); SQLite otherwise.
+
+mod access;
+mod bad_input;
+mod exam;
+mod helpers;
+mod time;
