@@ -6,8 +6,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    break_page::BreakPage, dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage,
-    layout::NotFound, report::ReportPage, review::ReviewPage, signin::SignInPage,
+    break_page::BreakPage, dashboard::DashboardPage, instructions::InstructionsPage,
+    item::ItemPage, layout::NotFound, report::ReportPage, review::ReviewPage, signin::SignInPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -16,7 +16,9 @@ use crate::pages::{
 pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
     use leptos_meta::MetaTags;
     let options = state.leptos_options.clone();
-    let scripts = state.hydration.then(|| view! { <HydrationScripts options=options islands=true/> });
+    let scripts = state
+        .hydration
+        .then(|| view! { <HydrationScripts options=options islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang="en">

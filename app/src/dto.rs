@@ -105,8 +105,12 @@ pub struct Review {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BreakState {
     /// Offered and not yet taken or declined.
-    Offered { minutes: u32 },
-    OnBreak { break_remaining_ms: i64 },
+    Offered {
+        minutes: u32,
+    },
+    OnBreak {
+        break_remaining_ms: i64,
+    },
     /// Taken, declined, or not reached yet: nothing to do here.
     Unavailable,
 }

@@ -11,7 +11,11 @@ use certamen_app::server::config::Config;
 use certamen_app::server::startup::Application;
 
 #[derive(Parser)]
-#[command(name = "certamen", version, about = "Certamen: certification exam delivery and scoring")]
+#[command(
+    name = "certamen",
+    version,
+    about = "Certamen: certification exam delivery and scoring"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,7 +67,14 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database_url, demo, demo_password, bank, site_root } => {
+        Command::Serve {
+            addr,
+            database_url,
+            demo,
+            demo_password,
+            bank,
+            site_root,
+        } => {
             let mut config = Config::new(addr, database_url);
             config.demo = demo;
             config.demo_password = demo_password;
@@ -71,7 +82,9 @@ async fn main() -> anyhow::Result<()> {
             if let Some(bank) = bank {
                 config.bank_dir = bank;
             }
-            let app = Application::build(config).await.context("cannot start the server")?;
+            let app = Application::build(config)
+                .await
+                .context("cannot start the server")?;
             let port = app.port();
             if let Some(logins) = &app.demo_logins {
                 println!("\nDemo accounts (password for all: {}):", logins.password);
@@ -79,12 +92,23 @@ async fn main() -> anyhow::Result<()> {
                     println!("  {:<10} {email}", role.as_str());
                 }
             }
-            println!("\nCertamen is running at http://{}:{port}/signin (Ctrl-C to stop)\n", addr.ip());
+            println!(
+                "\nCertamen is running at http://{}:{port}/signin (Ctrl-C to stop)\n",
+                addr.ip()
+            );
             app.run_until_stopped().await?;
         }
-        Command::Bank { command: BankCommand::Validate { path } } => {
+        Command::Bank {
+            command: BankCommand::Validate { path },
+        } => {
             let bank = certamen_item_bank::load::load_bank(&path)?;
-            eprintln!("{}: {} items, exam {} version {}: no problems", path.display(), bank.items.len(), bank.exam.id, bank.exam.version);
+            eprintln!(
+                "{}: {} items, exam {} version {}: no problems",
+                path.display(),
+                bank.items.len(),
+                bank.exam.id,
+                bank.exam.version
+            );
         }
     }
     Ok(())

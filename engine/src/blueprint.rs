@@ -60,7 +60,10 @@ mod tests {
     use super::*;
 
     fn t(c: &str, n: u32) -> CompetencyTarget {
-        CompetencyTarget { competency: c.into(), items: n }
+        CompetencyTarget {
+            competency: c.into(),
+            items: n,
+        }
     }
 
     #[test]
@@ -80,6 +83,9 @@ mod tests {
     #[test]
     fn empty_and_zero_targets_are_refused() {
         assert_eq!(Blueprint::new(vec![]), Err(BlueprintError::Empty));
-        assert_eq!(Blueprint::new(vec![t("C03", 0)]), Err(BlueprintError::ZeroItems("C03".into())));
+        assert_eq!(
+            Blueprint::new(vec![t("C03", 0)]),
+            Err(BlueprintError::ZeroItems("C03".into()))
+        );
     }
 }

@@ -6,8 +6,8 @@
 //! Fisher–Yates shuffle (Knuth, 1997, *TAOCP* vol. 2, algorithm P).
 
 use rand::Rng;
-use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 
 /// The attempt's random stream: ChaCha20 seeded from the stored 64-bit seed.
 pub fn attempt_rng(seed: u64) -> ChaCha20Rng {

@@ -70,7 +70,11 @@ impl AttemptClock {
 /// The time limit in milliseconds for `minutes` stretched by an approved `multiplier`
 /// (1.0 when there is no accommodation), rounded to the millisecond.
 pub fn limit_ms(minutes: u32, multiplier: f64) -> i64 {
-    let m = if multiplier.is_finite() && multiplier >= 1.0 { multiplier } else { 1.0 };
+    let m = if multiplier.is_finite() && multiplier >= 1.0 {
+        multiplier
+    } else {
+        1.0
+    };
     (f64::from(minutes) * 60_000.0 * m).round() as i64
 }
 

@@ -49,7 +49,9 @@ pub struct ExamDefinition {
 
 impl ExamDefinition {
     pub fn competencies(&self) -> impl Iterator<Item = (&ContentArea, &Competency)> {
-        self.content_areas.iter().flat_map(|a| a.competencies.iter().map(move |c| (a, c)))
+        self.content_areas
+            .iter()
+            .flat_map(|a| a.competencies.iter().map(move |c| (a, c)))
     }
 
     pub fn competency(&self, id: &str) -> Option<&Competency> {
@@ -60,7 +62,10 @@ impl ExamDefinition {
     pub fn blueprint(&self) -> Result<Blueprint, BlueprintError> {
         Blueprint::new(
             self.competencies()
-                .map(|(_, c)| CompetencyTarget { competency: c.id.clone(), items: c.items })
+                .map(|(_, c)| CompetencyTarget {
+                    competency: c.id.clone(),
+                    items: c.items,
+                })
                 .collect(),
         )
     }

@@ -10,5 +10,7 @@ pub mod load;
 
 /// The sample Peer Support bank shipped with the source tree.
 pub fn sample_bank_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("banks").join("peer-support")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("banks")
+        .join("peer-support")
 }

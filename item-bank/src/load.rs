@@ -42,7 +42,11 @@ pub struct BankError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A validated bank: the exam definition and its items, sorted by id.
@@ -54,7 +58,9 @@ pub struct Bank {
 
 /// The 1-based line of the first line that assigns `field`, for pointing authors at it.
 fn line_of(text: &str, field: &str) -> Option<usize> {
-    text.lines().position(|l| l.trim_start().starts_with(field)).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.trim_start().starts_with(field))
+        .map(|i| i + 1)
 }
 
 struct Collector {
@@ -75,7 +81,9 @@ impl Collector {
         match toml::from_str::<T>(text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
                 self.problems.push(Problem {
                     file: file.to_path_buf(),
                     line,
@@ -106,26 +114,60 @@ fn read(c: &mut Collector, file: &Path) -> Option<String> {
 fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition) {
     let sum: u32 = exam.competencies().map(|(_, comp)| comp.items).sum();
     if sum != exam.form_length {
-        c.add(file, text, Some("form_length"), format!(
-            "form_length is {} but the competencies' item counts add up to {sum}", exam.form_length));
+        c.add(
+            file,
+            text,
+            Some("form_length"),
+            format!(
+                "form_length is {} but the competencies' item counts add up to {sum}",
+                exam.form_length
+            ),
+        );
     }
     if exam.scheduled_break.after_item == 0 || exam.scheduled_break.after_item >= exam.form_length {
-        c.add(file, text, Some("after_item"), format!(
-            "the break must come after an item between 1 and {}", exam.form_length.saturating_sub(1)));
+        c.add(
+            file,
+            text,
+            Some("after_item"),
+            format!(
+                "the break must come after an item between 1 and {}",
+                exam.form_length.saturating_sub(1)
+            ),
+        );
     }
     if exam.pass_percent > 100 {
-        c.add(file, text, Some("pass_percent"), format!("{} is not a percentage", exam.pass_percent));
+        c.add(
+            file,
+            text,
+            Some("pass_percent"),
+            format!("{} is not a percentage", exam.pass_percent),
+        );
     }
     if exam.time_limit_minutes == 0 {
-        c.add(file, text, Some("time_limit_minutes"), "must be more than 0".into());
+        c.add(
+            file,
+            text,
+            Some("time_limit_minutes"),
+            "must be more than 0".into(),
+        );
     }
     if exam.max_attempts == 0 {
-        c.add(file, text, Some("max_attempts"), "must be at least 1".into());
+        c.add(
+            file,
+            text,
+            Some("max_attempts"),
+            "must be at least 1".into(),
+        );
     }
     let mut seen = HashMap::new();
     for (_, comp) in exam.competencies() {
         if seen.insert(comp.id.as_str(), ()).is_some() {
-            c.add(file, text, Some("id"), format!("competency {} is defined twice", comp.id));
+            c.add(
+                file,
+                text,
+                Some("id"),
+                format!("competency {} is defined twice", comp.id),
+            );
         }
     }
     if let Err(e) = exam.blueprint() {
@@ -133,47 +175,111 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
     }
 }
 
-fn check_item(c: &mut Collector, file: &Path, text: &str, item: &Item, exam: Option<&ExamDefinition>) {
-    let stem_of_file = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+fn check_item(
+    c: &mut Collector,
+    file: &Path,
+    text: &str,
+    item: &Item,
+    exam: Option<&ExamDefinition>,
+) {
+    let stem_of_file = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     if item.id != stem_of_file {
-        c.add(file, text, Some("id"), format!("id {:?} does not match the file name {stem_of_file:?}", item.id));
+        c.add(
+            file,
+            text,
+            Some("id"),
+            format!(
+                "id {:?} does not match the file name {stem_of_file:?}",
+                item.id
+            ),
+        );
     }
     if let Some(exam) = exam {
         if exam.competency(&item.competency).is_none() {
-            c.add(file, text, Some("competency"), format!(
-                "item {}: competency {:?} is not in the exam definition", item.id, item.competency));
+            c.add(
+                file,
+                text,
+                Some("competency"),
+                format!(
+                    "item {}: competency {:?} is not in the exam definition",
+                    item.id, item.competency
+                ),
+            );
         }
     }
     if item.en.stem.trim().is_empty() {
-        c.add(file, text, Some("stem"), format!("item {}: the stem is empty", item.id));
+        c.add(
+            file,
+            text,
+            Some("stem"),
+            format!("item {}: the stem is empty", item.id),
+        );
     }
     if item.en.rationale.trim().is_empty() {
-        c.add(file, text, Some("rationale"), format!("item {}: the rationale is empty", item.id));
+        c.add(
+            file,
+            text,
+            Some("rationale"),
+            format!("item {}: the rationale is empty", item.id),
+        );
     }
     if !(2..=8).contains(&item.en.options.len()) {
-        c.add(file, text, Some("options"), format!(
-            "item {}: has {} options; between 2 and 8 are allowed", item.id, item.en.options.len()));
+        c.add(
+            file,
+            text,
+            Some("options"),
+            format!(
+                "item {}: has {} options; between 2 and 8 are allowed",
+                item.id,
+                item.en.options.len()
+            ),
+        );
     }
     let mut texts = HashMap::new();
     for (i, option) in item.en.options.iter().enumerate() {
         let letter = crate::item::option_letter(i);
         if option.trim().is_empty() {
-            c.add(file, text, Some("options"), format!("item {}: option {letter} is empty", item.id));
+            c.add(
+                file,
+                text,
+                Some("options"),
+                format!("item {}: option {letter} is empty", item.id),
+            );
         } else if let Some(first) = texts.insert(option.trim(), letter) {
-            c.add(file, text, Some("options"), format!(
-                "item {}: options {first} and {letter} have the same text", item.id));
+            c.add(
+                file,
+                text,
+                Some("options"),
+                format!(
+                    "item {}: options {first} and {letter} have the same text",
+                    item.id
+                ),
+            );
         }
     }
     if item.key_index().is_none() {
-        c.add(file, text, Some("key"), format!(
-            "item {}: key {:?} is not among the options A-{}", item.id, item.key,
-            crate::item::option_letter(item.en.options.len().saturating_sub(1))));
+        c.add(
+            file,
+            text,
+            Some("key"),
+            format!(
+                "item {}: key {:?} is not among the options A-{}",
+                item.id,
+                item.key,
+                crate::item::option_letter(item.en.options.len().saturating_sub(1))
+            ),
+        );
     }
 }
 
 /// Loads and validates the bank in `dir`.
 pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
-    let mut c = Collector { problems: Vec::new() };
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
     let exam_file = dir.join("exam.toml");
     let exam = read(&mut c, &exam_file).and_then(|text| {
         let exam: Option<ExamDefinition> = c.parse(&exam_file, &text);
@@ -190,8 +296,12 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect(),
         Err(e) => {
-            c.problems.push(Problem { file: items_dir.clone(), line: None, field: None,
-                message: format!("cannot read the items folder: {e}") });
+            c.problems.push(Problem {
+                file: items_dir.clone(),
+                line: None,
+                field: None,
+                message: format!("cannot read the items folder: {e}"),
+            });
             Vec::new()
         }
     };
@@ -200,12 +310,20 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     let mut items: BTreeMap<String, Item> = BTreeMap::new();
     let mut first_file: HashMap<String, PathBuf> = HashMap::new();
     for file in &files {
-        let Some(text) = read(&mut c, file) else { continue };
-        let Some(item) = c.parse::<Item>(file, &text) else { continue };
+        let Some(text) = read(&mut c, file) else {
+            continue;
+        };
+        let Some(item) = c.parse::<Item>(file, &text) else {
+            continue;
+        };
         check_item(&mut c, file, &text, &item, exam.as_ref());
         if let Some(first) = first_file.get(&item.id) {
-            c.add(file, &text, Some("id"), format!(
-                "duplicate id {}: also used by {}", item.id, first.display()));
+            c.add(
+                file,
+                &text,
+                Some("id"),
+                format!("duplicate id {}: also used by {}", item.id, first.display()),
+            );
             continue;
         }
         first_file.insert(item.id.clone(), file.clone());
@@ -228,7 +346,13 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     }
 
     match exam {
-        Some(exam) if c.problems.is_empty() => Ok(Bank { exam, items: items.into_values().collect() }),
-        _ => Err(BankError { dir: dir.to_path_buf(), problems: c.problems }),
+        Some(exam) if c.problems.is_empty() => Ok(Bank {
+            exam,
+            items: items.into_values().collect(),
+        }),
+        _ => Err(BankError {
+            dir: dir.to_path_buf(),
+            problems: c.problems,
+        }),
     }
 }

@@ -16,14 +16,28 @@ async fn another_candidates_attempt_is_unreachable() {
     other.sign_in("second@example.org").await;
     for path in ["items/1", "review", "break", "report"] {
         let page = other.visit(&format!("/attempts/{attempt}/{path}")).await;
-        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path} of another's attempt");
+        assert_eq!(
+            page.status,
+            StatusCode::NOT_FOUND,
+            "{path} of another's attempt"
+        );
         assert!(page.body.contains("does not exist or is not yours"));
     }
     let r = other.get(&format!("/attempts/{attempt}")).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let answer = other.post(&format!("/attempts/{attempt}/items/1/answer"), &[("seq", "1"), ("choice", "A")]).await;
+    let answer = other
+        .post(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("seq", "1"), ("choice", "A")],
+        )
+        .await;
     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
-    let submit = other.post(&format!("/attempts/{attempt}/submit"), &[("confirm", "yes")]).await;
+    let submit = other
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(submit.status(), StatusCode::NOT_FOUND);
 
     let pool = app.db().await;
@@ -34,11 +48,18 @@ async fn another_candidates_attempt_is_unreachable() {
     .fetch_one(&pool)
     .await
     .expect("attempt");
-    assert_eq!((status.as_str(), logged), ("in_progress", 0), "nothing changed");
+    assert_eq!(
+        (status.as_str(), logged),
+        ("in_progress", 0),
+        "nothing changed"
+    );
     pool.close().await;
 
     let anonymous = app.browser();
     let r = anonymous.get(&format!("/attempts/{attempt}/items/1")).await;
-    assert!(r.status().is_redirection(), "anonymous visitors are sent to sign in");
+    assert!(
+        r.status().is_redirection(),
+        "anonymous visitors are sent to sign in"
+    );
     app.cleanup().await;
 }

@@ -8,12 +8,16 @@ use crate::helpers::{parse_question, spawn_app, CANDIDATE};
 
 /// Stem → key option text, from the bank the app loaded.
 fn answer_key() -> (HashMap<String, String>, Vec<String>) {
-    let bank = certamen_item_bank::load::load_bank(&certamen_item_bank::sample_bank_dir()).expect("sample bank is valid");
+    let bank = certamen_item_bank::load::load_bank(&certamen_item_bank::sample_bank_dir())
+        .expect("sample bank is valid");
     let mut keys = HashMap::new();
     let mut rationales = Vec::new();
     for item in &bank.items {
         let key = usize::from(item.key_index().expect("valid key"));
-        keys.insert(item.en.stem.trim().to_string(), item.en.options[key].clone());
+        keys.insert(
+            item.en.stem.trim().to_string(),
+            item.en.options[key].clone(),
+        );
         rationales.push(item.en.rationale.trim().to_string());
     }
     (keys, rationales)
@@ -22,10 +26,16 @@ fn answer_key() -> (HashMap<String, String>, Vec<String>) {
 #[tokio::test]
 async fn healthz_names_the_database_and_that_it_answers() {
     let app = spawn_app().await;
-    let r = reqwest::get(format!("{}/healthz", app.address)).await.expect("GET");
+    let r = reqwest::get(format!("{}/healthz", app.address))
+        .await
+        .expect("GET");
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.expect("json");
-    let expected = if app.database_url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
+    let expected = if app.database_url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
     assert_eq!(body["database"], expected);
     assert_eq!(body["reachable"], true);
     app.cleanup().await;
@@ -39,7 +49,10 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
     let mut seen_html = String::new();
 
     let dashboard = browser.sign_in(CANDIDATE).await;
-    assert!(dashboard.body.contains("Medi-Cal Peer Support Specialist"), "dashboard shows the exam");
+    assert!(
+        dashboard.body.contains("Medi-Cal Peer Support Specialist"),
+        "dashboard shows the exam"
+    );
     seen_html.push_str(&dashboard.body);
     let instructions = browser.visit("/exams/peer-support/instructions").await;
     assert_eq!(instructions.status, StatusCode::OK);
@@ -50,18 +63,37 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
     let mut correct_given = 0;
     let mut took_break = false;
     for position in 1..=120u32 {
-        assert_eq!(page.status, StatusCode::OK, "question {position}: {}", page.body);
-        assert!(page.url.ends_with(&format!("/items/{position}")), "at question {position}, got {}", page.url);
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "question {position}: {}",
+            page.body
+        );
+        assert!(
+            page.url.ends_with(&format!("/items/{position}")),
+            "at question {position}, got {}",
+            page.url
+        );
         seen_html.push_str(&page.body);
         let q = parse_question(&page.body);
         assert_eq!(q.options.len(), 4);
-        let key_text = keys.get(&q.stem).unwrap_or_else(|| panic!("question {position}: stem not in the bank: {}", q.stem));
+        let key_text = keys
+            .get(&q.stem)
+            .unwrap_or_else(|| panic!("question {position}: stem not in the bank: {}", q.stem));
         // Answer the first 90 correctly and the rest wrongly (leave the last 5 blank).
         let letter = if position <= 90 {
             correct_given += 1;
-            q.options.iter().find(|(_, t, _)| t == key_text).map(|(l, _, _)| l.clone()).expect("key shown")
+            q.options
+                .iter()
+                .find(|(_, t, _)| t == key_text)
+                .map(|(l, _, _)| l.clone())
+                .expect("key shown")
         } else {
-            q.options.iter().find(|(_, t, _)| t != key_text).map(|(l, _, _)| l.clone()).expect("distractor shown")
+            q.options
+                .iter()
+                .find(|(_, t, _)| t != key_text)
+                .map(|(l, _, _)| l.clone())
+                .expect("distractor shown")
         };
         let mut form = vec![("seq", q.seq.as_str()), ("go", "next")];
         if position <= 115 {
@@ -70,31 +102,84 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
         if position == 7 {
             form.push(("flagged", "on"));
         }
-        page = browser.submit(&format!("/attempts/{attempt}/items/{position}/answer"), &form).await;
+        page = browser
+            .submit(
+                &format!("/attempts/{attempt}/items/{position}/answer"),
+                &form,
+            )
+            .await;
         if position == 60 {
-            assert!(page.url.ends_with("/break"), "the break is offered after question 60, got {}", page.url);
+            assert!(
+                page.url.ends_with("/break"),
+                "the break is offered after question 60, got {}",
+                page.url
+            );
             assert!(page.body.contains("Start my break"));
-            let on_break = browser.submit(&format!("/attempts/{attempt}/break/action"), &[("action", "start")]).await;
-            assert!(on_break.body.contains("You are on your break"), "{}", on_break.body);
+            let on_break = browser
+                .submit(
+                    &format!("/attempts/{attempt}/break/action"),
+                    &[("action", "start")],
+                )
+                .await;
+            assert!(
+                on_break.body.contains("You are on your break"),
+                "{}",
+                on_break.body
+            );
             app.clock.advance_ms(4 * 60_000);
-            page = browser.submit(&format!("/attempts/{attempt}/break/action"), &[("action", "end")]).await;
+            page = browser
+                .submit(
+                    &format!("/attempts/{attempt}/break/action"),
+                    &[("action", "end")],
+                )
+                .await;
             took_break = true;
         }
     }
     assert!(took_break);
-    assert!(page.url.ends_with("/review"), "after the last question comes the review, got {}", page.url);
+    assert!(
+        page.url.ends_with("/review"),
+        "after the last question comes the review, got {}",
+        page.url
+    );
     seen_html.push_str(&page.body);
-    assert!(page.body.contains("Unanswered: 5"), "review counts unanswered questions");
-    assert!(page.body.contains("Flagged: 1"), "review counts flagged questions");
+    assert!(
+        page.body.contains("Unanswered: 5"),
+        "review counts unanswered questions"
+    );
+    assert!(
+        page.body.contains("Flagged: 1"),
+        "review counts flagged questions"
+    );
 
-    let refused = browser.submit(&format!("/attempts/{attempt}/submit"), &[]).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "submitting needs the confirmation box");
-    let report = browser.submit(&format!("/attempts/{attempt}/submit"), &[("confirm", "yes")]).await;
+    let refused = browser
+        .submit(&format!("/attempts/{attempt}/submit"), &[])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "submitting needs the confirmation box"
+    );
+    let report = browser
+        .submit(
+            &format!("/attempts/{attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.url.ends_with("/report"));
-    assert!(report.body.contains(&format!("You answered {correct_given} of 120 questions correctly (75.0%)")), "{}", report.body);
+    assert!(
+        report.body.contains(&format!(
+            "You answered {correct_given} of 120 questions correctly (75.0%)"
+        )),
+        "{}",
+        report.body
+    );
     assert!(report.body.contains("Result: Passed"));
-    assert!(report.body.contains("Safety and crisis planning"), "competency results are listed");
+    assert!(
+        report.body.contains("Safety and crisis planning"),
+        "competency results are listed"
+    );
     seen_html.push_str(&report.body);
 
     // No answer key or rationale in anything the candidate received (invariant 3).
@@ -103,11 +188,19 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
         assert!(!seen_html.contains(&probe), "a rationale leaked: {probe}");
     }
     for needle in ["key_index", "rationale", "\"key\""] {
-        assert!(!seen_html.contains(needle), "{needle} appears in candidate HTML");
+        assert!(
+            !seen_html.contains(needle),
+            "{needle} appears in candidate HTML"
+        );
     }
 
     // Answers cannot change after submission.
-    let late = browser.post(&format!("/attempts/{attempt}/items/1/answer"), &[("seq", "999"), ("choice", "A")]).await;
+    let late = browser
+        .post(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("seq", "999"), ("choice", "A")],
+        )
+        .await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
     app.cleanup().await;
 }
@@ -120,19 +213,44 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
     let (attempt, _) = browser.start_exam().await;
     let path = format!("/attempts/{attempt}/items/3/answer");
 
-    let first = browser.post(&path, &[("seq", "5"), ("choice", "B"), ("go", "stay")]).await;
+    let first = browser
+        .post(&path, &[("seq", "5"), ("choice", "B"), ("go", "stay")])
+        .await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
-    let repeated = browser.post(&path, &[("seq", "5"), ("choice", "B"), ("go", "stay")]).await;
-    assert_eq!(repeated.status(), StatusCode::SEE_OTHER, "a repeated save is acknowledged");
-    let stale = browser.post(&path, &[("seq", "4"), ("choice", "C"), ("go", "stay")]).await;
-    assert_eq!(stale.status(), StatusCode::CONFLICT, "an older save is refused");
+    let repeated = browser
+        .post(&path, &[("seq", "5"), ("choice", "B"), ("go", "stay")])
+        .await;
+    assert_eq!(
+        repeated.status(),
+        StatusCode::SEE_OTHER,
+        "a repeated save is acknowledged"
+    );
+    let stale = browser
+        .post(&path, &[("seq", "4"), ("choice", "C"), ("go", "stay")])
+        .await;
+    assert_eq!(
+        stale.status(),
+        StatusCode::CONFLICT,
+        "an older save is refused"
+    );
     assert!(stale.text().await.expect("body").contains("out of date"));
-    let reused = browser.post(&path, &[("seq", "5"), ("choice", "D"), ("go", "stay")]).await;
-    assert_eq!(reused.status(), StatusCode::CONFLICT, "a used sequence number with other content is refused");
+    let reused = browser
+        .post(&path, &[("seq", "5"), ("choice", "D"), ("go", "stay")])
+        .await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::CONFLICT,
+        "a used sequence number with other content is refused"
+    );
 
     let page = browser.visit(&format!("/attempts/{attempt}/items/3")).await;
     let q = parse_question(&page.body);
-    let checked: Vec<&str> = q.options.iter().filter(|o| o.2).map(|o| o.0.as_str()).collect();
+    let checked: Vec<&str> = q
+        .options
+        .iter()
+        .filter(|o| o.2)
+        .map(|o| o.0.as_str())
+        .collect();
     assert_eq!(checked, vec!["B"], "the answer is still the first save's");
     assert_eq!(q.seq, "6", "the page asks for the next sequence number");
 
@@ -142,14 +260,23 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
         .fetch_one(&pool)
         .await
         .expect("count");
-    assert_eq!(logged, 1, "only the one accepted save is in the response log");
+    assert_eq!(
+        logged, 1,
+        "only the one accepted save is in the response log"
+    );
     pool.close().await;
 
     // The instant-save endpoint used with JavaScript follows the same rules.
     let js = browser
         .client
         .post(format!("{}/api/save_answer", app.address))
-        .form(&[("attempt_id", attempt.as_str()), ("position", "3"), ("choice", "0"), ("flagged", "true"), ("seq", "6")])
+        .form(&[
+            ("attempt_id", attempt.as_str()),
+            ("position", "3"),
+            ("choice", "0"),
+            ("flagged", "true"),
+            ("seq", "6"),
+        ])
         .send()
         .await
         .expect("POST");
@@ -159,7 +286,13 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
     let stale_js = browser
         .client
         .post(format!("{}/api/save_answer", app.address))
-        .form(&[("attempt_id", attempt.as_str()), ("position", "3"), ("choice", "2"), ("flagged", "false"), ("seq", "6")])
+        .form(&[
+            ("attempt_id", attempt.as_str()),
+            ("position", "3"),
+            ("choice", "2"),
+            ("flagged", "false"),
+            ("seq", "6"),
+        ])
         .send()
         .await
         .expect("POST");

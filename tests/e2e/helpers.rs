@@ -16,13 +16,19 @@ pub const START_MS: i64 = 1_795_424_400_000;
 
 fn random_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     format!("{:x}{:x}", nanos, std::process::id())
 }
 
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_env_filter("info,sqlx=warn").with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,sqlx=warn")
+            .with_test_writer()
+            .try_init();
     }
 }
 
@@ -41,10 +47,18 @@ async fn fresh_database() -> (String, Option<(String, String)>) {
         let admin = std::env::var("CERTAMEN_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL for tests is reachable");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("PostgreSQL for tests is reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .expect("create test database");
         pool.close().await;
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin.clone());
         (format!("{base}/{name}"), Some((admin, name)))
     } else {
         let path = std::env::temp_dir().join(format!("{name}.db"));
@@ -53,7 +67,10 @@ async fn fresh_database() -> (String, Option<(String, String)>) {
 }
 
 async fn start(database_url: &str, clock: &ManualClock) -> (String, tokio::task::JoinHandle<()>) {
-    let mut config = Config::new("127.0.0.1:0".parse().expect("literal address"), database_url.to_string());
+    let mut config = Config::new(
+        "127.0.0.1:0".parse().expect("literal address"),
+        database_url.to_string(),
+    );
     config.demo = true;
     config.demo_password = Some(PASSWORD.into());
     config.site_root = std::env::temp_dir().join("certamen-no-client-bundle");
@@ -73,7 +90,13 @@ pub async fn spawn_app() -> TestApp {
     let (database_url, postgres_admin) = fresh_database().await;
     let clock = ManualClock::starting_at(START_MS);
     let (address, handle) = start(&database_url, &clock).await;
-    TestApp { address, clock, database_url, server: Some(handle), postgres_admin }
+    TestApp {
+        address,
+        clock,
+        database_url,
+        server: Some(handle),
+        postgres_admin,
+    }
 }
 
 impl TestApp {
@@ -95,7 +118,11 @@ impl TestApp {
 
     pub fn browser(&self) -> Browser {
         Browser {
-            client: Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().expect("client"),
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(redirect::Policy::none())
+                .build()
+                .expect("client"),
             app: self.address.clone(),
         }
     }
@@ -103,14 +130,18 @@ impl TestApp {
     /// Direct database access for assertions the HTTP interface does not expose.
     pub async fn db(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
-        sqlx::AnyPool::connect(&self.database_url).await.expect("test database")
+        sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("test database")
     }
 
     pub async fn cleanup(mut self) {
         self.stop().await;
         if let Some((admin, name)) = self.postgres_admin.take() {
             if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&pool)
+                    .await;
             }
         } else if let Some(path) = self.database_url.strip_prefix("sqlite:") {
             for suffix in ["", "-wal", "-shm"] {
@@ -121,11 +152,22 @@ impl TestApp {
 
     /// Adds a candidate account (password [`PASSWORD`]).
     pub async fn add_candidate(&self, email: &str) {
-        let db = certamen_app::server::db::Db::connect(&self.database_url, 2).await.expect("db");
-        let hash = certamen_app::server::auth::hash_password(PASSWORD.into()).await.expect("hash");
-        certamen_app::server::users::upsert(&db, email, "Second Candidate", certamen_app::dto::Role::Candidate, &hash, START_MS)
+        let db = certamen_app::server::db::Db::connect(&self.database_url, 2)
             .await
-            .expect("user");
+            .expect("db");
+        let hash = certamen_app::server::auth::hash_password(PASSWORD.into())
+            .await
+            .expect("hash");
+        certamen_app::server::users::upsert(
+            &db,
+            email,
+            "Second Candidate",
+            certamen_app::dto::Role::Candidate,
+            &hash,
+            START_MS,
+        )
+        .await
+        .expect("user");
     }
 }
 
@@ -143,11 +185,22 @@ pub struct Page {
 
 impl Browser {
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.app)).header(ACCEPT, "text/html").send().await.expect("GET")
+        self.client
+            .get(format!("{}{path}", self.app))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("GET")
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.client.post(format!("{}{path}", self.app)).header(ACCEPT, "text/html").form(form).send().await.expect("POST")
+        self.client
+            .post(format!("{}{path}", self.app))
+            .header(ACCEPT, "text/html")
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// Follows redirects (as GETs) to the final page.
@@ -156,13 +209,25 @@ impl Browser {
             if !response.status().is_redirection() {
                 break;
             }
-            let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or("/").to_string();
-            let path = location.strip_prefix(&self.app).unwrap_or(&location).to_string();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("/")
+                .to_string();
+            let path = location
+                .strip_prefix(&self.app)
+                .unwrap_or(&location)
+                .to_string();
             response = self.get(&path).await;
         }
         let status = response.status();
         let url = response.url().path().to_string();
-        Page { status, url, body: response.text().await.expect("body") }
+        Page {
+            status,
+            url,
+            body: response.text().await.expect("body"),
+        }
     }
 
     pub async fn visit(&self, path: &str) -> Page {
@@ -176,8 +241,15 @@ impl Browser {
     }
 
     pub async fn sign_in(&self, email: &str) -> Page {
-        let page = self.submit("/auth/signin", &[("email", email), ("password", PASSWORD)]).await;
-        assert!(page.url.ends_with("/dashboard"), "signed in lands on the dashboard, got {} {}", page.url, page.status);
+        let page = self
+            .submit("/auth/signin", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(
+            page.url.ends_with("/dashboard"),
+            "signed in lands on the dashboard, got {} {}",
+            page.url,
+            page.status
+        );
         page
     }
 
@@ -199,7 +271,11 @@ pub struct Question {
 }
 
 pub fn unescape(s: &str) -> String {
-    s.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -223,12 +299,16 @@ fn strip_tags(s: &str) -> String {
 }
 
 pub fn parse_question(html: &str) -> Question {
-    let seq = between(html, "name=\"seq\" value=\"", "\"").expect("seq field").to_string();
+    let seq = between(html, "name=\"seq\" value=\"", "\"")
+        .expect("seq field")
+        .to_string();
     let stem = strip_tags(between(html, "<legend class=\"stem\">", "</legend>").expect("stem"));
     let mut options = Vec::new();
     for chunk in html.split("class=\"option\"").skip(1) {
         let input = between(chunk, "<input", ">").expect("radio");
-        let letter = between(input, "value=\"", "\"").expect("letter").to_string();
+        let letter = between(input, "value=\"", "\"")
+            .expect("letter")
+            .to_string();
         let checked = input.contains(" checked");
         let text = strip_tags(between(chunk, "<span>", "</span>").expect("option text"));
         options.push((letter, text, checked));

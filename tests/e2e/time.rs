@@ -8,7 +8,11 @@ use crate::helpers::{parse_question, spawn_app, CANDIDATE};
 
 fn time_left(html: &str) -> String {
     let from = html.find("role=\"timer\">").expect("timer") + "role=\"timer\">".len();
-    html[from..].split('<').next().unwrap_or_default().to_string()
+    html[from..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]
@@ -19,12 +23,17 @@ async fn a_restart_resumes_at_the_same_question_with_every_answer_and_credits_th
     let (attempt, _) = browser.start_exam().await;
     let mut chosen = Vec::new();
     for position in 1..=5u32 {
-        let page = browser.visit(&format!("/attempts/{attempt}/items/{position}")).await;
+        let page = browser
+            .visit(&format!("/attempts/{attempt}/items/{position}"))
+            .await;
         let q = parse_question(&page.body);
         let letter = ["A", "B", "C", "D"][position as usize % 4];
         chosen.push(letter);
         browser
-            .submit(&format!("/attempts/{attempt}/items/{position}/answer"), &[("seq", &q.seq), ("choice", letter), ("go", "next")])
+            .submit(
+                &format!("/attempts/{attempt}/items/{position}/answer"),
+                &[("seq", &q.seq), ("choice", letter), ("go", "next")],
+            )
             .await;
     }
     app.clock.advance_ms(20 * 60_000);
@@ -51,17 +60,40 @@ async fn a_restart_resumes_at_the_same_question_with_every_answer_and_credits_th
     app.stop().await;
     app.clock.advance_ms(15 * 60_000);
     app.restart().await;
-    let browser = crate::helpers::Browser { client: browser.client, app: app.address.clone() };
+    let browser = crate::helpers::Browser {
+        client: browser.client,
+        app: app.address.clone(),
+    };
 
     let resumed = browser.visit(&format!("/attempts/{attempt}")).await;
     assert_eq!(resumed.status, StatusCode::OK);
-    assert!(resumed.url.ends_with("/items/6"), "resumes where the candidate was, got {}", resumed.url);
-    assert_eq!(time_left(&resumed.body), "2 h 10 min", "the 15 minutes of downtime were credited");
+    assert!(
+        resumed.url.ends_with("/items/6"),
+        "resumes where the candidate was, got {}",
+        resumed.url
+    );
+    assert_eq!(
+        time_left(&resumed.body),
+        "2 h 10 min",
+        "the 15 minutes of downtime were credited"
+    );
     for (i, letter) in chosen.iter().enumerate() {
-        let page = browser.visit(&format!("/attempts/{attempt}/items/{}", i + 1)).await;
+        let page = browser
+            .visit(&format!("/attempts/{attempt}/items/{}", i + 1))
+            .await;
         let q = parse_question(&page.body);
-        let checked: Vec<&str> = q.options.iter().filter(|o| o.2).map(|o| o.0.as_str()).collect();
-        assert_eq!(checked, vec![*letter], "answer to question {} survived the restart", i + 1);
+        let checked: Vec<&str> = q
+            .options
+            .iter()
+            .filter(|o| o.2)
+            .map(|o| o.0.as_str())
+            .collect();
+        assert_eq!(
+            checked,
+            vec![*letter],
+            "answer to question {} survived the restart",
+            i + 1
+        );
     }
     app.cleanup().await;
 }
@@ -74,10 +106,18 @@ async fn a_save_after_the_deadline_is_refused_clearly() {
     let (attempt, page) = browser.start_exam().await;
     let q = parse_question(&page.body);
     app.clock.advance_ms(150 * 60_000 + 1);
-    let late = browser.post(&format!("/attempts/{attempt}/items/1/answer"), &[("seq", &q.seq), ("choice", "A")]).await;
+    let late = browser
+        .post(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("seq", &q.seq), ("choice", "A")],
+        )
+        .await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
     let body = late.text().await.expect("body");
-    assert!(body.contains("time is up") || body.contains("has been submitted"), "{body}");
+    assert!(
+        body.contains("time is up") || body.contains("has been submitted"),
+        "{body}"
+    );
     app.cleanup().await;
 }
 
@@ -88,24 +128,33 @@ async fn the_server_submits_an_attempt_whose_time_runs_out_with_the_browser_gone
     browser.sign_in(CANDIDATE).await;
     let (attempt, page) = browser.start_exam().await;
     let q = parse_question(&page.body);
-    browser.submit(&format!("/attempts/{attempt}/items/1/answer"), &[("seq", &q.seq), ("choice", "A")]).await;
+    browser
+        .submit(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("seq", &q.seq), ("choice", "A")],
+        )
+        .await;
     // The candidate closes the browser; time runs out.
     app.clock.advance_ms(151 * 60_000);
     let pool = app.db().await;
     let mut status = String::new();
     for _ in 0..100 {
-        let row: (String, Option<String>) = sqlx::query_as("SELECT status, submitted_by FROM attempts WHERE id = $1")
-            .bind(&attempt)
-            .fetch_one(&pool)
-            .await
-            .expect("attempt");
+        let row: (String, Option<String>) =
+            sqlx::query_as("SELECT status, submitted_by FROM attempts WHERE id = $1")
+                .bind(&attempt)
+                .fetch_one(&pool)
+                .await
+                .expect("attempt");
         status = format!("{}/{}", row.0, row.1.unwrap_or_default());
         if row.0 == "submitted" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(status, "submitted/deadline", "the finalizer submitted the attempt");
+    assert_eq!(
+        status, "submitted/deadline",
+        "the finalizer submitted the attempt"
+    );
     pool.close().await;
     let report = browser.visit(&format!("/attempts/{attempt}")).await;
     assert!(report.url.ends_with("/report"));

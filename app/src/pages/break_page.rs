@@ -12,13 +12,18 @@ use crate::dto::{format_remaining, BreakPage as BreakData, BreakState};
 pub async fn load_break(attempt_id: String) -> Result<BreakData, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
     let now = state.clock.now_ms();
-    super::layout::ssr::or_redirect(crate::server::attempts::break_page(&state.db, now, user.id, &attempt_id).await)
+    super::layout::ssr::or_redirect(
+        crate::server::attempts::break_page(&state.db, now, user.id, &attempt_id).await,
+    )
 }
 
 #[component]
 pub fn BreakPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), load_break);
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        load_break,
+    );
     view! {
         <Title text="Break · Certamen"/>
         <Header signed_in=true/>

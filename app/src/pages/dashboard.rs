@@ -9,7 +9,9 @@ use crate::dto::Dashboard;
 #[server]
 pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::dashboard(&state.db, &user).await.map_err(|e| e.into_server_fn_error())
+    crate::server::attempts::dashboard(&state.db, &user)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 #[component]

@@ -10,13 +10,18 @@ use crate::dto::Instructions;
 #[server]
 pub async fn load_instructions(exam_id: String) -> Result<Instructions, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::instructions(&state.db, user.id, &exam_id).await.map_err(|e| e.into_server_fn_error())
+    crate::server::attempts::instructions(&state.db, user.id, &exam_id)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 #[component]
 pub fn InstructionsPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("exam").unwrap_or_default(), load_instructions);
+    let data = Resource::new(
+        move || params.read().get("exam").unwrap_or_default(),
+        load_instructions,
+    );
     view! {
         <Title text="Instructions · Certamen"/>
         <Header signed_in=true/>

@@ -15,23 +15,44 @@ use crate::dto::{ItemPage as ItemData, SaveAck};
 pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData, ServerFnError> {
     use crate::server::error::AppError;
     let (state, user) = super::layout::ssr::signed_in().await?;
-    let position: u32 = position
-        .parse()
-        .map_err(|_| AppError::BadRequest(format!("{position:?} is not a question number")).into_server_fn_error())?;
+    let position: u32 = position.parse().map_err(|_| {
+        AppError::BadRequest(format!("{position:?} is not a question number"))
+            .into_server_fn_error()
+    })?;
     let now = state.clock.now_ms();
-    super::layout::ssr::or_redirect(crate::server::attempts::item_page(&state.db, now, user.id, &attempt_id, position).await)
+    super::layout::ssr::or_redirect(
+        crate::server::attempts::item_page(&state.db, now, user.id, &attempt_id, position).await,
+    )
 }
 
 /// The instant save behind the island; the same rules as the form post.
 #[server(endpoint = "save_answer")]
-pub async fn save_answer(attempt_id: String, position: u32, choice: Option<u32>, flagged: bool, seq: i64) -> Result<SaveAck, ServerFnError> {
+pub async fn save_answer(
+    attempt_id: String,
+    position: u32,
+    choice: Option<u32>,
+    flagged: bool,
+    seq: i64,
+) -> Result<SaveAck, ServerFnError> {
     use crate::server::attempts::{self, SaveRequest};
     let (state, user) = super::layout::ssr::signed_in().await?;
     let now = state.clock.now_ms();
-    let req = SaveRequest { position, choice, flagged, seq };
-    attempts::save_answer(&state.db, now, user.id, &attempt_id, &req).await.map_err(|e| e.into_server_fn_error())?;
-    let attempt = attempts::record_owned(&state.db, user.id, &attempt_id).await.map_err(|e| e.into_server_fn_error())?;
-    Ok(SaveAck { seq: attempt.last_seq, remaining_ms: attempt.clock.remaining_ms(now) })
+    let req = SaveRequest {
+        position,
+        choice,
+        flagged,
+        seq,
+    };
+    attempts::save_answer(&state.db, now, user.id, &attempt_id, &req)
+        .await
+        .map_err(|e| e.into_server_fn_error())?;
+    let attempt = attempts::record_owned(&state.db, user.id, &attempt_id)
+        .await
+        .map_err(|e| e.into_server_fn_error())?;
+    Ok(SaveAck {
+        seq: attempt.last_seq,
+        remaining_ms: attempt.clock.remaining_ms(now),
+    })
 }
 
 #[component]
@@ -40,7 +61,10 @@ pub fn ItemPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let p = params.read();
-            (p.get("id").unwrap_or_default(), p.get("n").unwrap_or_default())
+            (
+                p.get("id").unwrap_or_default(),
+                p.get("n").unwrap_or_default(),
+            )
         },
         |(id, n)| load_item(id, n),
     );
@@ -122,7 +146,13 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     };
     let letters: Vec<char> = (0..page.options.len()).map(certamen_letter).collect();
     let last = page.position >= page.total;
-    let next_label = if page.break_after == page.position { "Next (break)" } else if last { "Review answers" } else { "Next" };
+    let next_label = if page.break_after == page.position {
+        "Next (break)"
+    } else if last {
+        "Review answers"
+    } else {
+        "Next"
+    };
     view! {
         <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
             <input type="hidden" name="seq" value=move || next_seq.get().to_string()/>

@@ -64,7 +64,8 @@ pub(crate) mod ssr {
     use crate::server::users::User;
 
     pub fn state() -> Result<AppState, ServerFnError> {
-        use_context::<AppState>().ok_or_else(|| ServerFnError::ServerError("application state missing".into()))
+        use_context::<AppState>()
+            .ok_or_else(|| ServerFnError::ServerError("application state missing".into()))
     }
 
     /// A redirect for the page being rendered (302 with Location), reported as an error so

@@ -11,13 +11,18 @@ use crate::dto::Report;
 #[server]
 pub async fn load_report(attempt_id: String) -> Result<Report, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::report(&state.db, user.id, &attempt_id).await.map_err(|e| e.into_server_fn_error())
+    crate::server::attempts::report(&state.db, user.id, &attempt_id)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), load_report);
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        load_report,
+    );
     view! {
         <Title text="Score report · Certamen"/>
         <Header signed_in=true/>
@@ -36,7 +41,11 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
-    let outcome = if report.passed { "Passed" } else { "Not passed" };
+    let outcome = if report.passed {
+        "Passed"
+    } else {
+        "Not passed"
+    };
     view! {
         <h1>"Score report"</h1>
         <p>{report.exam_title.clone()}</p>

@@ -13,13 +13,18 @@ use crate::dto::Review;
 pub async fn load_review(attempt_id: String) -> Result<Review, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
     let now = state.clock.now_ms();
-    super::layout::ssr::or_redirect(crate::server::attempts::review(&state.db, now, user.id, &attempt_id).await)
+    super::layout::ssr::or_redirect(
+        crate::server::attempts::review(&state.db, now, user.id, &attempt_id).await,
+    )
 }
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), load_review);
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        load_review,
+    );
     view! {
         <Title text="Review your answers · Certamen"/>
         <Header signed_in=true/>

@@ -41,7 +41,10 @@ pub fn Countdown(remaining_ms: i64) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 fn js_sys_now() -> i64 {
-    web_sys_window().and_then(|w| w.performance()).map(|p| p.now() as i64).unwrap_or(0)
+    web_sys_window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(feature = "hydrate")]

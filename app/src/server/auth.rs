@@ -14,8 +14,10 @@ const USER_KEY: &str = "user_id";
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        getrandom::fill(&mut salt_bytes)
+            .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
+        let salt =
+            SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -28,8 +30,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Checks a password against a stored hash, off the async threads.
 pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -37,25 +42,45 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, App
 
 /// Signs `user` in on this session, with a fresh session id (no session fixation).
 pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
-    session.insert(USER_KEY, user.id).await.map_err(|e| AppError::Internal(e.to_string()))
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    session
+        .insert(USER_KEY, user.id)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(|e| AppError::Internal(e.to_string()))
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The signed-in user, or `Unauthenticated`.
 pub async fn require_user(session: &Session, db: &Db) -> Result<User, AppError> {
-    let id: Option<i64> = session.get(USER_KEY).await.map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(id) = id else { return Err(AppError::Unauthenticated) };
-    users::find_by_id(db, id).await?.ok_or(AppError::Unauthenticated)
+    let id: Option<i64> = session
+        .get(USER_KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(id) = id else {
+        return Err(AppError::Unauthenticated);
+    };
+    users::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// A random password for demo accounts: 16 characters from an unambiguous alphabet.
 pub fn random_password() -> Result<String, AppError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
 }

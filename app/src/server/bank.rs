@@ -39,13 +39,14 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
     let mut tx = db.pool.begin().await?;
 
     let definition = json(&bank.exam)?;
-    let existing: Option<String> = sqlx::query("SELECT definition FROM exams WHERE id = $1 AND version = $2")
-        .bind(&bank.exam.id)
-        .bind(i64::from(bank.exam.version))
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("definition"))
-        .transpose()?;
+    let existing: Option<String> =
+        sqlx::query("SELECT definition FROM exams WHERE id = $1 AND version = $2")
+            .bind(&bank.exam.id)
+            .bind(i64::from(bank.exam.version))
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("definition"))
+            .transpose()?;
     match existing {
         Some(stored) if stored != definition => {
             return Err(AppError::Conflict(format!(
@@ -55,23 +56,27 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
         }
         Some(_) => {}
         None => {
-            sqlx::query("INSERT INTO exams (id, version, definition, loaded_at) VALUES ($1, $2, $3, $4)")
-                .bind(&bank.exam.id)
-                .bind(i64::from(bank.exam.version))
-                .bind(&definition)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO exams (id, version, definition, loaded_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&bank.exam.id)
+            .bind(i64::from(bank.exam.version))
+            .bind(&definition)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             report.exam_loaded = true;
         }
     }
 
     for item in &bank.items {
         let body = json(item)?;
-        let latest = sqlx::query("SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
-            .bind(&item.id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let latest = sqlx::query(
+            "SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&item.id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let next_version = match latest {
             Some(row) if row.try_get::<String, _>("body")? == body => {
                 report.unchanged_items += 1;
@@ -80,9 +85,12 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
             Some(row) => row.try_get::<i64, _>("version")? + 1,
             None => 1,
         };
-        let key_index = item
-            .key_index()
-            .ok_or_else(|| AppError::Internal(format!("item {} passed validation without a valid key", item.id)))?;
+        let key_index = item.key_index().ok_or_else(|| {
+            AppError::Internal(format!(
+                "item {} passed validation without a valid key",
+                item.id
+            ))
+        })?;
         sqlx::query(
             "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -105,15 +113,24 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
 
 /// The newest version of an exam definition.
 pub async fn latest_exam(db: &Db, exam_id: &str) -> Result<(i64, ExamDefinition), AppError> {
-    let row = sqlx::query("SELECT version, definition FROM exams WHERE id = $1 ORDER BY version DESC LIMIT 1")
-        .bind(exam_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("there is no exam called {exam_id:?}")))?;
-    Ok((row.try_get("version")?, parse_exam(&row.try_get::<String, _>("definition")?)?))
+    let row = sqlx::query(
+        "SELECT version, definition FROM exams WHERE id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(exam_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("there is no exam called {exam_id:?}")))?;
+    Ok((
+        row.try_get("version")?,
+        parse_exam(&row.try_get::<String, _>("definition")?)?,
+    ))
 }
 
-pub async fn exam_version(db: &Db, exam_id: &str, version: i64) -> Result<ExamDefinition, AppError> {
+pub async fn exam_version(
+    db: &Db,
+    exam_id: &str,
+    version: i64,
+) -> Result<ExamDefinition, AppError> {
     let row = sqlx::query("SELECT definition FROM exams WHERE id = $1 AND version = $2")
         .bind(exam_id)
         .bind(version)
@@ -124,16 +141,22 @@ pub async fn exam_version(db: &Db, exam_id: &str, version: i64) -> Result<ExamDe
 
 /// The ids of every exam, newest definition each.
 pub async fn exam_ids(db: &Db) -> Result<Vec<String>, AppError> {
-    let rows = sqlx::query("SELECT DISTINCT id FROM exams ORDER BY id").fetch_all(&db.pool).await?;
-    rows.iter().map(|r| r.try_get("id").map_err(AppError::from)).collect()
+    let rows = sqlx::query("SELECT DISTINCT id FROM exams ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get("id").map_err(AppError::from))
+        .collect()
 }
 
 fn parse_exam(text: &str) -> Result<ExamDefinition, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::Internal(format!("stored exam definition unreadable: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| AppError::Internal(format!("stored exam definition unreadable: {e}")))
 }
 
 pub fn parse_item(text: &str) -> Result<Item, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::Internal(format!("stored item unreadable: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| AppError::Internal(format!("stored item unreadable: {e}")))
 }
 
 /// The newest version of every approved item of these competencies, as assembly sees them.
@@ -152,7 +175,8 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<(String, i64, String, u8)>, Ap
                 r.try_get("id")?,
                 r.try_get("version")?,
                 r.try_get("competency")?,
-                u8::try_from(count).map_err(|_| AppError::Internal("option count out of range".into()))?,
+                u8::try_from(count)
+                    .map_err(|_| AppError::Internal("option count out of range".into()))?,
             ))
         })
         .collect()

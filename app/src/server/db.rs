@@ -81,7 +81,10 @@ impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbSetupError> {
         sqlx::any::install_default_drivers();
         let (url, kind) = normalise(url)?;
-        let connect_err = |source| DbSetupError::Connect { url: redact(&url), source };
+        let connect_err = |source| DbSetupError::Connect {
+            url: redact(&url),
+            source,
+        };
         let options = AnyConnectOptions::from_str(&url).map_err(connect_err)?;
         let mut pool_options = AnyPoolOptions::new().max_connections(max_connections);
         if kind == DbKind::Sqlite {
@@ -89,14 +92,19 @@ impl Db {
             // on disk before we acknowledge a save (invariant 2).
             pool_options = pool_options.after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-                        .await?;
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
                     Ok(())
                 })
             });
         }
-        let pool = pool_options.connect_with(options).await.map_err(connect_err)?;
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
         match kind {
             DbKind::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             DbKind::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
@@ -121,15 +129,30 @@ mod tests {
 
     #[test]
     fn sqlite_urls_are_created_on_first_start() {
-        assert_eq!(normalise("sqlite:a.db").expect("ok").0, "sqlite:a.db?mode=rwc");
-        assert_eq!(normalise("sqlite:a.db?x=1").expect("ok").0, "sqlite:a.db?x=1&mode=rwc");
-        assert_eq!(normalise("sqlite:a.db?mode=ro").expect("ok").0, "sqlite:a.db?mode=ro");
-        assert!(matches!(normalise("mysql://x"), Err(DbSetupError::UnknownScheme(_))));
+        assert_eq!(
+            normalise("sqlite:a.db").expect("ok").0,
+            "sqlite:a.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise("sqlite:a.db?x=1").expect("ok").0,
+            "sqlite:a.db?x=1&mode=rwc"
+        );
+        assert_eq!(
+            normalise("sqlite:a.db?mode=ro").expect("ok").0,
+            "sqlite:a.db?mode=ro"
+        );
+        assert!(matches!(
+            normalise("mysql://x"),
+            Err(DbSetupError::UnknownScheme(_))
+        ));
     }
 
     #[test]
     fn passwords_are_redacted_from_logged_urls() {
-        assert_eq!(redact("postgres://root:secret@host/db"), "postgres://root:***@host/db");
+        assert_eq!(
+            redact("postgres://root:secret@host/db"),
+            "postgres://root:***@host/db"
+        );
         assert_eq!(redact("postgres://root@host/db"), "postgres://root@host/db");
     }
 }

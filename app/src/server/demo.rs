@@ -13,13 +13,29 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
-    DemoAccount { email: "candidate@demo.certamen.test", name: "Dana Candidate", role: Role::Candidate },
-    DemoAccount { email: "vendor@demo.certamen.test", name: "Victor Vendor", role: Role::Vendor },
-    DemoAccount { email: "staff@demo.certamen.test", name: "Sofia Staff", role: Role::Staff },
+    DemoAccount {
+        email: "candidate@demo.certamen.test",
+        name: "Dana Candidate",
+        role: Role::Candidate,
+    },
+    DemoAccount {
+        email: "vendor@demo.certamen.test",
+        name: "Victor Vendor",
+        role: Role::Vendor,
+    },
+    DemoAccount {
+        email: "staff@demo.certamen.test",
+        name: "Sofia Staff",
+        role: Role::Staff,
+    },
 ];
 
 /// Creates (or resets) the demo accounts with `password`, returning (email, role) pairs.
-pub async fn create_accounts(db: &Db, password: &str, now: i64) -> Result<Vec<(&'static str, Role)>, AppError> {
+pub async fn create_accounts(
+    db: &Db,
+    password: &str,
+    now: i64,
+) -> Result<Vec<(&'static str, Role)>, AppError> {
     let hash = auth::hash_password(password.to_string()).await?;
     let mut made = Vec::new();
     for account in &DEMO_ACCOUNTS {

@@ -30,10 +30,15 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Form::<T>::from_request(req, state).await {
             Ok(Form(v)) => Ok(ValidForm(v)),
-            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(
-                "the form sent was larger than this page ever sends; nothing was saved".into(),
-            )),
-            Err(rejection) => Err(AppError::BadRequest(format!("the form could not be read: {}", rejection.body_text()))),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge(
+                    "the form sent was larger than this page ever sends; nothing was saved".into(),
+                ))
+            }
+            Err(rejection) => Err(AppError::BadRequest(format!(
+                "the form could not be read: {}",
+                rejection.body_text()
+            ))),
         }
     }
 }
@@ -44,9 +49,15 @@ pub struct SignInForm {
     pub password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, session: Session, ValidForm(form): ValidForm<SignInForm>) -> Result<Response, AppError> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    ValidForm(form): ValidForm<SignInForm>,
+) -> Result<Response, AppError> {
     if form.email.trim().is_empty() || form.password.is_empty() {
-        return Err(AppError::BadRequest("enter both your email address and your password".into()));
+        return Err(AppError::BadRequest(
+            "enter both your email address and your password".into(),
+        ));
     }
     let found = users::find_for_sign_in(&state.db, &form.email).await?;
     let ok = match &found {
@@ -72,14 +83,22 @@ pub async fn sign_out(session: Session) -> Result<Response, AppError> {
     Ok(Redirect::to("/signin").into_response())
 }
 
-pub async fn start(State(state): State<AppState>, session: Session, Path(exam_id): Path<String>) -> Result<Response, AppError> {
+pub async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    Path(exam_id): Path<String>,
+) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     let now = state.clock.now_ms();
     let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id).await?;
     Ok(Redirect::to(&format!("/attempts/{id}")).into_response())
 }
 
-pub async fn resume(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn resume(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
     Ok(Redirect::to(&attempts::resume_target(&attempt, state.clock.now_ms())).into_response())
@@ -105,8 +124,12 @@ enum Go {
 fn parse_choice(raw: Option<&str>) -> Result<Option<u32>, AppError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() => Ok(Some(u32::from(s.as_bytes()[0] - b'A'))),
-        Some(s) => Err(AppError::BadRequest(format!("choice {s:?} is not an option letter such as A, B, C or D"))),
+        Some(s) if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() => {
+            Ok(Some(u32::from(s.as_bytes()[0] - b'A')))
+        }
+        Some(s) => Err(AppError::BadRequest(format!(
+            "choice {s:?} is not an option letter such as A, B, C or D"
+        ))),
     }
 }
 
@@ -120,12 +143,18 @@ pub async fn answer(
     let position: u32 = position
         .parse()
         .map_err(|_| AppError::BadRequest(format!("{position:?} is not a question number")))?;
-    let seq: i64 = form
-        .seq
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest(format!("sequence number {:?} is not a whole number", form.seq)))?;
-    let request = SaveRequest { position, choice: parse_choice(form.choice.as_deref())?, flagged: form.flagged.is_some(), seq };
+    let seq: i64 = form.seq.trim().parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "sequence number {:?} is not a whole number",
+            form.seq
+        ))
+    })?;
+    let request = SaveRequest {
+        position,
+        choice: parse_choice(form.choice.as_deref())?,
+        flagged: form.flagged.is_some(),
+        seq,
+    };
     // Everything is checked before anything is saved: a bad request changes nothing.
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
     let total = attempts::question_count(&state.db, &attempt.id).await?;
@@ -134,9 +163,16 @@ pub async fn answer(
         "review" => Go::Review,
         "stay" => Go::Item(position),
         "next" => Go::Next,
-        other => match other.strip_prefix("item-").and_then(|n| n.parse::<u32>().ok()) {
+        other => match other
+            .strip_prefix("item-")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
             Some(n) if (1..=total).contains(&n) => Go::Item(n),
-            _ => return Err(AppError::BadRequest(format!("{other:?} is not a place to go in this exam"))),
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "{other:?} is not a place to go in this exam"
+                )))
+            }
         },
     };
     let now = state.clock.now_ms();
@@ -144,7 +180,11 @@ pub async fn answer(
         Ok(_) => {}
         Err(AppError::Conflict(message)) => {
             let back = format!("/attempts/{id}");
-            return Ok(error_page(axum::http::StatusCode::CONFLICT, &message, Some((&back, "Return to your exam"))));
+            return Ok(error_page(
+                axum::http::StatusCode::CONFLICT,
+                &message,
+                Some((&back, "Return to your exam")),
+            ));
         }
         Err(e) => return Err(e),
     }
@@ -180,7 +220,11 @@ pub async fn break_action(
         "start" => attempts::start_break(&state.db, now, user.id, &id).await?,
         "end" => attempts::end_break(&state.db, now, user.id, &id).await?,
         "skip" => attempts::decline_break(&state.db, now, user.id, &id).await?,
-        other => return Err(AppError::BadRequest(format!("{other:?} is not a break action (start, end or skip)"))),
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "{other:?} is not a break action (start, end or skip)"
+            )))
+        }
     }
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
     Ok(Redirect::to(&attempts::resume_target(&attempt, now)).into_response())
@@ -208,7 +252,11 @@ pub async fn submit(
         ));
     }
     let now = state.clock.now_ms();
-    let by = if now >= attempt.clock.deadline() { SubmittedBy::Deadline } else { SubmittedBy::Candidate };
+    let by = if now >= attempt.clock.deadline() {
+        SubmittedBy::Deadline
+    } else {
+        SubmittedBy::Candidate
+    };
     attempts::submit(&state.db, now, &attempt.id, by).await?;
     Ok(Redirect::to(&format!("/attempts/{id}/report")).into_response())
 }
@@ -216,14 +264,25 @@ pub async fn submit(
 /// `GET /healthz`: the database kind and whether it answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let reachable = state.db.reachable().await;
-    let status = if reachable { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
-    (status, axum::Json(serde_json::json!({ "database": state.db.kind.name(), "reachable": reachable }))).into_response()
+    let status = if reachable {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        axum::Json(serde_json::json!({ "database": state.db.kind.name(), "reachable": reachable })),
+    )
+        .into_response()
 }
 
 /// The stylesheet, compiled in so pages are styled even when no client bundle was built.
 pub async fn stylesheet() -> Response {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"), (axum::http::header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../style/certamen.css"),
     )
         .into_response()

@@ -29,7 +29,12 @@ pub async fn run_once(db: &Db, clock: &dyn Clock) -> u32 {
     }
 }
 
-pub fn spawn(db: Db, clock: Arc<dyn Clock>, sessions: DbSessionStore, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    sessions: DbSessionStore,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

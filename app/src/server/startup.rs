@@ -75,10 +75,18 @@ impl Application {
             demo_logins = Some(DemoLogins { password, accounts });
         }
 
-        if let Some((gap, credited)) =
-            attempts::credit_downtime(&db, now, i64::try_from(config.downtime_threshold.as_millis()).unwrap_or(i64::MAX)).await?
+        if let Some((gap, credited)) = attempts::credit_downtime(
+            &db,
+            now,
+            i64::try_from(config.downtime_threshold.as_millis()).unwrap_or(i64::MAX),
+        )
+        .await?
         {
-            tracing::warn!(downtime_ms = gap, attempts = credited, "no server was running for a while: the time was credited to open attempts");
+            tracing::warn!(
+                downtime_ms = gap,
+                attempts = credited,
+                "no server was running for a while: the time was credited to open attempts"
+            );
         }
 
         let pkg = config.site_root.join("pkg");
@@ -95,7 +103,12 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState { db: db.clone(), clock: config.clock.clone(), leptos_options: leptos_options.clone(), hydration };
+        let state = AppState {
+            db: db.clone(),
+            clock: config.clock.clone(),
+            leptos_options: leptos_options.clone(),
+            hydration,
+        };
 
         let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
             .with_name("certamen_session")
@@ -130,7 +143,13 @@ impl Application {
             .layer(sessions)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(state.clone());
-        Ok(Application { listener, router, state, config, demo_logins })
+        Ok(Application {
+            listener,
+            router,
+            state,
+            config,
+            demo_logins,
+        })
     }
 
     pub fn port(&self) -> u16 {

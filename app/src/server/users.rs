@@ -20,7 +20,8 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
     })
 }
 

@@ -35,8 +35,14 @@ pub struct Form {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AssemblyError {
-    #[error("competency {competency}: the blueprint needs {needed} items but the bank has {available}")]
-    InsufficientItems { competency: String, needed: u32, available: u32 },
+    #[error(
+        "competency {competency}: the blueprint needs {needed} items but the bank has {available}"
+    )]
+    InsufficientItems {
+        competency: String,
+        needed: u32,
+        available: u32,
+    },
 }
 
 /// Assembles a linear form meeting `blueprint` from `pool`.
@@ -47,8 +53,10 @@ pub fn assemble_linear<R: Rng + ?Sized>(
 ) -> Result<Form, AssemblyError> {
     let mut chosen: Vec<&PoolItem> = Vec::with_capacity(blueprint.form_length() as usize);
     for target in blueprint.targets() {
-        let mut candidates: Vec<&PoolItem> =
-            pool.iter().filter(|item| item.competency == target.competency).collect();
+        let mut candidates: Vec<&PoolItem> = pool
+            .iter()
+            .filter(|item| item.competency == target.competency)
+            .collect();
         candidates.sort_by(|a, b| a.id.cmp(&b.id));
         let available = u32::try_from(candidates.len()).unwrap_or(u32::MAX);
         if available < target.items {
@@ -67,7 +75,10 @@ pub fn assemble_linear<R: Rng + ?Sized>(
         .map(|item| {
             let mut option_order: Vec<u8> = (0..item.option_count).collect();
             shuffle(&mut option_order, rng);
-            FormItem { item_id: item.id.clone(), option_order }
+            FormItem {
+                item_id: item.id.clone(),
+                option_order,
+            }
         })
         .collect();
     Ok(Form { items })
@@ -97,7 +108,10 @@ mod tests {
     fn blueprint(per_competency: u32, competencies: u32) -> Blueprint {
         Blueprint::new(
             (1..=competencies)
-                .map(|c| CompetencyTarget { competency: format!("C{c:02}"), items: per_competency })
+                .map(|c| CompetencyTarget {
+                    competency: format!("C{c:02}"),
+                    items: per_competency,
+                })
                 .collect(),
         )
         .expect("valid blueprint")
@@ -107,8 +121,10 @@ mod tests {
     fn every_form_meets_the_blueprint_with_no_repeats() {
         let pool = pool(8, 17);
         let bp = blueprint(7, 17);
-        let by_id: HashMap<&str, &str> =
-            pool.iter().map(|p| (p.id.as_str(), p.competency.as_str())).collect();
+        let by_id: HashMap<&str, &str> = pool
+            .iter()
+            .map(|p| (p.id.as_str(), p.competency.as_str()))
+            .collect();
         for seed in 0..500 {
             let form = assemble_linear(&pool, &bp, &mut attempt_rng(seed)).expect("assembles");
             assert_eq!(form.items.len(), 119);
@@ -144,7 +160,11 @@ mod tests {
             .expect_err("too small");
         assert_eq!(
             err,
-            AssemblyError::InsufficientItems { competency: "C01".into(), needed: 4, available: 3 }
+            AssemblyError::InsufficientItems {
+                competency: "C01".into(),
+                needed: 4,
+                available: 3
+            }
         );
     }
 }

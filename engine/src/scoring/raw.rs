@@ -47,7 +47,11 @@ fn percent(correct: u32, total: u32) -> f64 {
 /// Scores `items` against a cut of `cut_percent` percent correct. `competency_order` fixes the
 /// order of the per-competency rows (the blueprint's order); competencies with no items on the
 /// form are left out.
-pub fn score_raw(items: &[ScoredItem<'_>], cut_percent: u32, competency_order: &[&str]) -> RawScore {
+pub fn score_raw(
+    items: &[ScoredItem<'_>],
+    cut_percent: u32,
+    competency_order: &[&str],
+) -> RawScore {
     let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
     let correct = u32::try_from(items.iter().filter(|i| i.correct).count()).unwrap_or(u32::MAX);
     let competencies = competency_order
@@ -59,7 +63,12 @@ pub fn score_raw(items: &[ScoredItem<'_>], cut_percent: u32, competency_order: &
             }
             let t = u32::try_from(of_c.len()).unwrap_or(u32::MAX);
             let k = u32::try_from(of_c.iter().filter(|i| i.correct).count()).unwrap_or(u32::MAX);
-            Some(CompetencyScore { competency: c.to_string(), correct: k, total: t, percent: percent(k, t) })
+            Some(CompetencyScore {
+                competency: c.to_string(),
+                correct: k,
+                total: t,
+                percent: percent(k, t),
+            })
         })
         .collect();
     RawScore {
@@ -77,7 +86,13 @@ mod tests {
     use super::*;
 
     fn items(pattern: &[(&'static str, bool)]) -> Vec<ScoredItem<'static>> {
-        pattern.iter().map(|&(c, ok)| ScoredItem { competency: c, correct: ok }).collect()
+        pattern
+            .iter()
+            .map(|&(c, ok)| ScoredItem {
+                competency: c,
+                correct: ok,
+            })
+            .collect()
     }
 
     #[test]
@@ -95,12 +110,21 @@ mod tests {
     #[test]
     fn competencies_are_reported_in_blueprint_order() {
         let s = score_raw(
-            &items(&[("C02", true), ("C01", false), ("C02", false), ("C01", true), ("C01", true)]),
+            &items(&[
+                ("C02", true),
+                ("C01", false),
+                ("C02", false),
+                ("C01", true),
+                ("C01", true),
+            ]),
             60,
             &["C01", "C02", "C03"],
         );
-        let rows: Vec<(&str, u32, u32)> =
-            s.competencies.iter().map(|c| (c.competency.as_str(), c.correct, c.total)).collect();
+        let rows: Vec<(&str, u32, u32)> = s
+            .competencies
+            .iter()
+            .map(|c| (c.competency.as_str(), c.correct, c.total))
+            .collect();
         assert_eq!(rows, vec![("C01", 2, 3), ("C02", 1, 2)]);
         assert!((s.percent - 60.0).abs() < 1e-12);
         assert!(s.passed);

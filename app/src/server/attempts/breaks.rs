@@ -6,7 +6,12 @@ use super::record::{ensure_open, owned};
 use crate::server::db::Db;
 use crate::server::error::AppError;
 
-pub async fn start_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<(), AppError> {
+pub async fn start_break(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+) -> Result<(), AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     if !attempt.break_available() {
@@ -24,7 +29,9 @@ pub async fn start_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> R
     .execute(&db.pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("the break has already been started".into()));
+        return Err(AppError::Conflict(
+            "the break has already been started".into(),
+        ));
     }
     Ok(())
 }
@@ -32,7 +39,11 @@ pub async fn start_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> R
 pub async fn end_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<(), AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
-    let Some(began) = attempt.clock.break_started_at.filter(|_| attempt.clock.break_ended_at.is_none()) else {
+    let Some(began) = attempt
+        .clock
+        .break_started_at
+        .filter(|_| attempt.clock.break_ended_at.is_none())
+    else {
         return Err(AppError::Conflict("you are not on a break".into()));
     };
     let used = (now - began).clamp(0, attempt.clock.break_allowance_ms);
@@ -49,12 +60,19 @@ pub async fn end_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Res
     Ok(())
 }
 
-pub async fn decline_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<(), AppError> {
+pub async fn decline_break(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+) -> Result<(), AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
-    sqlx::query("UPDATE attempts SET break_declined = 1 WHERE id = $1 AND break_started_at IS NULL")
-        .bind(&attempt.id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE attempts SET break_declined = 1 WHERE id = $1 AND break_started_at IS NULL",
+    )
+    .bind(&attempt.id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }

@@ -26,12 +26,22 @@ impl SubmittedBy {
 }
 
 /// Submits and scores the attempt exactly once; `false` if it was already submitted.
-pub async fn submit(db: &Db, now: i64, attempt_id: &str, by: SubmittedBy) -> Result<bool, AppError> {
+pub async fn submit(
+    db: &Db,
+    now: i64,
+    attempt_id: &str,
+    by: SubmittedBy,
+) -> Result<bool, AppError> {
     let header = sqlx::query("SELECT exam_id, exam_version FROM attempts WHERE id = $1")
         .bind(attempt_id)
         .fetch_one(&db.pool)
         .await?;
-    let exam = bank::exam_version(db, &header.try_get::<String, _>("exam_id")?, header.try_get("exam_version")?).await?;
+    let exam = bank::exam_version(
+        db,
+        &header.try_get::<String, _>("exam_id")?,
+        header.try_get("exam_version")?,
+    )
+    .await?;
 
     let mut tx = db.pool.begin().await?;
     // Whoever flips the status owns the scoring; anyone else (a second server, a repeated
@@ -64,11 +74,17 @@ pub async fn submit(db: &Db, now: i64, attempt_id: &str, by: SubmittedBy) -> Res
         let key: i64 = row.try_get("key_index")?;
         graded.push((row.try_get("competency")?, choice == Some(key)));
     }
-    let items: Vec<ScoredItem<'_>> =
-        graded.iter().map(|(c, ok)| ScoredItem { competency: c.as_str(), correct: *ok }).collect();
+    let items: Vec<ScoredItem<'_>> = graded
+        .iter()
+        .map(|(c, ok)| ScoredItem {
+            competency: c.as_str(),
+            correct: *ok,
+        })
+        .collect();
     let order: Vec<&str> = exam.competencies().map(|(_, c)| c.id.as_str()).collect();
     let score = score_raw(&items, exam.pass_percent, &order);
-    let score_json = serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
+    let score_json =
+        serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
     sqlx::query("UPDATE attempts SET raw_correct = $1, raw_total = $2, passed = $3, score = $4 WHERE id = $5")
         .bind(i64::from(score.correct))
         .bind(i64::from(score.total))
@@ -78,7 +94,13 @@ pub async fn submit(db: &Db, now: i64, attempt_id: &str, by: SubmittedBy) -> Res
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    tracing::info!(attempt = attempt_id, by = by.as_str(), correct = score.correct, total = score.total, "attempt submitted");
+    tracing::info!(
+        attempt = attempt_id,
+        by = by.as_str(),
+        correct = score.correct,
+        total = score.total,
+        "attempt submitted"
+    );
     Ok(true)
 }
 
@@ -115,7 +137,11 @@ pub async fn heartbeat(db: &Db, now: i64) -> Result<(), AppError> {
 /// attempt that was still running then the whole outage back (invariant 2). Returns the
 /// outage length and how many attempts were credited. Safe when several servers start at once:
 /// only the one that moves the heartbeat from the old value credits.
-pub async fn credit_downtime(db: &Db, now: i64, gap_threshold_ms: i64) -> Result<Option<(i64, u64)>, AppError> {
+pub async fn credit_downtime(
+    db: &Db,
+    now: i64,
+    gap_threshold_ms: i64,
+) -> Result<Option<(i64, u64)>, AppError> {
     let last: Option<i64> = sqlx::query("SELECT alive_at FROM service_heartbeat WHERE id = 1")
         .fetch_optional(&db.pool)
         .await?
@@ -131,12 +157,13 @@ pub async fn credit_downtime(db: &Db, now: i64, gap_threshold_ms: i64) -> Result
         return Ok(None);
     }
     let mut tx = db.pool.begin().await?;
-    let claimed = sqlx::query("UPDATE service_heartbeat SET alive_at = $1 WHERE id = 1 AND alive_at = $2")
-        .bind(now)
-        .bind(last)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let claimed =
+        sqlx::query("UPDATE service_heartbeat SET alive_at = $1 WHERE id = 1 AND alive_at = $2")
+            .bind(now)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if claimed == 0 {
         tx.rollback().await?;
         return Ok(None);
@@ -164,7 +191,9 @@ pub async fn credit_downtime(db: &Db, now: i64, gap_threshold_ms: i64) -> Result
 pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Report, AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     if attempt.is_open() {
-        return Err(AppError::Conflict("this exam has not been submitted yet".into()));
+        return Err(AppError::Conflict(
+            "this exam has not been submitted yet".into(),
+        ));
     }
     let row = sqlx::query(
         "SELECT a.score, a.submitted_at, a.submitted_by, u.display_name FROM attempts a \

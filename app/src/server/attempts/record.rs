@@ -29,16 +29,24 @@ impl AttemptRow {
     /// Whether the break can be started now: not taken, not declined, and the candidate has
     /// reached the item after which it is scheduled.
     pub fn break_available(&self) -> bool {
-        self.clock.break_started_at.is_none() && !self.break_declined && self.current_position >= self.break_after
+        self.clock.break_started_at.is_none()
+            && !self.break_declined
+            && self.current_position >= self.break_after
     }
 }
 
 /// Attempt ids are 32 lowercase hex characters (128 random bits).
 pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
-    if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if raw.len() == 32
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(raw.to_string())
     } else {
-        Err(AppError::BadRequest(format!("{raw:?} is not a valid attempt id")))
+        Err(AppError::BadRequest(format!(
+            "{raw:?} is not a valid attempt id"
+        )))
     }
 }
 
@@ -72,27 +80,35 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
 /// found, so ids cannot be probed.
 pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, AppError> {
     let id = parse_attempt_id(raw_id)?;
-    let row = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"))
-        .bind(&id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
+    ))
+    .bind(&id)
+    .fetch_optional(&db.pool)
+    .await?;
     match row {
         Some(row) => {
             let attempt = from_row(&row)?;
             if attempt.user_id == user_id {
                 Ok(attempt)
             } else {
-                Err(AppError::NotFound("this attempt does not exist or is not yours".into()))
+                Err(AppError::NotFound(
+                    "this attempt does not exist or is not yours".into(),
+                ))
             }
         }
-        None => Err(AppError::NotFound("this attempt does not exist or is not yours".into())),
+        None => Err(AppError::NotFound(
+            "this attempt does not exist or is not yours".into(),
+        )),
     }
 }
 
 /// Refuses changes to an attempt that is submitted or out of time.
 pub fn ensure_open(attempt: &AttemptRow, now: i64) -> Result<(), AppError> {
     if !attempt.is_open() {
-        return Err(AppError::Conflict("this exam has been submitted; answers can no longer change".into()));
+        return Err(AppError::Conflict(
+            "this exam has been submitted; answers can no longer change".into(),
+        ));
     }
     if now >= attempt.clock.deadline() {
         return Err(AppError::Conflict(

@@ -44,7 +44,10 @@ async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, 
     let order: String = row.try_get("option_order")?;
     let option_order = order
         .split(',')
-        .map(|s| s.parse::<i64>().map_err(|e| AppError::Internal(format!("stored option order {order:?}: {e}"))))
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|e| AppError::Internal(format!("stored option order {order:?}: {e}")))
+        })
         .collect::<Result<_, _>>()?;
     Ok(Some(Slot {
         option_order,
@@ -53,14 +56,25 @@ async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, 
     }))
 }
 
-pub async fn save_answer(db: &Db, now: i64, user_id: i64, attempt_id: &str, req: &SaveRequest) -> Result<SaveOutcome, AppError> {
+pub async fn save_answer(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    req: &SaveRequest,
+) -> Result<SaveOutcome, AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     if attempt.clock.on_break(now) {
-        return Err(AppError::Conflict("you are on your break: resume the exam to answer".into()));
+        return Err(AppError::Conflict(
+            "you are on your break: resume the exam to answer".into(),
+        ));
     }
     let Some(slot) = slot(db, &attempt.id, req.position).await? else {
-        return Err(AppError::BadRequest(format!("question {} is not on this exam", req.position)));
+        return Err(AppError::BadRequest(format!(
+            "question {} is not on this exam",
+            req.position
+        )));
     };
     let choice = match req.choice {
         None => None,
@@ -74,10 +88,15 @@ pub async fn save_answer(db: &Db, now: i64, user_id: i64, attempt_id: &str, req:
         })?),
     };
     if choice == slot.choice && req.flagged == slot.flagged {
-        return Ok(SaveOutcome::Unchanged { last_seq: attempt.last_seq });
+        return Ok(SaveOutcome::Unchanged {
+            last_seq: attempt.last_seq,
+        });
     }
     if req.seq <= 0 {
-        return Err(AppError::BadRequest(format!("sequence number {} must be 1 or more", req.seq)));
+        return Err(AppError::BadRequest(format!(
+            "sequence number {} must be 1 or more",
+            req.seq
+        )));
     }
 
     let mut tx = db.pool.begin().await?;
@@ -126,17 +145,21 @@ pub async fn save_answer(db: &Db, now: i64, user_id: i64, attempt_id: &str, req:
     // Not admitted: say why, from fresh state.
     let fresh = owned(db, user_id, attempt_id).await?;
     ensure_open(&fresh, now)?;
-    let logged = sqlx::query("SELECT position, choice, flagged FROM response_log WHERE attempt_id = $1 AND seq = $2")
-        .bind(&attempt.id)
-        .bind(req.seq)
-        .fetch_optional(&db.pool)
-        .await?;
+    let logged = sqlx::query(
+        "SELECT position, choice, flagged FROM response_log WHERE attempt_id = $1 AND seq = $2",
+    )
+    .bind(&attempt.id)
+    .bind(req.seq)
+    .fetch_optional(&db.pool)
+    .await?;
     if let Some(row) = logged {
         let same = row.try_get::<i64, _>("position")? == i64::from(req.position)
             && row.try_get::<Option<i64>, _>("choice")? == choice
             && (row.try_get::<i64, _>("flagged")? != 0) == req.flagged;
         if same {
-            return Ok(SaveOutcome::Unchanged { last_seq: fresh.last_seq });
+            return Ok(SaveOutcome::Unchanged {
+                last_seq: fresh.last_seq,
+            });
         }
     }
     Err(AppError::Conflict(format!(

@@ -24,26 +24,34 @@ fn random_id() -> Result<String, AppError> {
 }
 
 async fn open_attempt(db: &Db, user_id: i64, exam_id: &str) -> Result<Option<String>, AppError> {
-    let row = sqlx::query("SELECT id FROM attempts WHERE user_id = $1 AND exam_id = $2 AND status = 'in_progress'")
-        .bind(user_id)
-        .bind(exam_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id FROM attempts WHERE user_id = $1 AND exam_id = $2 AND status = 'in_progress'",
+    )
+    .bind(user_id)
+    .bind(exam_id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// The candidate's open attempt at `exam_id`, or a new one if attempts remain.
-pub async fn start_or_resume(db: &Db, now: i64, user_id: i64, exam_id: &str) -> Result<String, AppError> {
+pub async fn start_or_resume(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    exam_id: &str,
+) -> Result<String, AppError> {
     if let Some(id) = open_attempt(db, user_id, exam_id).await? {
         return Ok(id);
     }
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
-    let used: i64 = sqlx::query("SELECT COUNT(*) AS n FROM attempts WHERE user_id = $1 AND exam_id = $2")
-        .bind(user_id)
-        .bind(exam_id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+    let used: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM attempts WHERE user_id = $1 AND exam_id = $2")
+            .bind(user_id)
+            .bind(exam_id)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("n")?;
     if used >= i64::from(exam.max_attempts) {
         return Err(AppError::Forbidden(format!(
             "you have used all {} attempts allowed for this exam",
@@ -56,9 +64,15 @@ pub async fn start_or_resume(db: &Db, now: i64, user_id: i64, exam_id: &str) -> 
         pool.iter().map(|(id, v, _, _)| (id.as_str(), *v)).collect();
     let pool_items: Vec<PoolItem> = pool
         .iter()
-        .map(|(id, _, competency, n)| PoolItem { id: id.clone(), competency: competency.clone(), option_count: *n })
+        .map(|(id, _, competency, n)| PoolItem {
+            id: id.clone(),
+            competency: competency.clone(),
+            option_count: *n,
+        })
         .collect();
-    let blueprint = exam.blueprint().map_err(|e| AppError::Internal(format!("exam {exam_id}: {e}")))?;
+    let blueprint = exam
+        .blueprint()
+        .map_err(|e| AppError::Internal(format!("exam {exam_id}: {e}")))?;
     let seed = random_u64()?;
     let form = assemble_linear(&pool_items, &blueprint, &mut attempt_rng(seed))
         .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
@@ -90,9 +104,9 @@ pub async fn start_or_resume(db: &Db, now: i64, user_id: i64, exam_id: &str) -> 
         if e.is_unique_violation() {
             // Another request started this candidate's attempt a moment ago: use that one.
             drop(tx);
-            return open_attempt(db, user_id, exam_id)
-                .await?
-                .ok_or_else(|| AppError::Conflict("an attempt was being started; please try again".into()));
+            return open_attempt(db, user_id, exam_id).await?.ok_or_else(|| {
+                AppError::Conflict("an attempt was being started; please try again".into())
+            });
         }
     }
     inserted?;

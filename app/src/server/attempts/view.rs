@@ -17,13 +17,22 @@ pub fn resume_target(attempt: &AttemptRow, now: i64) -> String {
     } else if attempt.clock.on_break(now) {
         format!("/attempts/{}/break", attempt.id)
     } else {
-        format!("/attempts/{}/items/{}", attempt.id, attempt.current_position.max(1))
+        format!(
+            "/attempts/{}/items/{}",
+            attempt.id,
+            attempt.current_position.max(1)
+        )
     }
 }
 
 /// An open attempt past its deadline is submitted on the spot, so a late page view never
 /// shows a question that can no longer be answered.
-async fn open_or_redirect(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<AttemptRow, String>, AppError> {
+async fn open_or_redirect(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+) -> Result<Result<AttemptRow, String>, AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     if attempt.is_open() && now >= attempt.clock.deadline() {
         submit(db, now, &attempt.id, SubmittedBy::Deadline).await?;
@@ -49,7 +58,13 @@ async fn counts(db: &Db, attempt_id: &str) -> Result<(u32, u32), AppError> {
 }
 
 /// One question as the candidate sees it, or the page to go to instead.
-pub async fn item_page(db: &Db, now: i64, user_id: i64, attempt_id: &str, position: u32) -> Result<Result<dto::ItemPage, String>, AppError> {
+pub async fn item_page(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    position: u32,
+) -> Result<Result<dto::ItemPage, String>, AppError> {
     let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
@@ -68,26 +83,40 @@ pub async fn item_page(db: &Db, now: i64, user_id: i64, attempt_id: &str, positi
     .await?;
     let (total, answered) = counts(db, &attempt.id).await?;
     let Some(row) = row else {
-        return Err(AppError::NotFound(format!("question {position} is not on this exam (it has questions 1 to {total})")));
+        return Err(AppError::NotFound(format!(
+            "question {position} is not on this exam (it has questions 1 to {total})"
+        )));
     };
     let item = bank::parse_item(&row.try_get::<String, _>("body")?)?;
     let order: Vec<usize> = row
         .try_get::<String, _>("option_order")?
         .split(',')
-        .map(|s| s.parse().map_err(|_| AppError::Internal("stored option order unreadable".into())))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| AppError::Internal("stored option order unreadable".into()))
+        })
         .collect::<Result<_, _>>()?;
     let options = order
         .iter()
-        .map(|&i| item.en.options.get(i).cloned().ok_or_else(|| AppError::Internal("option order out of range".into())))
+        .map(|&i| {
+            item.en
+                .options
+                .get(i)
+                .cloned()
+                .ok_or_else(|| AppError::Internal("option order out of range".into()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let choice: Option<i64> = row.try_get("choice")?;
-    let choice_display = choice.and_then(|c| order.iter().position(|&i| i64::try_from(i).ok() == Some(c)));
+    let choice_display =
+        choice.and_then(|c| order.iter().position(|&i| i64::try_from(i).ok() == Some(c)));
     // Remember where the candidate is, so closing the browser resumes here.
-    sqlx::query("UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'")
-        .bind(i64::from(position))
-        .bind(&attempt.id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
+    )
+    .bind(i64::from(position))
+    .bind(&attempt.id)
+    .execute(&db.pool)
+    .await?;
     let break_offered = attempt.clock.break_started_at.is_none() && !attempt.break_declined;
     Ok(Ok(dto::ItemPage {
         attempt_id: attempt.id.clone(),
@@ -100,11 +129,20 @@ pub async fn item_page(db: &Db, now: i64, user_id: i64, attempt_id: &str, positi
         next_seq: attempt.last_seq + 1,
         remaining_ms: attempt.clock.remaining_ms(now),
         answered,
-        break_after: if break_offered { u32::try_from(attempt.break_after).unwrap_or(0) } else { 0 },
+        break_after: if break_offered {
+            u32::try_from(attempt.break_after).unwrap_or(0)
+        } else {
+            0
+        },
     }))
 }
 
-pub async fn review(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<dto::Review, String>, AppError> {
+pub async fn review(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+) -> Result<Result<dto::Review, String>, AppError> {
     let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
@@ -123,19 +161,32 @@ pub async fn review(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(Ok(dto::Review { attempt_id: attempt.id.clone(), rows, remaining_ms: attempt.clock.remaining_ms(now) }))
+    Ok(Ok(dto::Review {
+        attempt_id: attempt.id.clone(),
+        rows,
+        remaining_ms: attempt.clock.remaining_ms(now),
+    }))
 }
 
-pub async fn break_page(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Result<Result<dto::BreakPage, String>, AppError> {
+pub async fn break_page(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+) -> Result<Result<dto::BreakPage, String>, AppError> {
     let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
     };
     let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
     let state = if let Some(left) = attempt.clock.break_remaining_ms(now) {
-        dto::BreakState::OnBreak { break_remaining_ms: left }
+        dto::BreakState::OnBreak {
+            break_remaining_ms: left,
+        }
     } else if attempt.break_available() {
-        dto::BreakState::Offered { minutes: exam.scheduled_break.minutes }
+        dto::BreakState::Offered {
+            minutes: exam.scheduled_break.minutes,
+        }
     } else {
         dto::BreakState::Unavailable
     };
@@ -147,7 +198,10 @@ pub async fn break_page(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Re
     }))
 }
 
-pub async fn dashboard(db: &Db, user: &crate::server::users::User) -> Result<dto::Dashboard, AppError> {
+pub async fn dashboard(
+    db: &Db,
+    user: &crate::server::users::User,
+) -> Result<dto::Dashboard, AppError> {
     let mut exams = Vec::new();
     for exam_id in bank::exam_ids(db).await? {
         let (_, exam) = bank::latest_exam(db, &exam_id).await?;
@@ -172,7 +226,11 @@ pub async fn dashboard(db: &Db, user: &crate::server::users::User) -> Result<dto
                     id: a.id.clone(),
                     number: u32::try_from(index + 1).unwrap_or(u32::MAX),
                     submitted_at_ms: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(0),
-                    percent: if total > 0 { 100.0 * correct as f64 / total as f64 } else { 0.0 },
+                    percent: if total > 0 {
+                        100.0 * correct as f64 / total as f64
+                    } else {
+                        0.0
+                    },
                     passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
                 });
             }
@@ -188,10 +246,18 @@ pub async fn dashboard(db: &Db, user: &crate::server::users::User) -> Result<dto
             past,
         });
     }
-    Ok(dto::Dashboard { display_name: user.display_name.clone(), role: user.role, exams })
+    Ok(dto::Dashboard {
+        display_name: user.display_name.clone(),
+        role: user.role,
+        exams,
+    })
 }
 
-pub async fn instructions(db: &Db, user_id: i64, exam_id: &str) -> Result<dto::Instructions, AppError> {
+pub async fn instructions(
+    db: &Db,
+    user_id: i64,
+    exam_id: &str,
+) -> Result<dto::Instructions, AppError> {
     let (_, exam) = bank::latest_exam(db, exam_id).await?;
     let rows = sqlx::query("SELECT id, status FROM attempts WHERE user_id = $1 AND exam_id = $2")
         .bind(user_id)
@@ -220,11 +286,17 @@ pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> 
 }
 
 /// Where the candidate will resume; only ever set on an open attempt.
-pub async fn set_current_position(db: &Db, attempt_id: &str, position: u32) -> Result<(), AppError> {
-    sqlx::query("UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'")
-        .bind(i64::from(position))
-        .bind(attempt_id)
-        .execute(&db.pool)
-        .await?;
+pub async fn set_current_position(
+    db: &Db,
+    attempt_id: &str,
+    position: u32,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
+    )
+    .bind(i64::from(position))
+    .bind(attempt_id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
