@@ -4,6 +4,14 @@ use reqwest::StatusCode;
 
 use crate::helpers::{spawn_app, CANDIDATE};
 
+/// A path, a form, the status expected and words the answer must contain.
+type BadPost = (
+    String,
+    Vec<(&'static str, String)>,
+    StatusCode,
+    &'static str,
+);
+
 #[tokio::test]
 async fn bad_answer_posts_are_refused_with_a_reason_and_change_nothing() {
     let app = spawn_app().await;
@@ -12,7 +20,7 @@ async fn bad_answer_posts_are_refused_with_a_reason_and_change_nothing() {
     let (attempt, _) = browser.start_exam().await;
     let answer = format!("/attempts/{attempt}/items/1/answer");
 
-    let cases: Vec<(String, Vec<(&str, String)>, StatusCode, &str)> = vec![
+    let cases: Vec<BadPost> = vec![
         (
             answer.clone(),
             vec![("choice", "A".into())],

@@ -43,7 +43,7 @@ pub fn spawn(
             ticker.tick().await;
             run_once(&db, clock.as_ref()).await;
             passes += 1;
-            if passes % 720 == 0 {
+            if passes.is_multiple_of(720) {
                 if let Err(e) = sessions.delete_expired().await {
                     tracing::warn!(error = %e, "session clean-up failed");
                 }
