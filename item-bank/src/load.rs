@@ -356,3 +356,86 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_bank_validates_and_covers_the_blueprint() {
+        let bank = load_bank(&crate::sample_bank_dir()).expect("the sample bank is valid");
+        assert_eq!(bank.exam.form_length, 120);
+        assert_eq!(bank.exam.competencies().count(), 17);
+        assert_eq!(bank.exam.content_areas.len(), 8);
+        for (_, c) in bank.exam.competencies() {
+            let n = bank.items.iter().filter(|i| i.competency == c.id).count();
+            assert!(n >= 4, "competency {} has {n} items", c.id);
+        }
+    }
+
+    fn bad_bank() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("certamen-bad-bank-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("items")).expect("temp dir");
+        let exam =
+            std::fs::read_to_string(crate::sample_bank_dir().join("exam.toml")).expect("exam");
+        std::fs::write(dir.join("exam.toml"), exam).expect("write");
+        let item = |id: &str, comp: &str, key: &str, opts: &str| {
+            format!("id = \"{id}\"\ncompetency = \"{comp}\"\nstatus = \"approved\"\nkey = \"{key}\"\n\n[en]\nstem = \"A stem\"\noptions = [{opts}]\nrationale = \"Why\"\n")
+        };
+        std::fs::write(
+            dir.join("items/X-1.toml"),
+            item("X-1", "C01", "E", "\"a\", \"b\", \"c\", \"d\""),
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("items/X-2.toml"),
+            item("X-2", "C99", "A", "\"a\", \"b\""),
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("items/X-3.toml"),
+            item("X-1", "C01", "A", "\"same\", \"same\""),
+        )
+        .expect("write");
+        std::fs::write(dir.join("items/X-4.toml"), "id = \"X-4\"\ncompetency = \n").expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_bad_bank_reports_every_problem_with_file_line_and_field() {
+        let dir = bad_bank();
+        let err = load_bank(&dir).expect_err("bad bank");
+        let text = err.to_string();
+        let expect = [
+            (
+                "X-1.toml:4: field `key`",
+                "key \"E\" is not among the options A-D",
+            ),
+            (
+                "X-2.toml:2: field `competency`",
+                "competency \"C99\" is not in the exam definition",
+            ),
+            ("X-3.toml:1: field `id`", "does not match the file name"),
+            (
+                "X-3.toml:8: field `options`",
+                "options A and B have the same text",
+            ),
+            ("X-3.toml:1: field `id`", "duplicate id X-1"),
+            ("X-4.toml:2", ""),
+            (
+                "field `competency`",
+                "competency C13 needs 8 approved items per form but the bank has 0",
+            ),
+        ];
+        for (place, message) in expect {
+            assert!(
+                err.problems
+                    .iter()
+                    .any(|p| p.to_string().contains(place) && p.to_string().contains(message)),
+                "missing {place} {message} in:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
