@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, CANDIDATE};
+use crate::helpers::{candidate_in_exam, CANDIDATE};
 
 /// A path, a form, the status expected and words the answer must contain.
 type BadPost = (
@@ -14,10 +14,7 @@ type BadPost = (
 
 #[tokio::test]
 async fn bad_answer_posts_are_refused_with_a_reason_and_change_nothing() {
-    let app = spawn_app().await;
-    let browser = app.browser();
-    browser.sign_in(CANDIDATE).await;
-    let (attempt, _) = browser.start_exam().await;
+    let (app, browser, attempt, _) = candidate_in_exam().await;
     let answer = format!("/attempts/{attempt}/items/1/answer");
 
     let cases: Vec<BadPost> = vec![

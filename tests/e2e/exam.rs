@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{parse_question, spawn_app, CANDIDATE};
+use crate::helpers::{candidate_in_exam, parse_question, spawn_app, CANDIDATE};
 
 /// Stem → key option text, from the bank the app loaded.
 fn answer_key() -> (HashMap<String, String>, Vec<String>) {
@@ -207,10 +207,7 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
 
 #[tokio::test]
 async fn repeated_and_out_of_order_saves_change_nothing() {
-    let app = spawn_app().await;
-    let browser = app.browser();
-    browser.sign_in(CANDIDATE).await;
-    let (attempt, _) = browser.start_exam().await;
+    let (app, browser, attempt, _) = candidate_in_exam().await;
     let path = format!("/attempts/{attempt}/items/3/answer");
 
     let first = browser
@@ -245,12 +242,7 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
 
     let page = browser.visit(&format!("/attempts/{attempt}/items/3")).await;
     let q = parse_question(&page.body);
-    let checked: Vec<&str> = q
-        .options
-        .iter()
-        .filter(|o| o.2)
-        .map(|o| o.0.as_str())
-        .collect();
+    let checked = q.checked();
     assert_eq!(checked, vec!["B"], "the answer is still the first save's");
     assert_eq!(q.seq, "6", "the page asks for the next sequence number");
 

@@ -262,12 +262,33 @@ impl Browser {
     }
 }
 
+/// The usual arrange step: a fresh app, the demo candidate signed in, an attempt started.
+/// Returns the app, the candidate's browser, the attempt id and its first page.
+pub async fn candidate_in_exam() -> (TestApp, Browser, String, Page) {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.sign_in(CANDIDATE).await;
+    let (attempt, page) = browser.start_exam().await;
+    (app, browser, attempt, page)
+}
+
 /// The pieces of an item page a test needs.
 pub struct Question {
     pub seq: String,
     /// (display letter, option text, checked)
     pub options: Vec<(String, String, bool)>,
     pub stem: String,
+}
+
+impl Question {
+    /// The letters of the options shown as chosen.
+    pub fn checked(&self) -> Vec<&str> {
+        self.options
+            .iter()
+            .filter(|o| o.2)
+            .map(|o| o.0.as_str())
+            .collect()
+    }
 }
 
 pub fn unescape(s: &str) -> String {

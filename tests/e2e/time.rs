@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{parse_question, spawn_app, CANDIDATE};
+use crate::helpers::{candidate_in_exam, parse_question};
 
 fn time_left(html: &str) -> String {
     let from = html.find("role=\"timer\">").expect("timer") + "role=\"timer\">".len();
@@ -17,10 +17,7 @@ fn time_left(html: &str) -> String {
 
 #[tokio::test]
 async fn a_restart_resumes_at_the_same_question_with_every_answer_and_credits_the_downtime() {
-    let mut app = spawn_app().await;
-    let browser = app.browser();
-    browser.sign_in(CANDIDATE).await;
-    let (attempt, _) = browser.start_exam().await;
+    let (mut app, browser, attempt, _) = candidate_in_exam().await;
     let mut chosen = Vec::new();
     for position in 1..=5u32 {
         let page = browser
@@ -82,12 +79,7 @@ async fn a_restart_resumes_at_the_same_question_with_every_answer_and_credits_th
             .visit(&format!("/attempts/{attempt}/items/{}", i + 1))
             .await;
         let q = parse_question(&page.body);
-        let checked: Vec<&str> = q
-            .options
-            .iter()
-            .filter(|o| o.2)
-            .map(|o| o.0.as_str())
-            .collect();
+        let checked = q.checked();
         assert_eq!(
             checked,
             vec![*letter],
@@ -100,10 +92,7 @@ async fn a_restart_resumes_at_the_same_question_with_every_answer_and_credits_th
 
 #[tokio::test]
 async fn a_save_after_the_deadline_is_refused_clearly() {
-    let app = spawn_app().await;
-    let browser = app.browser();
-    browser.sign_in(CANDIDATE).await;
-    let (attempt, page) = browser.start_exam().await;
+    let (app, browser, attempt, page) = candidate_in_exam().await;
     let q = parse_question(&page.body);
     app.clock.advance_ms(150 * 60_000 + 1);
     let late = browser
@@ -123,10 +112,7 @@ async fn a_save_after_the_deadline_is_refused_clearly() {
 
 #[tokio::test]
 async fn the_server_submits_an_attempt_whose_time_runs_out_with_the_browser_gone() {
-    let app = spawn_app().await;
-    let browser = app.browser();
-    browser.sign_in(CANDIDATE).await;
-    let (attempt, page) = browser.start_exam().await;
+    let (app, browser, attempt, page) = candidate_in_exam().await;
     let q = parse_question(&page.body);
     browser
         .submit(
