@@ -26,6 +26,7 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/assets/certamen.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {scripts}
                 <MetaTags/>
             </head>

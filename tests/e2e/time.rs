@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use crate::helpers::{candidate_in_exam, parse_question};
 
 fn time_left(html: &str) -> String {
-    let from = html.find("role=\"timer\">").expect("timer") + "role=\"timer\">".len();
+    let timer = html.find("role=\"timer\"").expect("timer");
+    let from = timer + html[timer..].find('>').expect("end of the timer tag") + 1;
     html[from..]
         .split('<')
         .next()

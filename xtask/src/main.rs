@@ -4,7 +4,8 @@
 //!   `certamen serve --demo ARGS` with it. If the bundle cannot be built, the server still
 //!   starts with fully usable server-rendered pages and the log says so.
 //! - `test`: runs every test: the workspace on SQLite, then the database tests on PostgreSQL
-//!   (required under CI; skipped with a clear message elsewhere if none is reachable).
+//!   (required under CI; skipped with a clear message elsewhere if none is reachable), then
+//!   the real-browser checks in accessibility/ (headless Chromium; required under CI).
 //!
 //! wasm-bindgen runs as a library (`wasm-bindgen-cli-support`), pinned to the exact version in
 //! Cargo.lock, so nothing is downloaded and the versions cannot drift apart.
@@ -161,7 +162,72 @@ fn test() -> anyhow::Result<()> {
             "xtask: SKIPPED the PostgreSQL run: nothing listens on 127.0.0.1:5432 (CI requires it)"
         );
     }
-    Ok(())
+    eprintln!("xtask: the real-browser checks (headless Chromium, axe-core)");
+    browser_tests()
+}
+
+/// The real-browser checks in accessibility/: a fresh `certamen serve --demo` on a free port
+/// and an empty SQLite file, driven by headless Chromium through playwright-core.
+fn browser_tests() -> anyhow::Result<()> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let in_ci = std::env::var_os("CI").is_some();
+    if !Path::new(&chromium).exists() {
+        if in_ci {
+            bail!("{chromium} is missing: the browser checks need Debian's chromium package");
+        }
+        eprintln!("xtask: SKIPPED the browser checks: no {chromium} (apt-get install chromium; CI requires it)");
+        return Ok(());
+    }
+    let dir = workspace_root().join("accessibility");
+    if !dir.join("node_modules").join("playwright-core").exists() {
+        eprintln!("xtask: installing the browser-test packages (npm ci)");
+        run(Command::new("npm")
+            .current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let site = build_client()?;
+    run(cargo().current_dir(workspace_root()).args([
+        "build",
+        "-p",
+        "certamen-app",
+        "--bin",
+        "certamen",
+    ]))?;
+    let work = target_dir().join("browser-tests");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let password = format!("browser-{}-{port}", std::process::id());
+    let log = std::fs::File::create(work.join("server.log"))?;
+    let mut server = Command::new(target_dir().join("debug").join("certamen"))
+        .args(["serve", "--demo", "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--database-url")
+        .arg(format!("sqlite:{}", work.join("certamen.db").display()))
+        .arg("--demo-password")
+        .arg(&password)
+        .arg("--site-root")
+        .arg(&site)
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .context("cannot start certamen serve")?;
+    eprintln!(
+        "xtask: browser checks against 127.0.0.1:{port} (server log and screenshots in {})",
+        work.display()
+    );
+    let result = run(Command::new("node")
+        .current_dir(&dir)
+        .arg("run.mjs")
+        .env("CERTAMEN_URL", format!("http://127.0.0.1:{port}"))
+        .env("CERTAMEN_PASSWORD", &password)
+        .env("CHROMIUM", &chromium)
+        .env("SCREENSHOTS", work.join("screenshots")));
+    let _ = server.kill();
+    let _ = server.wait();
+    result
 }
 
 fn main() -> anyhow::Result<()> {

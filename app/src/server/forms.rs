@@ -287,3 +287,15 @@ pub async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+/// The site icon; browsers ask for one on every first visit, so serve it rather than a 404.
+pub async fn favicon() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../style/favicon.svg"),
+    )
+        .into_response()
+}

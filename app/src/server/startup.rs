@@ -123,6 +123,8 @@ impl Application {
         let router = Router::new()
             .route("/healthz", get(forms::healthz))
             .route("/assets/certamen.css", get(forms::stylesheet))
+            .route("/favicon.svg", get(forms::favicon))
+            .route("/favicon.ico", get(forms::favicon))
             .route("/auth/signin", post(forms::sign_in))
             .route("/auth/signout", post(forms::sign_out))
             .route("/exams/{exam}/attempts", post(forms::start))
