@@ -5,6 +5,7 @@
 
 pub mod blueprint;
 pub mod form;
+pub mod irt;
 pub mod random;
 pub mod scoring;
 pub mod timing;
