@@ -4,6 +4,8 @@
 //! numbers, randomness as `&mut impl Rng`, so every decision can be replayed from stored inputs.
 
 pub mod blueprint;
+pub mod classical;
+pub mod dif;
 pub mod form;
 pub mod irt;
 pub mod random;
