@@ -14,3 +14,6 @@ pub use ability::{
 };
 pub use model::{Difficulty, Discrimination, Guessing, ItemModel, ItemParams, ParamError};
 pub use responses::{Response, ResponseMatrix};
+pub mod calibrate;
+pub mod linalg;
+pub use calibrate::{calibrate, BetaPrior, Calibration, CalibrationError, CalibrationSettings};
