@@ -17,3 +17,5 @@ pub use responses::{Response, ResponseMatrix};
 pub mod calibrate;
 pub mod linalg;
 pub use calibrate::{calibrate, BetaPrior, Calibration, CalibrationError, CalibrationSettings};
+pub mod scale;
+pub use scale::{Band, ScaleMap, Subscore};
