@@ -5,6 +5,8 @@
 //! add what only a browser can: a live countdown and instant answer saves.
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod cli;
 pub mod dto;
 pub mod pages;
 #[cfg(feature = "ssr")]

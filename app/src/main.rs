@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: BankCommand,
     },
+    /// IRT scoring, calibration, item statistics and DIF on CSV files.
+    Psychometrics {
+        #[command(subcommand)]
+        command: certamen_app::cli::psychometrics::PsychometricsCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -57,8 +62,17 @@ enum BankCommand {
     Validate { path: PathBuf },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Errors end the process with one clear message (and its causes), not a backtrace: the
+/// messages name the file, row and column, which is what the person needs.
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    if let Err(e) = runtime.block_on(run()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -110,6 +124,7 @@ async fn main() -> anyhow::Result<()> {
                 bank.exam.version
             );
         }
+        Command::Psychometrics { command } => certamen_app::cli::psychometrics::run(command)?,
     }
     Ok(())
 }

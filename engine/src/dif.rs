@@ -168,7 +168,8 @@ fn item_statistics(tables: &[[f64; 4]], chi: &ChiSquared) -> MhResult {
     let delta = (sum_a - sum_e).abs();
     let yates = if delta >= 0.5 { 0.5 } else { 0.0 };
     let chi_square = (delta - yates).powi(2) / sum_var;
-    let p_value = 1.0 - chi.cdf(chi_square);
+    // The survival function directly: 1 − cdf underflows to 0 for strong DIF.
+    let p_value = chi.sf(chi_square);
     let abs_d = d_dif.abs();
     let class_magnitude = if abs_d < 1.0 {
         EtsClass::A

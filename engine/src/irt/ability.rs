@@ -23,7 +23,7 @@
 //! Brent's method solves the estimating equation in it to 1e-13.
 
 use super::model::ItemParams;
-use super::responses::Response;
+use super::responses::{Response, ResponseMatrix};
 use super::roots::{brent_root, golden_max};
 
 /// A normal prior on θ.
@@ -257,6 +257,46 @@ impl AbilityScorer {
             Method::Mle => self.mle(responses),
             Method::Wle => self.wle(responses),
         })
+    }
+
+    /// Scores every row of a matrix on both cores. `progress(done)` is called as chunks of
+    /// rows finish (from worker threads), for a progress bar.
+    pub fn estimate_all(
+        &self,
+        m: &ResponseMatrix,
+        progress: impl Fn(usize) + Sync,
+    ) -> Result<Vec<Estimate>, PatternLengthError> {
+        use rayon::prelude::*;
+        if m.items() != self.items.len() {
+            return Err(PatternLengthError {
+                expected: self.items.len(),
+                got: m.items(),
+            });
+        }
+        const CHUNK: usize = 1024;
+        let mut out = vec![
+            Estimate {
+                theta: f64::NAN,
+                se: f64::NAN,
+                status: Status::NoResponses
+            };
+            m.persons()
+        ];
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (k, slot) in chunk.iter_mut().enumerate() {
+                    let row = m.row(c * CHUNK + k);
+                    *slot = match self.method {
+                        Method::Eap(_) => self.eap(row),
+                        Method::Map(prior) => self.map(row, prior),
+                        Method::Mle => self.mle(row),
+                        Method::Wle => self.wle(row),
+                    };
+                }
+                progress(chunk.len());
+            });
+        Ok(out)
     }
 
     fn eap(&self, responses: &[Response]) -> Estimate {

@@ -1,0 +1,3 @@
+//! Command-line faces of the engine and the item bank (besides `serve`).
+
+pub mod psychometrics;
