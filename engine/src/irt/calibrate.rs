@@ -166,53 +166,58 @@ pub fn calibrate(
     let mut cycles = 0;
     let mut max_change = f64::INFINITY;
     let mut converged = false;
-    let mut log_likelihood = f64::NAN;
+    let ctx = EmContext {
+        m,
+        nodes: &nodes,
+        ln_w: &ln_w,
+        model: settings.model,
+        prior: three.then_some(prior),
+    };
+    // SQUAREM (Varadhan & Roland 2008, scheme S3): two EM steps give the direction and the
+    // curvature of the EM path, one extrapolated jump skips many slow EM steps, and a third
+    // EM step from the jump keeps the iteration stable. A jump that lowers the (penalised)
+    // likelihood is thrown away in favour of the plain second EM step. Convergence is judged
+    // on a plain EM step, exactly as without acceleration.
     while cycles < settings.max_cycles {
+        let (p1, s1, ll0) = ctx.em_step(&params, sigma);
         cycles += 1;
-        let counts = e_step(m, &params, &nodes, &ln_w);
-        log_likelihood = counts.log_likelihood;
-        let before: Vec<(f64, f64, f64)> =
-            params.iter().map(|p| reported(p, settings.model)).collect();
-        let q = nodes.len();
-        match settings.model {
-            ItemModel::Rasch => {
-                // Intercepts given the common slope, then the slope given the intercepts.
-                params.par_iter_mut().enumerate().for_each(|(j, p)| {
-                    let (r, n) = (&counts.r[j * q..(j + 1) * q], &counts.n[j * q..(j + 1) * q]);
-                    rasch_intercept(p, sigma, &nodes, r, n);
-                });
-                sigma = common_slope(&params, sigma, &nodes, &counts);
-                for p in &mut params {
-                    p.a = sigma;
-                }
-            }
-            _ => {
-                params.par_iter_mut().enumerate().for_each(|(j, p)| {
-                    let (r, n) = (&counts.r[j * q..(j + 1) * q], &counts.n[j * q..(j + 1) * q]);
-                    fisher_scoring(p, &nodes, r, n, three.then_some(prior));
-                });
-            }
-        }
-        max_change = params
-            .iter()
-            .zip(&before)
-            .map(|(p, &(a, b, c))| {
-                let (a1, b1, c1) = reported(p, settings.model);
-                (a1 - a).abs().max((b1 - b).abs()).max((c1 - c).abs())
-            })
-            .fold(0.0, f64::max);
+        max_change = change(&params, &p1, settings.model);
         progress(cycles, max_change);
         if max_change < settings.tolerance {
+            params = p1;
+            sigma = s1;
             converged = true;
             break;
         }
+        if cycles + 2 > settings.max_cycles {
+            params = p1;
+            sigma = s1;
+            continue;
+        }
+        let (p2, s2, _) = ctx.em_step(&p1, s1);
+        let x0 = flatten(&params, sigma, settings.model);
+        let x1 = flatten(&p1, s1, settings.model);
+        let x2 = flatten(&p2, s2, settings.model);
+        let r: Vec<f64> = x1.iter().zip(&x0).map(|(a, b)| a - b).collect();
+        let v: Vec<f64> = (0..x0.len()).map(|i| x2[i] - 2.0 * x1[i] + x0[i]).collect();
+        let (rr, vv) = (dot(&r, &r), dot(&v, &v));
+        let alpha = if vv > 0.0 { -(rr / vv).sqrt() } else { -1.0 }.min(-1.0);
+        let jump: Vec<f64> = (0..x0.len())
+            .map(|i| x0[i] - 2.0 * alpha * r[i] + alpha * alpha * v[i])
+            .collect();
+        let (pj, sj) = unflatten(&jump, &params, settings.model);
+        let (p3, s3, ll_jump) = ctx.em_step(&pj, sj);
+        cycles += 2;
+        if ll_jump.is_finite() && ll_jump >= ll0 {
+            params = p3;
+            sigma = s3;
+        } else {
+            params = p2;
+            sigma = s2;
+        }
     }
-    let final_counts = e_step(m, &params, &nodes, &ln_w);
-    log_likelihood = if final_counts.log_likelihood.is_finite() {
-        final_counts.log_likelihood
-    } else {
-        log_likelihood
-    };
+    let ctx_counts = e_step(m, &params, &nodes, &ln_w);
+    let log_likelihood = ctx_counts.log_likelihood;
     let covariance = if settings.standard_errors {
         information_inverse(m, &params, &nodes, &ln_w, settings)
     } else {
@@ -237,6 +242,120 @@ pub fn calibrate(
         log_likelihood,
         standard_errors_ok,
     })
+}
+
+/// What one EM cycle needs besides the parameters.
+struct EmContext<'a> {
+    m: &'a ResponseMatrix,
+    nodes: &'a [f64],
+    ln_w: &'a [f64],
+    model: ItemModel,
+    prior: Option<BetaPrior>,
+}
+
+impl EmContext<'_> {
+    /// One EM cycle from `params`: the new parameters and σ, and the penalised marginal
+    /// log-likelihood at the parameters it started from.
+    fn em_step(&self, params: &[Sip], sigma: f64) -> (Vec<Sip>, f64, f64) {
+        let counts = e_step(self.m, params, self.nodes, self.ln_w);
+        let mut ll = counts.log_likelihood;
+        if let Some(pr) = self.prior {
+            for p in params {
+                let c = p.c();
+                ll += (pr.alpha - 1.0) * c.ln() + (pr.beta - 1.0) * (1.0 - c).ln();
+            }
+        }
+        let q = self.nodes.len();
+        let mut next = params.to_vec();
+        let mut sigma = sigma;
+        let nodes = self.nodes;
+        match self.model {
+            ItemModel::Rasch => {
+                // Intercepts given the common slope, then the slope given the intercepts.
+                next.par_iter_mut().enumerate().for_each(|(j, p)| {
+                    let (r, n) = (&counts.r[j * q..(j + 1) * q], &counts.n[j * q..(j + 1) * q]);
+                    rasch_intercept(p, sigma, nodes, r, n);
+                });
+                sigma = common_slope(&next, sigma, nodes, &counts);
+                for p in &mut next {
+                    p.a = sigma;
+                }
+            }
+            _ => {
+                let prior = self.prior;
+                next.par_iter_mut().enumerate().for_each(|(j, p)| {
+                    let (r, n) = (&counts.r[j * q..(j + 1) * q], &counts.n[j * q..(j + 1) * q]);
+                    fisher_scoring(p, nodes, r, n, prior);
+                });
+            }
+        }
+        (next, sigma, ll)
+    }
+}
+
+/// The largest change of any reported a, b or c.
+fn change(before: &[Sip], after: &[Sip], model: ItemModel) -> f64 {
+    before
+        .iter()
+        .zip(after)
+        .map(|(p0, p1)| {
+            let (a0, b0, c0) = reported(p0, model);
+            let (a1, b1, c1) = reported(p1, model);
+            (a1 - a0).abs().max((b1 - b0).abs()).max((c1 - c0).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The free parameters as one vector (for the SQUAREM extrapolation).
+fn flatten(params: &[Sip], sigma: f64, model: ItemModel) -> Vec<f64> {
+    let mut x = Vec::with_capacity(params.len() * 3 + 1);
+    for p in params {
+        match model {
+            ItemModel::Rasch => x.push(p.d),
+            ItemModel::TwoPl => x.extend([p.a, p.d]),
+            ItemModel::ThreePl => x.extend([p.a, p.d, p.g]),
+        }
+    }
+    if model == ItemModel::Rasch {
+        x.push(sigma);
+    }
+    x
+}
+
+/// Back from the vector; slopes are kept positive (a jump may overshoot; the EM step that
+/// follows repairs it, and the likelihood check rejects it if not).
+fn unflatten(x: &[f64], template: &[Sip], model: ItemModel) -> (Vec<Sip>, f64) {
+    let sigma = if model == ItemModel::Rasch {
+        x[x.len() - 1].max(1e-3)
+    } else {
+        1.0
+    };
+    let params = template
+        .iter()
+        .enumerate()
+        .map(|(j, p)| match model {
+            ItemModel::Rasch => Sip {
+                a: sigma,
+                d: x[j],
+                g: p.g,
+            },
+            ItemModel::TwoPl => Sip {
+                a: x[2 * j].max(1e-3),
+                d: x[2 * j + 1],
+                g: p.g,
+            },
+            ItemModel::ThreePl => Sip {
+                a: x[3 * j].max(1e-3),
+                d: x[3 * j + 1],
+                g: x[3 * j + 2].clamp(-30.0, 30.0),
+            },
+        })
+        .collect();
+    (params, sigma)
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// (a, b, c) on the θ metric: for Rasch the slope is σ and b = −d.

@@ -1,0 +1,117 @@
+//! Simulated response data with known parameters, reproducible from a seed.
+//!
+//! Distributions follow the reference data's README (engine/tests/reference/psychometrics):
+//! a ~ LogNormal(0, 0.3) clipped, b ~ N(0, 1) clipped, c ~ U(0.05, 0.30), θ ~ N(0, 1),
+//! parameters rounded to 4 decimals (the rounded values are the parameters), and a response is
+//! correct when a uniform draw falls below P(θ). The draws come from ChaCha20, not numpy, so
+//! the numbers differ from the reference files; the data are written out for the peers.
+
+use std::io::Write;
+use std::path::Path;
+
+use certamen_engine::irt::{ItemParams, ResponseMatrix};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+fn normal(rng: &mut ChaCha20Rng) -> f64 {
+    // Box–Muller; the second variate is discarded to keep the stream simple to follow.
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+pub struct DataSet {
+    pub items: Vec<ItemParams>,
+    pub thetas: Vec<f64>,
+    pub responses: ResponseMatrix,
+}
+
+/// 2PL: a ~ LN(0, 0.3) clipped to [0.5, 2.5], b ~ N(0, 1) clipped to [−2.5, 2.5].
+pub fn two_pl(persons: usize, items: usize, seed: u64) -> DataSet {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let params: Vec<ItemParams> = (0..items)
+        .map(|_| {
+            let a = round4((0.3 * normal(&mut rng)).exp().clamp(0.5, 2.5));
+            let b = round4(normal(&mut rng).clamp(-2.5, 2.5));
+            ItemParams::two_pl(a, b).expect("in range")
+        })
+        .collect();
+    simulate(params, persons, &mut rng)
+}
+
+/// 3PL: a ~ LN(0, 0.3) clipped to [0.4, 2.5], b ~ N(0, 1) clipped to [−3, 3], c ~ U(0.05, 0.30).
+pub fn three_pl(persons: usize, items: usize, seed: u64) -> DataSet {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let params: Vec<ItemParams> = (0..items)
+        .map(|_| {
+            let a = round4((0.3 * normal(&mut rng)).exp().clamp(0.4, 2.5));
+            let b = round4(normal(&mut rng).clamp(-3.0, 3.0));
+            let c = round4(0.05 + 0.25 * rng.random::<f64>());
+            ItemParams::three_pl(a, b, c).expect("in range")
+        })
+        .collect();
+    simulate(params, persons, &mut rng)
+}
+
+fn simulate(items: Vec<ItemParams>, persons: usize, rng: &mut ChaCha20Rng) -> DataSet {
+    let thetas: Vec<f64> = (0..persons).map(|_| normal(rng)).collect();
+    let mut cells = Vec::with_capacity(persons * items.len());
+    for &t in &thetas {
+        for item in &items {
+            cells.push(Some(rng.random::<f64>() < item.prob(t)));
+        }
+    }
+    DataSet {
+        responses: ResponseMatrix::new(items.len(), cells).expect("rectangular"),
+        items,
+        thetas,
+    }
+}
+
+impl DataSet {
+    pub fn item_id(j: usize) -> String {
+        format!("C{:03}", j + 1)
+    }
+
+    /// `examinee_id,C001,…` with 0/1 cells.
+    pub fn write_responses(&self, path: &Path) -> std::io::Result<()> {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let header: Vec<String> = (0..self.items.len()).map(Self::item_id).collect();
+        writeln!(f, "examinee_id,{}", header.join(","))?;
+        for (i, row) in self.responses.rows().enumerate() {
+            let cells: Vec<&str> = row
+                .iter()
+                .map(|r| if *r == Some(true) { "1" } else { "0" })
+                .collect();
+            writeln!(f, "P{:05},{}", i + 1, cells.join(","))?;
+        }
+        f.flush()
+    }
+
+    /// `id,a,b,c` (also read as the true values by the peer script, as `item,a,b`).
+    pub fn write_items(&self, path: &Path) -> std::io::Result<()> {
+        let mut f = std::fs::File::create(path)?;
+        writeln!(f, "id,item,a,b,c")?;
+        for (j, it) in self.items.iter().enumerate() {
+            let id = Self::item_id(j);
+            writeln!(f, "{id},{id},{},{},{}", it.a.get(), it.b.get(), it.c.get())?;
+        }
+        Ok(())
+    }
+}
+
+/// Root-mean-square error of estimates against the truth.
+pub fn rmse(estimates: &[f64], truth: &[f64]) -> f64 {
+    let n = estimates.len() as f64;
+    (estimates
+        .iter()
+        .zip(truth)
+        .map(|(e, t)| (e - t).powi(2))
+        .sum::<f64>()
+        / n)
+        .sqrt()
+}
