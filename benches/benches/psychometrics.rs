@@ -75,6 +75,11 @@ fn calibration(c: &mut Criterion) {
 
 fn eap(c: &mut Criterion) {
     let data = simulate::three_pl(100_000, 120, 20240309);
+    let dir = data_dir();
+    data.write_responses(&dir.join("eap_100000x120.csv"))
+        .expect("write responses");
+    data.write_items(&dir.join("eap_items_120.csv"))
+        .expect("write items");
     let scorer =
         AbilityScorer::new(&data.items, Method::Eap(EapSettings::default())).expect("settings");
     let estimates = scorer

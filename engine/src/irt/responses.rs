@@ -24,7 +24,7 @@ impl ResponseMatrix {
         if items == 0 {
             return Err(MatrixError::NoItems);
         }
-        if cells.len() % items != 0 {
+        if !cells.len().is_multiple_of(items) {
             return Err(MatrixError::Ragged {
                 cells: cells.len(),
                 items,
