@@ -115,3 +115,58 @@ pub fn rmse(estimates: &[f64], truth: &[f64]) -> f64 {
         / n)
         .sqrt()
 }
+
+impl DataSet {
+    /// Reads a data set the peer script generated: a wide 0/1 response file and an items
+    /// file with `a`, `b` and optionally `c` columns (the true values). θ is not stored, so
+    /// `thetas` is empty.
+    pub fn read(responses: &Path, items: &Path) -> Result<DataSet, String> {
+        let text =
+            |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+        let items_text = text(items)?;
+        let mut lines = items_text.lines();
+        let header: Vec<&str> = lines.next().ok_or("empty items file")?.split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name);
+        let (a, b, c) = (
+            col("a").ok_or("no a column")?,
+            col("b").ok_or("no b column")?,
+            col("c"),
+        );
+        let mut params = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let cells: Vec<&str> = line.split(',').collect();
+            let num = |i: usize| {
+                cells[i]
+                    .parse::<f64>()
+                    .map_err(|_| format!("{}: row {}: bad number", items.display(), n + 2))
+            };
+            let c = match c {
+                Some(i) => num(i)?,
+                None => 0.0,
+            };
+            params.push(ItemParams::three_pl(num(a)?, num(b)?, c).map_err(|e| e.to_string())?);
+        }
+        let resp_text = text(responses)?;
+        let mut cells = Vec::new();
+        for (n, line) in resp_text.lines().skip(1).enumerate() {
+            for v in line.split(',').skip(1) {
+                cells.push(match v {
+                    "1" => Some(true),
+                    "0" => Some(false),
+                    _ => {
+                        return Err(format!(
+                            "{}: row {}: {v:?} is not 0 or 1",
+                            responses.display(),
+                            n + 2
+                        ))
+                    }
+                });
+            }
+        }
+        Ok(DataSet {
+            responses: ResponseMatrix::new(params.len(), cells).map_err(|e| e.to_string())?,
+            items: params,
+            thetas: Vec::new(),
+        })
+    }
+}

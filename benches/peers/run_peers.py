@@ -79,13 +79,20 @@ def read_wide_csv(path: Path) -> tuple[list[str], np.ndarray]:
     return items, resp
 
 
-def read_param_csv(path: Path) -> tuple[list[str], dict[str, np.ndarray]]:
-    """Read a small `id,<param>...` CSV into (ids, {column: float array})."""
+def read_param_csv(path: Path, wanted: tuple[str, ...]) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Read the first column as ids and the `wanted` columns as floats.
+
+    Other columns are ignored, so files with extra text columns work too (the
+    Rust benches write `id,item,a,b,c`).
+    """
     with open(path, encoding="ascii") as f:
         header = f.readline().rstrip("\n").split(",")
         rows = [line.rstrip("\n").split(",") for line in f if line.strip()]
+    missing = [name for name in wanted if name not in header]
+    if missing:
+        sys.exit(f"{path}: no column(s) {', '.join(missing)} in header {','.join(header)}")
     ids = [r[0] for r in rows]
-    cols = {name: np.array([float(r[j]) for r in rows]) for j, name in enumerate(header) if j > 0}
+    cols = {name: np.array([float(r[header.index(name)]) for r in rows]) for name in wanted}
     return ids, cols
 
 
@@ -218,7 +225,7 @@ def cmd_time_calib(args: argparse.Namespace) -> None:
     from mirt._backend_config import should_use_rust
 
     items, resp = read_wide_csv(Path(args.responses))
-    true_ids, true = read_param_csv(Path(args.true))
+    true_ids, true = read_param_csv(Path(args.true), ("a", "b"))
     resp = _reorder_columns(items, resp, true_ids, "time-calib")
     resp = resp.astype(np.int64)  # mirt validates/casts anyway; do it outside the timer
     n, k = resp.shape
@@ -291,7 +298,7 @@ def cmd_time_eap(args: argparse.Namespace) -> None:
     from mirt.models import ThreeParameterLogistic
     from mirt.scoring import EAPScorer, fscores
 
-    ids, par = read_param_csv(Path(args.items))
+    ids, par = read_param_csv(Path(args.items), ("a", "b", "c"))
     items, resp = read_wide_csv(Path(args.responses))
     resp = _reorder_columns(items, resp, ids, "time-eap").astype(np.int64)
     n, k = resp.shape
