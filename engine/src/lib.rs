@@ -4,6 +4,7 @@
 //! numbers, randomness as `&mut impl Rng`, so every decision can be replayed from stored inputs.
 
 pub mod blueprint;
+pub mod cat;
 pub mod classical;
 pub mod dif;
 pub mod form;
