@@ -6,8 +6,17 @@
 //! with the largest Fisher information at the current estimate. The first item is chosen at
 //! the start value (θ = 0 by default).
 //!
-//! This is the first slice of adaptive delivery: selection with content balancing, exposure
-//! control and the stopping rules are built on it in the form-assembly work.
+//! Selection scans the bank in order of each item's largest possible information (its value
+//! at `θ_max`, Birnbaum 1968: `θ_max = b + ln((1 + sqrt(1 + 8c))/2)/(D·a)`) and stops as soon as
+//! no remaining item could beat the best found: the same choice as a full scan, much faster.
+//! [`design`] builds a whole test on this: content balancing, exposure control, stopping rules.
+
+pub mod design;
+
+pub use design::{
+    run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome, Selection,
+    StopRule,
+};
 
 use crate::irt::{EapSettings, ItemParams, QuadratureRule};
 
@@ -20,6 +29,10 @@ pub struct CatBank {
     /// items × nodes: ln P and ln Q.
     ln_p: Vec<f64>,
     ln_q: Vec<f64>,
+    /// An upper bound on each item's information at any θ.
+    max_info: Vec<f64>,
+    /// Item indices by `max_info`, largest first (ties by index).
+    by_max_info: Vec<usize>,
 }
 
 impl CatBank {
@@ -44,12 +57,25 @@ impl CatBank {
                 ln_q.push(q);
             }
         }
+        let max_info: Vec<f64> = items
+            .iter()
+            .map(|it| {
+                let c = it.c.get();
+                let at = it.b.get() + ((1.0 + (1.0 + 8.0 * c).sqrt()) / 2.0).ln() / it.slope();
+                // A hair above the exact maximum, so rounding can never make the bound too low.
+                it.info(at) * (1.0 + 1e-9)
+            })
+            .collect();
+        let mut by_max_info: Vec<usize> = (0..items.len()).collect();
+        by_max_info.sort_by(|&x, &y| max_info[y].total_cmp(&max_info[x]).then(x.cmp(&y)));
         Self {
             items,
             nodes,
             ln_prior,
             ln_p,
             ln_q,
+            max_info,
+            by_max_info,
         }
     }
 
@@ -87,17 +113,47 @@ impl CatSession<'_> {
     /// The unused item with the most information at the current θ; ties go to the lower
     /// index (the bank order), so the choice is deterministic.
     pub fn next_item(&self) -> Option<usize> {
-        let mut best: Option<(usize, f64)> = None;
-        for (j, item) in self.bank.items.iter().enumerate() {
-            if self.used[j] {
+        self.most_informative(1, |j| !self.used[j]).first().copied()
+    }
+
+    /// The `k` most informative items at the current θ among those `open` allows (and not
+    /// yet used), best first; ties go to the lower index.
+    pub fn most_informative(&self, k: usize, open: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut top: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        for &j in &self.bank.by_max_info {
+            if top.len() == k && self.bank.max_info[j] < top[k - 1].0 {
+                break; // nothing further down can enter the top k
+            }
+            if self.used[j] || !open(j) {
                 continue;
             }
-            let info = item.info(self.theta);
-            if best.is_none_or(|(_, b)| info > b) {
-                best = Some((j, info));
+            let info = self.bank.items[j].info(self.theta);
+            let pos = top
+                .iter()
+                .position(|&(i, x)| info > i || (info == i && j < x))
+                .unwrap_or(top.len());
+            if pos < k {
+                top.insert(pos, (info, j));
+                top.truncate(k);
             }
         }
-        best.map(|(j, _)| j)
+        top.into_iter().map(|(_, j)| j).collect()
+    }
+
+    /// `ln L(θ)` of the responses so far (for the SPRT).
+    pub fn log_likelihood(&self, theta: f64) -> f64 {
+        self.administered
+            .iter()
+            .zip(&self.responses)
+            .map(|(&j, &u)| {
+                let (lp, lq) = self.bank.items[j].ln_prob_pair(theta);
+                if u {
+                    lp
+                } else {
+                    lq
+                }
+            })
+            .sum()
     }
 
     /// Records the response to item `j` and updates the estimate.

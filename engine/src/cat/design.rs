@@ -1,0 +1,379 @@
+//! An adaptive test from start to stop: content balancing, randomesque selection,
+//! Sympson–Hetter exposure control, enemy items and retake exclusions, and the stopping rules.
+//!
+//! - **Content balancing** (Kingsbury & Zara 1989, with a feasibility guard): each competency
+//!   has a minimum and a maximum count. While the minimums still to be met fill the slots left
+//!   before the maximum length, only competencies below their minimum are eligible; otherwise
+//!   any competency below its maximum. Among the eligible, the one furthest below its target
+//!   share is chosen, then the best item within it. A test may stop only once every minimum
+//!   is met, so a finished test never violates the blueprint.
+//! - **Randomesque** (Kingsbury & Zara 1989): one of the `k` most informative items, at random.
+//! - **Sympson–Hetter** (Sympson & Hetter 1985): a selected item is administered with
+//!   probability `K_j`, otherwise it is set aside for this examinee and the next candidate is
+//!   tried; the `K_j` are tuned by simulation so no item is administered to more than the
+//!   target share of examinees (see [`tune_sympson_hetter`]).
+//! - **Stopping**: fixed length; posterior SD at or below a threshold; the SPRT
+//!   (Reckase 1983; Eggen 1999) with the indifference region `cut ± δ`, deciding pass when
+//!   `ln L(cut + δ) − ln L(cut − δ) ≥ ln((1 − β)/α)` and fail when it is
+//!   `≤ ln(β/(1 − α))`; or a confidence interval `θ ± z·SE` that excludes the cut
+//!   (Kingsbury & Weiss 1983). Every rule respects the minimum and maximum lengths; at the
+//!   maximum length the decision is `θ ≥ cut`.
+//!
+//! All randomness comes from the caller's RNG (a ChaCha stream seeded per attempt), so the same
+//! seed and responses reproduce the same test.
+
+use rand::Rng;
+
+use super::{CatBank, CatSession};
+use crate::random::below;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Selection {
+    MaxInfo,
+    /// Pick at random among the `k` most informative eligible items.
+    Randomesque(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StopRule {
+    /// Stop at the maximum length.
+    Fixed,
+    /// Stop once the posterior SD is at or below this.
+    Se(f64),
+    /// Wald's sequential probability ratio test around the cut.
+    Sprt {
+        cut: f64,
+        delta: f64,
+        alpha: f64,
+        beta: f64,
+    },
+    /// Stop once `θ ± z·SE` excludes the cut.
+    Ci { cut: f64, z: f64 },
+}
+
+/// A competency's count limits on one test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContentLimit {
+    pub min: usize,
+    pub max: usize,
+    /// Its target share of the test (for choosing among eligible competencies).
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub stop: StopRule,
+    pub selection: Selection,
+    /// `competency[j]` indexes `content` for bank item `j` (ignored when `content` is empty).
+    pub competency: Vec<usize>,
+    pub content: Vec<ContentLimit>,
+    /// Sympson–Hetter parameters, one per bank item (`None`: no exposure control).
+    pub exposure: Option<Vec<f64>>,
+    /// Groups of items that must never appear together.
+    pub enemies: Vec<Vec<usize>>,
+    pub start_theta: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub items: Vec<usize>,
+    pub responses: Vec<bool>,
+    pub theta: f64,
+    pub se: f64,
+    /// With a cut (SPRT, CI, or `cut` given to [`run`]).
+    pub decision: Option<Decision>,
+    /// Items selected but set aside by Sympson–Hetter (counted for tuning).
+    pub selected: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DesignError {
+    #[error("the minimum length {min} is above the maximum length {max}")]
+    Lengths { min: usize, max: usize },
+    #[error("the maximum length {max} is more than the {bank} items available")]
+    BankTooSmall { max: usize, bank: usize },
+    #[error("the content minimums add up to {total}, more than the maximum length {max}")]
+    Minimums { total: usize, max: usize },
+    #[error("competency {competency} needs at least {min} items but the bank has {available}")]
+    CompetencyTooSmall {
+        competency: usize,
+        min: usize,
+        available: usize,
+    },
+    #[error("{what} has {got} entries for a bank of {bank} items")]
+    PerItem {
+        what: &'static str,
+        got: usize,
+        bank: usize,
+    },
+}
+
+impl Design {
+    pub fn check(&self, bank_size: usize) -> Result<(), DesignError> {
+        if self.min_length > self.max_length {
+            return Err(DesignError::Lengths {
+                min: self.min_length,
+                max: self.max_length,
+            });
+        }
+        if self.max_length > bank_size {
+            return Err(DesignError::BankTooSmall {
+                max: self.max_length,
+                bank: bank_size,
+            });
+        }
+        if !self.content.is_empty() {
+            if self.competency.len() != bank_size {
+                return Err(DesignError::PerItem {
+                    what: "the competency list",
+                    got: self.competency.len(),
+                    bank: bank_size,
+                });
+            }
+            let total: usize = self.content.iter().map(|c| c.min).sum();
+            if total > self.max_length {
+                return Err(DesignError::Minimums {
+                    total,
+                    max: self.max_length,
+                });
+            }
+            for (k, limit) in self.content.iter().enumerate() {
+                let available = self.competency.iter().filter(|&&c| c == k).count();
+                if available < limit.min {
+                    return Err(DesignError::CompetencyTooSmall {
+                        competency: k,
+                        min: limit.min,
+                        available,
+                    });
+                }
+            }
+        }
+        if let Some(k) = &self.exposure {
+            if k.len() != bank_size {
+                return Err(DesignError::PerItem {
+                    what: "the Sympson–Hetter parameter list",
+                    got: k.len(),
+                    bank: bank_size,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one adaptive test. `answer(j)` gives the examinee's response to bank item `j`;
+/// `excluded[j]` marks items this examinee must not see (earlier attempts). `cut` (on θ)
+/// adds a decision for the rules that do not carry their own.
+pub fn run<R: Rng + ?Sized>(
+    bank: &CatBank,
+    design: &Design,
+    excluded: &[bool],
+    cut: Option<f64>,
+    rng: &mut R,
+    mut answer: impl FnMut(usize) -> bool,
+) -> Outcome {
+    let n = bank.items().len();
+    let mut session = bank.session(design.start_theta);
+    let mut blocked: Vec<bool> = (0..n)
+        .map(|j| excluded.get(j).copied().unwrap_or(false))
+        .collect();
+    let mut counts = vec![0usize; design.content.len()];
+    let mut selected = Vec::new();
+    let mut decision = None;
+    while session.administered().len() < design.max_length {
+        let t = session.administered().len();
+        let allowed = eligible_competencies(design, &counts, t);
+        let Some(j) = choose(&session, design, &blocked, &allowed, rng, &mut selected) else {
+            break;
+        };
+        blocked[j] = true;
+        for group in design.enemies.iter().filter(|g| g.contains(&j)) {
+            for &e in group {
+                blocked[e] = true;
+            }
+        }
+        if !design.content.is_empty() {
+            counts[design.competency[j]] += 1;
+        }
+        session.record(j, answer(j));
+        let len = session.administered().len();
+        let minimums_met = design.content.iter().zip(&counts).all(|(l, &c)| c >= l.min);
+        if len < design.min_length || !minimums_met {
+            continue;
+        }
+        match design.stop {
+            StopRule::Fixed => {}
+            StopRule::Se(x) => {
+                if session.se() <= x {
+                    break;
+                }
+            }
+            StopRule::Sprt {
+                cut,
+                delta,
+                alpha,
+                beta,
+            } => {
+                let ratio =
+                    session.log_likelihood(cut + delta) - session.log_likelihood(cut - delta);
+                if ratio >= ((1.0 - beta) / alpha).ln() {
+                    decision = Some(Decision::Pass);
+                    break;
+                }
+                if ratio <= (beta / (1.0 - alpha)).ln() {
+                    decision = Some(Decision::Fail);
+                    break;
+                }
+            }
+            StopRule::Ci { cut, z } => {
+                let (th, se) = (session.theta(), session.se());
+                if th - z * se > cut {
+                    decision = Some(Decision::Pass);
+                    break;
+                }
+                if th + z * se < cut {
+                    decision = Some(Decision::Fail);
+                    break;
+                }
+            }
+        }
+    }
+    let rule_cut = match design.stop {
+        StopRule::Sprt { cut, .. } | StopRule::Ci { cut, .. } => Some(cut),
+        _ => cut,
+    };
+    if decision.is_none() {
+        decision = rule_cut.map(|c| {
+            if session.theta() >= c {
+                Decision::Pass
+            } else {
+                Decision::Fail
+            }
+        });
+    }
+    Outcome {
+        items: session.administered().to_vec(),
+        responses: session.responses().to_vec(),
+        theta: session.theta(),
+        se: session.se(),
+        decision,
+        selected,
+    }
+}
+
+/// Which competencies may supply the next item (all, when there is no content balancing).
+fn eligible_competencies(design: &Design, counts: &[usize], t: usize) -> Vec<bool> {
+    if design.content.is_empty() {
+        return Vec::new();
+    }
+    let still_needed: usize = design
+        .content
+        .iter()
+        .zip(counts)
+        .map(|(l, &c)| l.min.saturating_sub(c))
+        .sum();
+    let slots_left = design.max_length - t;
+    let forced = still_needed >= slots_left;
+    let ok: Vec<bool> = design
+        .content
+        .iter()
+        .zip(counts)
+        .map(|(l, &c)| if forced { c < l.min } else { c < l.max })
+        .collect();
+    // Among the eligible, the one furthest below its target share.
+    let deficit = |k: usize| design.content[k].share * (t + 1) as f64 - counts[k] as f64;
+    let best = (0..ok.len())
+        .filter(|&k| ok[k])
+        .max_by(|&a, &b| deficit(a).total_cmp(&deficit(b)).then(b.cmp(&a)));
+    (0..ok.len()).map(|k| Some(k) == best).collect()
+}
+
+fn choose<R: Rng + ?Sized>(
+    session: &CatSession<'_>,
+    design: &Design,
+    blocked: &[bool],
+    allowed: &[bool],
+    rng: &mut R,
+    selected: &mut Vec<usize>,
+) -> Option<usize> {
+    let k = match design.selection {
+        Selection::MaxInfo => 1,
+        Selection::Randomesque(k) => k.max(1),
+    };
+    let mut set_aside: Vec<usize> = Vec::new();
+    loop {
+        let open = |j: usize| {
+            !blocked[j]
+                && !set_aside.contains(&j)
+                && (allowed.is_empty() || allowed[design.competency[j]])
+        };
+        let top = session.most_informative(k, open);
+        if top.is_empty() {
+            return None;
+        }
+        let pick = if top.len() == 1 {
+            top[0]
+        } else {
+            top[below(rng, top.len() as u32) as usize]
+        };
+        selected.push(pick);
+        match &design.exposure {
+            Some(kp) if kp[pick] < 1.0 => {
+                let u: f64 = crate::random::unit(rng);
+                if u < kp[pick] {
+                    return Some(pick);
+                }
+                set_aside.push(pick);
+            }
+            _ => return Some(pick),
+        }
+    }
+}
+
+/// Tunes Sympson–Hetter parameters by simulation (Sympson & Hetter 1985): each round runs
+/// every examinee in `thetas` with responses drawn from the model, measures how often each
+/// item is *selected*, `P(S)`, and sets `K = target / P(S)` where `P(S)` exceeds the target
+/// (else 1), so that the administration rate `P(S)·K` stays at or below it. Returns the
+/// parameters after `rounds` rounds. The draws come from two ChaCha streams seeded by `seed`.
+pub fn tune_sympson_hetter(
+    bank: &CatBank,
+    design: &Design,
+    thetas: &[f64],
+    target: f64,
+    rounds: usize,
+    seed: u64,
+) -> Vec<f64> {
+    let n = bank.items().len();
+    let mut k = design.exposure.clone().unwrap_or_else(|| vec![1.0; n]);
+    let mut select = crate::random::attempt_rng(seed);
+    let mut answers = crate::random::attempt_rng(seed ^ 0x5348_5f41_4e53_5745);
+    for _ in 0..rounds {
+        let trial = Design {
+            exposure: Some(k.clone()),
+            ..design.clone()
+        };
+        let mut selected = vec![0usize; n];
+        for &theta in thetas {
+            let out = run(bank, &trial, &[], None, &mut select, |j| {
+                crate::random::unit(&mut answers) < bank.items()[j].prob(theta)
+            });
+            for j in out.selected {
+                selected[j] += 1;
+            }
+        }
+        let examinees = thetas.len().max(1) as f64;
+        for j in 0..n {
+            let ps = selected[j] as f64 / examinees;
+            k[j] = if ps > target { target / ps } else { 1.0 };
+        }
+    }
+    k
+}
