@@ -12,6 +12,7 @@
 //! [`design`] builds a whole test on this: content balancing, exposure control, stopping rules.
 
 pub mod design;
+pub mod simulate;
 
 pub use design::{
     run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome, Selection,

@@ -103,6 +103,8 @@ fn csv_error(path: &Path, e: csv::Error) -> InputError {
 pub struct ItemFile {
     pub ids: Vec<String>,
     pub params: Vec<ItemParams>,
+    /// The `competency` column, when the file has one.
+    pub competency: Option<Vec<String>>,
 }
 
 pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
@@ -112,9 +114,11 @@ pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
     let id = col("id").ok_or_else(|| err(path, Some(1), None, "no \"id\" column"))?;
     let b = col("b").ok_or_else(|| err(path, Some(1), None, "no \"b\" column (difficulty)"))?;
     let (a, c) = (col("a"), col("c"));
+    let competency_col = col("competency");
     let mut out = ItemFile {
         ids: Vec::new(),
         params: Vec::new(),
+        competency: competency_col.map(|_| Vec::new()),
     };
     let mut seen = HashSet::new();
     for (n, record) in reader.records().enumerate() {
@@ -161,6 +165,17 @@ pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
             };
             err(path, Some(row), Some(column), e.to_string())
         })?;
+        if let (Some(i), Some(list)) = (competency_col, out.competency.as_mut()) {
+            if record[i].is_empty() {
+                return Err(err(
+                    path,
+                    Some(row),
+                    Some("competency"),
+                    "the competency is empty",
+                ));
+            }
+            list.push(record[i].to_string());
+        }
         out.ids.push(item_id);
         out.params.push(params);
     }
@@ -341,4 +356,112 @@ pub fn align(
         .matrix
         .select_items(&order)
         .map_err(|e| err(responses_path, None, None, e.to_string()))
+}
+
+/// A blueprint for simulation: `competency,min,max`, one row per competency.
+pub struct BlueprintFile {
+    pub rows: Vec<(String, usize, usize)>,
+}
+
+pub fn read_blueprint(path: &Path) -> Result<BlueprintFile, InputError> {
+    let mut reader = open(path)?;
+    let h = headers(path, &mut reader)?;
+    let col = |name: &str| {
+        h.iter().position(|c| c == name).ok_or_else(|| {
+            err(
+                path,
+                Some(1),
+                None,
+                format!("no {name:?} column (expected competency,min,max)"),
+            )
+        })
+    };
+    let (c, lo, hi) = (col("competency")?, col("min")?, col("max")?);
+    let mut rows = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| csv_error(path, e))?;
+        let row = row_number(&record, n as u64 + 2);
+        let count = |i: usize, name: &str| {
+            record[i].parse::<usize>().map_err(|_| {
+                err(
+                    path,
+                    Some(row),
+                    Some(name),
+                    format!("{:?} is not a whole number", &record[i]),
+                )
+            })
+        };
+        let (min, max) = (count(lo, "min")?, count(hi, "max")?);
+        if min > max {
+            return Err(err(
+                path,
+                Some(row),
+                Some("min"),
+                format!("min {min} is above max {max}"),
+            ));
+        }
+        if rows
+            .iter()
+            .any(|(k, _, _): &(String, usize, usize)| k == &record[c])
+        {
+            return Err(err(
+                path,
+                Some(row),
+                Some("competency"),
+                "this competency is listed twice",
+            ));
+        }
+        rows.push((record[c].to_string(), min, max));
+    }
+    if rows.is_empty() {
+        return Err(err(
+            path,
+            None,
+            None,
+            "no competencies: the file has a header but no rows",
+        ));
+    }
+    Ok(BlueprintFile { rows })
+}
+
+/// `examinee_id,true_theta`.
+pub fn read_thetas(path: &Path) -> Result<(Vec<String>, Vec<f64>), InputError> {
+    let mut reader = open(path)?;
+    let h = headers(path, &mut reader)?;
+    let t = h
+        .iter()
+        .position(|c| c == "true_theta" || c == "theta")
+        .ok_or_else(|| err(path, Some(1), None, "no \"true_theta\" column"))?;
+    let (mut ids, mut thetas) = (Vec::new(), Vec::new());
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| csv_error(path, e))?;
+        let row = row_number(&record, n as u64 + 2);
+        let v: f64 = record[t].parse().map_err(|_| {
+            err(
+                path,
+                Some(row),
+                Some(&h[t]),
+                format!("{:?} is not a number", &record[t]),
+            )
+        })?;
+        if !v.is_finite() {
+            return Err(err(
+                path,
+                Some(row),
+                Some(&h[t]),
+                "θ must be a finite number",
+            ));
+        }
+        ids.push(record[0].to_string());
+        thetas.push(v);
+    }
+    if ids.is_empty() {
+        return Err(err(
+            path,
+            None,
+            None,
+            "no examinees: the file has a header but no rows",
+        ));
+    }
+    Ok((ids, thetas))
 }

@@ -3,6 +3,7 @@
 //! stderr; bad input stops with an error naming the file, row and column.
 
 mod input;
+mod simulate;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,8 @@ pub enum PsychometricsCommand {
         #[arg(long = "ignore-column")]
         ignore: Vec<String>,
     },
+    /// Simulate a fixed, LOFT or adaptive design: a JSON summary, and paths with --out.
+    Simulate(simulate::SimulateArgs),
     /// Mantel–Haenszel DIF: id,mh_alpha,mh_d_dif,se_d_dif,mh_chisq,p_value,ets_class.
     Dif {
         #[arg(long)]
@@ -154,6 +157,7 @@ pub fn run(command: PsychometricsCommand) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = csv::Writer::from_writer(stdout.lock());
     match command {
+        PsychometricsCommand::Simulate(args) => simulate::run(args)?,
         PsychometricsCommand::Score {
             items,
             responses,

@@ -1,0 +1,265 @@
+//! Simulating a delivery design over many examinees: the tool vendors and staff use to choose a
+//! design. Each examinee gets their own ChaCha streams (selection and responses) derived from
+//! the seed and their position, so runs are reproducible and examinees run on both cores.
+//!
+//! - **Fixed**: one form, assembled once from the blueprint with the seed, for everyone.
+//! - **LOFT**: a fresh form per examinee meeting the blueprint (each competency's minimum,
+//!   then the remaining slots by target share up to each maximum; random items within a
+//!   competency, never two enemies).
+//! - **CAT**: [`super::run`] with the design's selection, exposure control and stopping rule.
+//!
+//! Fixed and LOFT forms are scored by EAP after the last response, on the same grid as CAT.
+
+use rand::Rng;
+use rayon::prelude::*;
+
+use super::{run, CatBank, Decision, Design};
+use crate::random::{attempt_rng, below, unit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Fixed,
+    Loft,
+    Cat,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathRecord {
+    pub true_theta: f64,
+    pub theta: f64,
+    pub se: f64,
+    pub items: Vec<usize>,
+    pub decision: Option<Decision>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub examinees: usize,
+    pub mean_length: f64,
+    pub min_length: usize,
+    pub max_length: usize,
+    pub bias: f64,
+    pub rmse: f64,
+    pub correlation: f64,
+    /// With a cut: share classified correctly, and false pass / false fail shares of all
+    /// examinees.
+    pub classification_accuracy: Option<f64>,
+    pub false_pass_rate: Option<f64>,
+    pub false_fail_rate: Option<f64>,
+    pub max_exposure: f64,
+    pub mean_exposure: f64,
+    pub blueprint_violations: usize,
+}
+
+/// The per-examinee stream: the seed mixed with the examinee's position (SplitMix64's
+/// constant spreads neighbouring positions apart).
+fn examinee_rng(seed: u64, i: usize, salt: u64) -> rand_chacha::ChaCha20Rng {
+    attempt_rng(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt)
+}
+
+/// A form meeting the design's content limits, `max_length` items long.
+pub fn assemble_form<R: Rng + ?Sized>(
+    bank_size: usize,
+    design: &Design,
+    excluded: &[bool],
+    rng: &mut R,
+) -> Vec<usize> {
+    let mut blocked: Vec<bool> = (0..bank_size)
+        .map(|j| excluded.get(j).copied().unwrap_or(false))
+        .collect();
+    let mut form = Vec::with_capacity(design.max_length);
+    let groups = design.content.len().max(1);
+    let competency = |j: usize| {
+        if design.content.is_empty() {
+            0
+        } else {
+            design.competency[j]
+        }
+    };
+    let mut counts = vec![0usize; groups];
+    let take = |k: usize, blocked: &mut Vec<bool>, rng: &mut R| -> Option<usize> {
+        let open: Vec<usize> = (0..bank_size)
+            .filter(|&j| !blocked[j] && competency(j) == k)
+            .collect();
+        if open.is_empty() {
+            return None;
+        }
+        let j = open[below(rng, open.len() as u32) as usize];
+        blocked[j] = true;
+        for g in design.enemies.iter().filter(|g| g.contains(&j)) {
+            for &e in g {
+                blocked[e] = true;
+            }
+        }
+        Some(j)
+    };
+    // Minimums first, then the rest by the largest shortfall against the target share.
+    for (k, limit) in design.content.iter().enumerate() {
+        for _ in 0..limit.min {
+            if let Some(j) = take(k, &mut blocked, rng) {
+                form.push(j);
+                counts[k] += 1;
+            }
+        }
+    }
+    while form.len() < design.max_length {
+        let t = form.len();
+        let k = if design.content.is_empty() {
+            Some(0)
+        } else {
+            (0..groups)
+                .filter(|&k| counts[k] < design.content[k].max)
+                .filter(|&k| (0..bank_size).any(|j| !blocked[j] && competency(j) == k))
+                .max_by(|&a, &b| {
+                    let d = |k: usize| design.content[k].share * (t + 1) as f64 - counts[k] as f64;
+                    d(a).total_cmp(&d(b)).then(b.cmp(&a))
+                })
+        };
+        let Some(k) = k else { break };
+        match take(k, &mut blocked, rng) {
+            Some(j) => {
+                form.push(j);
+                counts[k] += 1;
+            }
+            None => break,
+        }
+    }
+    crate::random::shuffle(&mut form, rng);
+    form
+}
+
+pub fn simulate(
+    bank: &CatBank,
+    design: &Design,
+    mode: Mode,
+    cut: Option<f64>,
+    thetas: &[f64],
+    seed: u64,
+) -> (Vec<PathRecord>, Summary) {
+    let fixed_form = (mode == Mode::Fixed)
+        .then(|| assemble_form(bank.items().len(), design, &[], &mut attempt_rng(seed)));
+    let records: Vec<PathRecord> = thetas
+        .par_iter()
+        .enumerate()
+        .map(|(i, &theta)| {
+            let mut select = examinee_rng(seed, i, 0);
+            let mut answers = examinee_rng(seed, i, 0xA11);
+            let mut respond = |j: usize| unit(&mut answers) < bank.items()[j].prob(theta);
+            match mode {
+                Mode::Cat => {
+                    let out = run(bank, design, &[], cut, &mut select, &mut respond);
+                    PathRecord {
+                        true_theta: theta,
+                        theta: out.theta,
+                        se: out.se,
+                        items: out.items,
+                        decision: out.decision,
+                    }
+                }
+                Mode::Fixed | Mode::Loft => {
+                    let form = match &fixed_form {
+                        Some(f) => f.clone(),
+                        None => assemble_form(bank.items().len(), design, &[], &mut select),
+                    };
+                    let mut session = bank.session(design.start_theta);
+                    for &j in &form {
+                        session.record(j, respond(j));
+                    }
+                    PathRecord {
+                        true_theta: theta,
+                        theta: session.theta(),
+                        se: session.se(),
+                        decision: cut.map(|c| {
+                            if session.theta() >= c {
+                                Decision::Pass
+                            } else {
+                                Decision::Fail
+                            }
+                        }),
+                        items: form,
+                    }
+                }
+            }
+        })
+        .collect();
+    let summary = summarise(bank.items().len(), design, cut, &records);
+    (records, summary)
+}
+
+fn summarise(
+    bank_size: usize,
+    design: &Design,
+    cut: Option<f64>,
+    records: &[PathRecord],
+) -> Summary {
+    let n = records.len().max(1) as f64;
+    let lengths: Vec<usize> = records.iter().map(|r| r.items.len()).collect();
+    let errors: Vec<f64> = records.iter().map(|r| r.theta - r.true_theta).collect();
+    let bias = errors.iter().sum::<f64>() / n;
+    let rmse = (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
+    let mean = |v: &mut dyn Iterator<Item = f64>| v.sum::<f64>() / n;
+    let (mt, me) = (
+        mean(&mut records.iter().map(|r| r.true_theta)),
+        mean(&mut records.iter().map(|r| r.theta)),
+    );
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for r in records {
+        let (x, y) = (r.true_theta - mt, r.theta - me);
+        sxy += x * y;
+        sxx += x * x;
+        syy += y * y;
+    }
+    let mut exposure = vec![0usize; bank_size];
+    let mut violations = 0;
+    for r in records {
+        let mut counts = vec![0usize; design.content.len()];
+        for &j in &r.items {
+            exposure[j] += 1;
+            if !design.content.is_empty() {
+                counts[design.competency[j]] += 1;
+            }
+        }
+        let ok = design
+            .content
+            .iter()
+            .zip(&counts)
+            .all(|(l, &c)| c >= l.min && c <= l.max);
+        violations += usize::from(!ok);
+    }
+    let rates: Vec<f64> = exposure.iter().map(|&e| e as f64 / n).collect();
+    let (accuracy, false_pass, false_fail) = match cut {
+        Some(c) => {
+            let (mut right, mut fp, mut ff) = (0usize, 0usize, 0usize);
+            for r in records {
+                let truly = r.true_theta >= c;
+                match (r.decision, truly) {
+                    (Some(Decision::Pass), true) | (Some(Decision::Fail), false) => right += 1,
+                    (Some(Decision::Pass), false) => fp += 1,
+                    (Some(Decision::Fail), true) => ff += 1,
+                    (None, _) => {}
+                }
+            }
+            (
+                Some(right as f64 / n),
+                Some(fp as f64 / n),
+                Some(ff as f64 / n),
+            )
+        }
+        None => (None, None, None),
+    };
+    Summary {
+        examinees: records.len(),
+        mean_length: lengths.iter().sum::<usize>() as f64 / n,
+        min_length: lengths.iter().copied().min().unwrap_or(0),
+        max_length: lengths.iter().copied().max().unwrap_or(0),
+        bias,
+        rmse,
+        correlation: sxy / (sxx * syy).sqrt(),
+        classification_accuracy: accuracy,
+        false_pass_rate: false_pass,
+        false_fail_rate: false_fail,
+        max_exposure: rates.iter().copied().fold(0.0, f64::max),
+        mean_exposure: rates.iter().sum::<f64>() / bank_size.max(1) as f64,
+        blueprint_violations: violations,
+    }
+}
