@@ -189,9 +189,7 @@ pub fn run<R: Rng + ?Sized>(
     let mut selected = Vec::new();
     let mut decision = None;
     while session.administered().len() < design.max_length {
-        let t = session.administered().len();
-        let allowed = eligible_competencies(design, &counts, t);
-        let Some(j) = choose(&session, design, &blocked, &allowed, rng, &mut selected) else {
+        let Some(j) = choose_next(&session, design, &blocked, &counts, rng, &mut selected) else {
             break;
         };
         blocked[j] = true;
@@ -267,6 +265,22 @@ pub fn run<R: Rng + ?Sized>(
         decision,
         selected,
     }
+}
+
+/// One next-item choice: content balancing, the selection rule and exposure control.
+/// `blocked[j]` marks items this examinee may not get; `counts[k]` is how many items of
+/// competency `k` were given so far; items Sympson–Hetter set aside are pushed to `selected`
+/// along with the one chosen.
+pub fn choose_next<R: Rng + ?Sized>(
+    session: &CatSession<'_>,
+    design: &Design,
+    blocked: &[bool],
+    counts: &[usize],
+    rng: &mut R,
+    selected: &mut Vec<usize>,
+) -> Option<usize> {
+    let allowed = eligible_competencies(design, counts, session.administered().len());
+    choose(session, design, blocked, &allowed, rng, selected)
 }
 
 /// Which competencies may supply the next item (all, when there is no content balancing).

@@ -15,8 +15,8 @@ pub mod design;
 pub mod simulate;
 
 pub use design::{
-    run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome, Selection,
-    StopRule,
+    choose_next, run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome,
+    Selection, StopRule,
 };
 
 use crate::irt::{EapSettings, ItemParams, QuadratureRule};
