@@ -185,3 +185,114 @@ fn bad_files_get_one_clear_error_naming_file_row_and_column() {
     ]);
     assert!(ok, "{err}");
 }
+
+#[test]
+fn simulate_reports_a_cat_run_and_writes_the_paths() {
+    let out_csv = scratch("paths.csv", "");
+    let (ok, out, err) = certamen(&[
+        "simulate",
+        "--bank",
+        &reference("cat_bank_1000.csv"),
+        "--thetas",
+        &reference("cat_true_thetas_1000.csv"),
+        "--mode",
+        "cat",
+        "--length",
+        "40",
+        "--seed",
+        "7",
+        "--out",
+        &out_csv,
+    ]);
+    assert!(ok, "{err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    assert_eq!(summary["examinees"], 1000);
+    assert_eq!(summary["mean_length"], 40.0);
+    assert_eq!(summary["blueprint_violations"], 0);
+    // Within Monte-Carlo noise (SE about 0.006) of the peers' 0.233-0.242.
+    let rmse = summary["rmse"].as_f64().unwrap();
+    assert!((0.21..0.26).contains(&rmse), "RMSE {rmse}");
+    let paths = std::fs::read_to_string(&out_csv).unwrap();
+    let mut lines = paths.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "examinee_id,true_theta,final_theta,se,n_items,items,decision"
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[0], "T0001");
+    assert_eq!(first[4], "40");
+    assert_eq!(first[5].split(';').count(), 40);
+    assert_eq!(
+        first[5].split(';').next(),
+        Some("K0558"),
+        "the most informative item at θ = 0 first, as catpie"
+    );
+}
+
+#[test]
+fn simulate_refuses_designs_it_cannot_run() {
+    let bp = scratch("bp.csv", "competency,min,max\n1,30,40\n");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "simulate",
+                "--bank",
+                &reference("cat_bank_1000.csv"),
+                "--examinees",
+                "10",
+                "--length",
+                "20",
+                "--stop",
+                "sprt",
+            ],
+            "needs --cut",
+        ),
+        (
+            &[
+                "simulate",
+                "--bank",
+                &reference("cat_bank_1000.csv"),
+                "--examinees",
+                "10",
+                "--length",
+                "20",
+                "--selection",
+                "best",
+            ],
+            "use max-info or randomesque:K",
+        ),
+        (
+            &[
+                "simulate",
+                "--bank",
+                &reference("cat_bank_1000.csv"),
+                "--examinees",
+                "10",
+                "--length",
+                "20",
+                "--blueprint",
+                &bp,
+            ],
+            "needs a competency column",
+        ),
+        (
+            &[
+                "simulate",
+                "--bank",
+                &reference("item_bank_300.csv"),
+                "--examinees",
+                "10",
+                "--length",
+                "20",
+                "--blueprint",
+                &bp,
+            ],
+            "is not in the blueprint",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (ok, _, err) = certamen(args);
+        assert!(!ok, "{args:?} must fail");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
