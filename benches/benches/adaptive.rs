@@ -39,6 +39,7 @@ fn fixed_design(length: usize) -> Design {
         content: Vec::new(),
         exposure: None,
         enemies: Vec::new(),
+        testlets: Vec::new(),
         start_theta: 0.0,
     }
 }

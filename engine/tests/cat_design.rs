@@ -50,6 +50,8 @@ fn blueprint_design(competency: Vec<usize>, stop: StopRule, min: usize, max: usi
         content,
         exposure: None,
         enemies: vec![vec![0, 1, 2], vec![10, 11]],
+        // Two scenario sets of three items.
+        testlets: vec![vec![20, 21, 22], vec![40, 41, 42]],
         start_theta: 0.0,
     }
 }
@@ -198,4 +200,44 @@ fn the_same_seed_and_responses_reproduce_the_same_test() {
         })
     };
     assert_eq!(go(), go());
+}
+
+#[test]
+fn testlets_stay_whole_and_in_order_in_cat_and_loft() {
+    use certamen_engine::cat::simulate::{simulate, Mode};
+    let (bank, competency) = bank();
+    // Scenario sets built inside single competencies so the blueprint can hold them.
+    let by_comp = |k: usize| (0..300).filter(|&j| competency[j] == k).collect::<Vec<_>>();
+    let testlets: Vec<Vec<usize>> = (0..17).map(|k| by_comp(k)[..2].to_vec()).collect();
+    let mut design = blueprint_design(competency.clone(), StopRule::Fixed, 40, 40);
+    design.enemies.clear();
+    design.testlets = testlets.clone();
+    design.check(300).unwrap();
+    for mode in [Mode::Cat, Mode::Loft] {
+        let (records, summary) = simulate(&bank, &design, mode, None, &thetas(2000, 9), 21);
+        assert_eq!(summary.blueprint_violations, 0, "{mode:?}");
+        let mut seen_any = 0;
+        for r in &records {
+            for set in &testlets {
+                let at: Vec<Option<usize>> = set
+                    .iter()
+                    .map(|j| r.items.iter().position(|i| i == j))
+                    .collect();
+                match (at[0], at[1]) {
+                    (None, None) => {}
+                    (Some(a), Some(b)) => {
+                        assert_eq!(
+                            b,
+                            a + 1,
+                            "{mode:?}: a testlet's items are given together, in order"
+                        );
+                        seen_any += 1;
+                    }
+                    _ => panic!("{mode:?}: half a testlet was given"),
+                }
+            }
+            assert_eq!(r.items.len(), 40);
+        }
+        assert!(seen_any > 1000, "{mode:?}: testlets were used ({seen_any})");
+    }
 }

@@ -1,5 +1,7 @@
 //! An adaptive test from start to stop: content balancing, randomesque selection,
-//! Sympson–Hetter exposure control, enemy items and retake exclusions, and the stopping rules.
+//! Sympson–Hetter exposure control, enemy items, retake exclusions, testlets (scenario sets
+//! given whole and in order once their first item is selected; selection looks at that first
+//! item's information), and the stopping rules.
 //!
 //! - **Content balancing** (Kingsbury & Zara 1989, with a feasibility guard): each competency
 //!   has a minimum and a maximum count. While the minimums still to be met fill the slots left
@@ -73,6 +75,9 @@ pub struct Design {
     pub exposure: Option<Vec<f64>>,
     /// Groups of items that must never appear together.
     pub enemies: Vec<Vec<usize>>,
+    /// Scenario sets: items delivered together, in this order. Only the first item of a set
+    /// is ever selected; the others follow it.
+    pub testlets: Vec<Vec<usize>>,
     pub start_theta: f64,
 }
 
@@ -108,6 +113,8 @@ pub enum DesignError {
         min: usize,
         available: usize,
     },
+    #[error("testlet {testlet} is empty, names an item outside the bank, or shares an item with another testlet")]
+    Testlet { testlet: usize },
     #[error("{what} has {got} entries for a bank of {bank} items")]
     PerItem {
         what: &'static str,
@@ -156,6 +163,17 @@ impl Design {
                 }
             }
         }
+        let mut in_testlet = vec![false; bank_size];
+        for (t, members) in self.testlets.iter().enumerate() {
+            if members.is_empty() {
+                return Err(DesignError::Testlet { testlet: t });
+            }
+            for &j in members {
+                if j >= bank_size || std::mem::replace(&mut in_testlet[j], true) {
+                    return Err(DesignError::Testlet { testlet: t });
+                }
+            }
+        }
         if let Some(k) = &self.exposure {
             if k.len() != bank_size {
                 return Err(DesignError::PerItem {
@@ -182,9 +200,17 @@ pub fn run<R: Rng + ?Sized>(
 ) -> Outcome {
     let n = bank.items().len();
     let mut session = bank.session(design.start_theta);
-    let mut blocked: Vec<bool> = (0..n)
+    // `unavailable`: may not be given (excluded, an enemy's, or given already);
+    // `blocked`: may not be *selected* (also every testlet member after the first).
+    let mut unavailable: Vec<bool> = (0..n)
         .map(|j| excluded.get(j).copied().unwrap_or(false))
         .collect();
+    let mut blocked = unavailable.clone();
+    for set in &design.testlets {
+        for &j in &set[1..] {
+            blocked[j] = true;
+        }
+    }
     let mut counts = vec![0usize; design.content.len()];
     let mut selected = Vec::new();
     let mut decision = None;
@@ -192,16 +218,36 @@ pub fn run<R: Rng + ?Sized>(
         let Some(j) = choose_next(&session, design, &blocked, &counts, rng, &mut selected) else {
             break;
         };
-        blocked[j] = true;
-        for group in design.enemies.iter().filter(|g| g.contains(&j)) {
-            for &e in group {
-                blocked[e] = true;
+        let unit = design
+            .testlets
+            .iter()
+            .find(|set| set[0] == j)
+            .cloned()
+            .unwrap_or_else(|| vec![j]);
+        if !fits(
+            design,
+            &unit,
+            &unavailable,
+            &counts,
+            session.administered().len(),
+        ) {
+            blocked[j] = true;
+            continue;
+        }
+        for &i in &unit {
+            blocked[i] = true;
+            unavailable[i] = true;
+            for group in design.enemies.iter().filter(|g| g.contains(&i)) {
+                for &e in group {
+                    blocked[e] = true;
+                    unavailable[e] = true;
+                }
             }
+            if !design.content.is_empty() {
+                counts[design.competency[i]] += 1;
+            }
+            session.record(i, answer(i));
         }
-        if !design.content.is_empty() {
-            counts[design.competency[j]] += 1;
-        }
-        session.record(j, answer(j));
         let len = session.administered().len();
         let minimums_met = design.content.iter().zip(&counts).all(|(l, &c)| c >= l.min);
         if len < design.min_length || !minimums_met {
@@ -265,6 +311,36 @@ pub fn run<R: Rng + ?Sized>(
         decision,
         selected,
     }
+}
+
+/// Whether a unit (one item, or a whole testlet) can still be given: every member available,
+/// the test not pushed past its maximum length, no competency past its maximum, and enough
+/// slots left for the minimums still to be met.
+fn fits(
+    design: &Design,
+    unit: &[usize],
+    unavailable: &[bool],
+    counts: &[usize],
+    given: usize,
+) -> bool {
+    if unit.iter().skip(1).any(|&i| unavailable[i]) || given + unit.len() > design.max_length {
+        return false;
+    }
+    if design.content.is_empty() {
+        return true;
+    }
+    let mut after = counts.to_vec();
+    for &i in unit {
+        after[design.competency[i]] += 1;
+    }
+    let still_needed: usize = design
+        .content
+        .iter()
+        .zip(&after)
+        .map(|(l, &c)| l.min.saturating_sub(c))
+        .sum();
+    design.content.iter().zip(&after).all(|(l, &c)| c <= l.max)
+        && still_needed <= design.max_length - given - unit.len()
 }
 
 /// One next-item choice: content balancing, the selection rule and exposure control.

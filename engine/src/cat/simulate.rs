@@ -57,18 +57,33 @@ fn examinee_rng(seed: u64, i: usize, salt: u64) -> rand_chacha::ChaCha20Rng {
     attempt_rng(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt)
 }
 
-/// A form meeting the design's content limits, `max_length` items long.
+/// A form meeting the design's content limits, `max_length` items long (or as long as the
+/// bank allows). Testlets are drawn as units and stay together, in order, when the form is
+/// shuffled.
 pub fn assemble_form<R: Rng + ?Sized>(
     bank_size: usize,
     design: &Design,
     excluded: &[bool],
     rng: &mut R,
 ) -> Vec<usize> {
-    let mut blocked: Vec<bool> = (0..bank_size)
+    let mut unavailable: Vec<bool> = (0..bank_size)
         .map(|j| excluded.get(j).copied().unwrap_or(false))
         .collect();
-    let mut form = Vec::with_capacity(design.max_length);
-    let groups = design.content.len().max(1);
+    // Draw from units: lone items and testlet heads.
+    let mut drawable = unavailable.iter().map(|u| !u).collect::<Vec<bool>>();
+    for set in &design.testlets {
+        for &j in &set[1..] {
+            drawable[j] = false;
+        }
+    }
+    let unit_of = |j: usize| -> Vec<usize> {
+        design
+            .testlets
+            .iter()
+            .find(|set| set[0] == j)
+            .cloned()
+            .unwrap_or_else(|| vec![j])
+    };
     let competency = |j: usize| {
         if design.content.is_empty() {
             0
@@ -76,56 +91,67 @@ pub fn assemble_form<R: Rng + ?Sized>(
             design.competency[j]
         }
     };
+    let groups = design.content.len().max(1);
     let mut counts = vec![0usize; groups];
-    let take = |k: usize, blocked: &mut Vec<bool>, rng: &mut R| -> Option<usize> {
-        let open: Vec<usize> = (0..bank_size)
-            .filter(|&j| !blocked[j] && competency(j) == k)
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut length = 0;
+    loop {
+        if length >= design.max_length {
+            break;
+        }
+        // Competencies still below their minimum come first; then the largest shortfall
+        // against the target share among those below their maximum.
+        let open_in =
+            |k: usize, drawable: &[bool]| (0..bank_size).any(|j| drawable[j] && competency(j) == k);
+        let below_min: Vec<usize> = (0..design.content.len())
+            .filter(|&k| counts[k] < design.content[k].min && open_in(k, &drawable))
             .collect();
-        if open.is_empty() {
-            return None;
-        }
-        let j = open[below(rng, open.len() as u32) as usize];
-        blocked[j] = true;
-        for g in design.enemies.iter().filter(|g| g.contains(&j)) {
-            for &e in g {
-                blocked[e] = true;
-            }
-        }
-        Some(j)
-    };
-    // Minimums first, then the rest by the largest shortfall against the target share.
-    for (k, limit) in design.content.iter().enumerate() {
-        for _ in 0..limit.min {
-            if let Some(j) = take(k, &mut blocked, rng) {
-                form.push(j);
-                counts[k] += 1;
-            }
-        }
-    }
-    while form.len() < design.max_length {
-        let t = form.len();
         let k = if design.content.is_empty() {
-            Some(0)
+            open_in(0, &drawable).then_some(0)
+        } else if let Some(&k) = below_min.first() {
+            Some(k)
         } else {
             (0..groups)
-                .filter(|&k| counts[k] < design.content[k].max)
-                .filter(|&k| (0..bank_size).any(|j| !blocked[j] && competency(j) == k))
+                .filter(|&k| counts[k] < design.content[k].max && open_in(k, &drawable))
                 .max_by(|&a, &b| {
-                    let d = |k: usize| design.content[k].share * (t + 1) as f64 - counts[k] as f64;
+                    let d =
+                        |k: usize| design.content[k].share * (length + 1) as f64 - counts[k] as f64;
                     d(a).total_cmp(&d(b)).then(b.cmp(&a))
                 })
         };
         let Some(k) = k else { break };
-        match take(k, &mut blocked, rng) {
-            Some(j) => {
-                form.push(j);
-                counts[k] += 1;
-            }
-            None => break,
+        let open: Vec<usize> = (0..bank_size)
+            .filter(|&j| drawable[j] && competency(j) == k)
+            .collect();
+        let head = open[below(rng, open.len() as u32) as usize];
+        drawable[head] = false;
+        let unit = unit_of(head);
+        let fits = length + unit.len() <= design.max_length
+            && unit.iter().all(|&i| !unavailable[i])
+            && (design.content.is_empty() || {
+                let mut after = counts.clone();
+                unit.iter().for_each(|&i| after[competency(i)] += 1);
+                design.content.iter().zip(&after).all(|(l, &c)| c <= l.max)
+            });
+        if !fits {
+            continue;
         }
+        for &i in &unit {
+            unavailable[i] = true;
+            drawable[i] = false;
+            counts[competency(i)] += 1;
+            for g in design.enemies.iter().filter(|g| g.contains(&i)) {
+                for &e in g {
+                    unavailable[e] = true;
+                    drawable[e] = false;
+                }
+            }
+        }
+        length += unit.len();
+        units.push(unit);
     }
-    crate::random::shuffle(&mut form, rng);
-    form
+    crate::random::shuffle(&mut units, rng);
+    units.into_iter().flatten().collect()
 }
 
 pub fn simulate(

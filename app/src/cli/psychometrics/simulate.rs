@@ -156,6 +156,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         content,
         exposure: None,
         enemies: Vec::new(),
+        testlets: Vec::new(),
         start_theta: 0.0,
     };
     design
