@@ -40,6 +40,8 @@ fn fixed_design(length: usize) -> Design {
         exposure: None,
         enemies: Vec::new(),
         testlets: Vec::new(),
+        pretest: Vec::new(),
+        pretest_per_test: 0,
         start_theta: 0.0,
     }
 }

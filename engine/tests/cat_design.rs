@@ -52,6 +52,8 @@ fn blueprint_design(competency: Vec<usize>, stop: StopRule, min: usize, max: usi
         enemies: vec![vec![0, 1, 2], vec![10, 11]],
         // Two scenario sets of three items.
         testlets: vec![vec![20, 21, 22], vec![40, 41, 42]],
+        pretest: Vec::new(),
+        pretest_per_test: 0,
         start_theta: 0.0,
     }
 }
@@ -240,4 +242,51 @@ fn testlets_stay_whole_and_in_order_in_cat_and_loft() {
         }
         assert!(seen_any > 1000, "{mode:?}: testlets were used ({seen_any})");
     }
+}
+
+#[test]
+fn pretest_items_ride_along_unscored() {
+    use certamen_engine::cat::simulate::{simulate, Mode};
+    let (bank, competency) = bank();
+    // Items 290..300 become pretest items: never chosen adaptively, never scored.
+    let mut design = blueprint_design(competency, StopRule::Se(0.3), 34, 40);
+    design.enemies.clear();
+    design.testlets.clear();
+    design.pretest = (290..300).collect();
+    design.pretest_per_test = 3;
+    // The content limits no longer see the pretest items, so loosen the minimums a little.
+    design.content.iter_mut().for_each(|c| c.min = 1);
+    design.check(300).unwrap();
+    for mode in [Mode::Cat, Mode::Loft] {
+        let (records, summary) = simulate(&bank, &design, mode, None, &thetas(1000, 3), 5);
+        assert_eq!(summary.blueprint_violations, 0, "{mode:?}");
+        for r in &records {
+            assert_eq!(r.unscored.len(), 3, "{mode:?}: three pretest items each");
+            assert!(r.unscored.iter().all(|j| (290..300).contains(j)));
+            let pretest_in_items = r.items.iter().filter(|j| (290..300).contains(*j)).count();
+            assert_eq!(
+                pretest_in_items, 3,
+                "{mode:?}: only the pretest slots use pretest items"
+            );
+            let scored = r.items.len() - 3;
+            assert!(
+                (34..=40).contains(&scored),
+                "{mode:?}: {scored} scored items"
+            );
+        }
+    }
+    // Scoring ignores them: the same CAT without pretest items and the same answers to the
+    // scored items gives the same θ (checked on one examinee through the session directly).
+    let mut rng = attempt_rng(1);
+    let mut answers = attempt_rng(2);
+    let out = run(&bank, &design, &[], None, &mut rng, |j| {
+        unit(&mut answers) < bank.items()[j].prob(0.5)
+    });
+    let mut session = bank.session(0.0);
+    for (j, &u) in out.items.iter().zip(&out.responses) {
+        if !out.unscored.contains(j) {
+            session.record(*j, u);
+        }
+    }
+    assert!((session.theta() - out.theta).abs() < 1e-12);
 }

@@ -78,6 +78,11 @@ pub struct Design {
     /// Scenario sets: items delivered together, in this order. Only the first item of a set
     /// is ever selected; the others follow it.
     pub testlets: Vec<Vec<usize>>,
+    /// Unscored pretest items: never selected adaptively, never counted in θ, the lengths or
+    /// the content limits. `pretest_per_test` of them are given to each examinee at random
+    /// positions within the first `min_length` scored items, so every test carries them.
+    pub pretest: Vec<usize>,
+    pub pretest_per_test: usize,
     pub start_theta: f64,
 }
 
@@ -89,8 +94,11 @@ pub enum Decision {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// Every item given, in delivery order (pretest items included).
     pub items: Vec<usize>,
     pub responses: Vec<bool>,
+    /// The pretest (unscored) items among `items`.
+    pub unscored: Vec<usize>,
     pub theta: f64,
     pub se: f64,
     /// With a cut (SPRT, CI, or `cut` given to [`run`]).
@@ -113,6 +121,8 @@ pub enum DesignError {
         min: usize,
         available: usize,
     },
+    #[error("{per_test} pretest items per test, but the pretest pool has {pool}")]
+    Pretest { per_test: usize, pool: usize },
     #[error("testlet {testlet} is empty, names an item outside the bank, or shares an item with another testlet")]
     Testlet { testlet: usize },
     #[error("{what} has {got} entries for a bank of {bank} items")]
@@ -163,6 +173,14 @@ impl Design {
                 }
             }
         }
+        if self.pretest_per_test > self.pretest.len()
+            || self.pretest.iter().any(|&j| j >= bank_size)
+        {
+            return Err(DesignError::Pretest {
+                per_test: self.pretest_per_test,
+                pool: self.pretest.len(),
+            });
+        }
         let mut in_testlet = vec![false; bank_size];
         for (t, members) in self.testlets.iter().enumerate() {
             if members.is_empty() {
@@ -206,6 +224,42 @@ pub fn run<R: Rng + ?Sized>(
         .map(|j| excluded.get(j).copied().unwrap_or(false))
         .collect();
     let mut blocked = unavailable.clone();
+    for &j in &design.pretest {
+        blocked[j] = true;
+    }
+    // After how many scored items each pretest item goes (drawn before anything else, so the
+    // same seed places them the same way).
+    let mut pretest_after: Vec<usize> = (0..design.pretest_per_test)
+        .map(|_| below(rng, design.min_length.max(1) as u32) as usize)
+        .collect();
+    pretest_after.sort_unstable();
+    let (mut delivered, mut delivered_responses, mut unscored) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let mut give_pretest = |scored: usize,
+                            unavailable: &mut Vec<bool>,
+                            rng: &mut R,
+                            answer: &mut dyn FnMut(usize) -> bool,
+                            delivered: &mut Vec<usize>,
+                            delivered_responses: &mut Vec<bool>,
+                            unscored: &mut Vec<usize>| {
+        while pretest_after.first() == Some(&scored) {
+            pretest_after.remove(0);
+            let open: Vec<usize> = design
+                .pretest
+                .iter()
+                .copied()
+                .filter(|&j| !unavailable[j])
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            let j = open[below(rng, open.len() as u32) as usize];
+            unavailable[j] = true;
+            delivered.push(j);
+            delivered_responses.push(answer(j));
+            unscored.push(j);
+        }
+    };
     for set in &design.testlets {
         for &j in &set[1..] {
             blocked[j] = true;
@@ -215,6 +269,15 @@ pub fn run<R: Rng + ?Sized>(
     let mut selected = Vec::new();
     let mut decision = None;
     while session.administered().len() < design.max_length {
+        give_pretest(
+            session.administered().len(),
+            &mut unavailable,
+            rng,
+            &mut answer,
+            &mut delivered,
+            &mut delivered_responses,
+            &mut unscored,
+        );
         let Some(j) = choose_next(&session, design, &blocked, &counts, rng, &mut selected) else {
             break;
         };
@@ -246,7 +309,10 @@ pub fn run<R: Rng + ?Sized>(
             if !design.content.is_empty() {
                 counts[design.competency[i]] += 1;
             }
-            session.record(i, answer(i));
+            let correct = answer(i);
+            session.record(i, correct);
+            delivered.push(i);
+            delivered_responses.push(correct);
         }
         let len = session.administered().len();
         let minimums_met = design.content.iter().zip(&counts).all(|(l, &c)| c >= l.min);
@@ -304,8 +370,9 @@ pub fn run<R: Rng + ?Sized>(
         });
     }
     Outcome {
-        items: session.administered().to_vec(),
-        responses: session.responses().to_vec(),
+        items: delivered,
+        responses: delivered_responses,
+        unscored,
         theta: session.theta(),
         se: session.se(),
         decision,

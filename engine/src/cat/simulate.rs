@@ -26,6 +26,8 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathRecord {
     pub true_theta: f64,
+    /// Pretest items given (in `items` too), not scored.
+    pub unscored: Vec<usize>,
     pub theta: f64,
     pub se: f64,
     pub items: Vec<usize>,
@@ -69,8 +71,11 @@ pub fn assemble_form<R: Rng + ?Sized>(
     let mut unavailable: Vec<bool> = (0..bank_size)
         .map(|j| excluded.get(j).copied().unwrap_or(false))
         .collect();
-    // Draw from units: lone items and testlet heads.
+    // Draw from units: lone items and testlet heads; pretest items are added at the end.
     let mut drawable = unavailable.iter().map(|u| !u).collect::<Vec<bool>>();
+    for &j in &design.pretest {
+        drawable[j] = false;
+    }
     for set in &design.testlets {
         for &j in &set[1..] {
             drawable[j] = false;
@@ -150,6 +155,16 @@ pub fn assemble_form<R: Rng + ?Sized>(
         length += unit.len();
         units.push(unit);
     }
+    let mut pool: Vec<usize> = design
+        .pretest
+        .iter()
+        .copied()
+        .filter(|&j| !unavailable[j])
+        .collect();
+    for _ in 0..design.pretest_per_test.min(pool.len()) {
+        let j = pool.swap_remove(below(rng, pool.len() as u32) as usize);
+        units.push(vec![j]);
+    }
     crate::random::shuffle(&mut units, rng);
     units.into_iter().flatten().collect()
 }
@@ -176,6 +191,7 @@ pub fn simulate(
                     let out = run(bank, design, &[], cut, &mut select, &mut respond);
                     PathRecord {
                         true_theta: theta,
+                        unscored: out.unscored,
                         theta: out.theta,
                         se: out.se,
                         items: out.items,
@@ -188,11 +204,18 @@ pub fn simulate(
                         None => assemble_form(bank.items().len(), design, &[], &mut select),
                     };
                     let mut session = bank.session(design.start_theta);
+                    let mut unscored = Vec::new();
                     for &j in &form {
-                        session.record(j, respond(j));
+                        let correct = respond(j);
+                        if design.pretest.contains(&j) {
+                            unscored.push(j);
+                        } else {
+                            session.record(j, correct);
+                        }
                     }
                     PathRecord {
                         true_theta: theta,
+                        unscored,
                         theta: session.theta(),
                         se: session.se(),
                         decision: cut.map(|c| {
@@ -219,7 +242,11 @@ fn summarise(
     records: &[PathRecord],
 ) -> Summary {
     let n = records.len().max(1) as f64;
-    let lengths: Vec<usize> = records.iter().map(|r| r.items.len()).collect();
+    // Lengths count the scored items; pretest items ride along.
+    let lengths: Vec<usize> = records
+        .iter()
+        .map(|r| r.items.len() - r.unscored.len())
+        .collect();
     let errors: Vec<f64> = records.iter().map(|r| r.theta - r.true_theta).collect();
     let bias = errors.iter().sum::<f64>() / n;
     let rmse = (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
@@ -241,7 +268,7 @@ fn summarise(
         let mut counts = vec![0usize; design.content.len()];
         for &j in &r.items {
             exposure[j] += 1;
-            if !design.content.is_empty() {
+            if !design.content.is_empty() && !r.unscored.contains(&j) {
                 counts[design.competency[j]] += 1;
             }
         }

@@ -157,6 +157,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         exposure: None,
         enemies: Vec::new(),
         testlets: Vec::new(),
+        pretest: Vec::new(),
+        pretest_per_test: 0,
         start_theta: 0.0,
     };
     design
