@@ -296,3 +296,66 @@ fn simulate_refuses_designs_it_cannot_run() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn simulate_reads_testlets_enemies_and_pretest_items_from_the_bank() {
+    // A 60-item bank: items 1-3 a scenario set, 4-5 enemies, 55-60 pretest items.
+    let mut bank = String::from("id,a,b,c,testlet,enemy_set,pretest\n");
+    for j in 1..=60 {
+        let testlet = if j <= 3 { "S1" } else { "" };
+        let enemy = if (4..=5).contains(&j) { "E1" } else { "" };
+        let pretest = if j >= 55 { "1" } else { "0" };
+        let b = -2.0 + 4.0 * (j as f64) / 60.0;
+        bank.push_str(&format!(
+            "I{j:02},1.2,{b:.3},0.15,{testlet},{enemy},{pretest}\n"
+        ));
+    }
+    let bank = scratch("bank_sets.csv", &bank);
+    let paths = scratch("sets_paths.csv", "");
+    let (ok, out, err) = certamen(&[
+        "simulate",
+        "--bank",
+        &bank,
+        "--examinees",
+        "300",
+        "--mode",
+        "loft",
+        "--length",
+        "30",
+        "--pretest-per-test",
+        "2",
+        "--seed",
+        "4",
+        "--out",
+        &paths,
+    ]);
+    assert!(ok, "{err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        summary["mean_length"], 30.0,
+        "lengths count scored items only"
+    );
+    for line in std::fs::read_to_string(&paths).unwrap().lines().skip(1) {
+        let items: Vec<&str> = line.split(',').nth(5).unwrap().split(';').collect();
+        assert_eq!(items.len(), 32, "30 scored and 2 pretest");
+        let pos = |id: &str| items.iter().position(|i| *i == id);
+        if let Some(p) = pos("I01") {
+            assert_eq!(
+                (pos("I02"), pos("I03")),
+                (Some(p + 1), Some(p + 2)),
+                "the scenario set in order"
+            );
+        }
+        assert!(
+            !(pos("I04").is_some() && pos("I05").is_some()),
+            "enemies apart"
+        );
+        assert_eq!(
+            items
+                .iter()
+                .filter(|i| i[1..].parse::<u32>().unwrap() >= 55)
+                .count(),
+            2
+        );
+    }
+}

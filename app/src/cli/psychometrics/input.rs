@@ -105,6 +105,12 @@ pub struct ItemFile {
     pub params: Vec<ItemParams>,
     /// The `competency` column, when the file has one.
     pub competency: Option<Vec<String>>,
+    /// `testlet` and `enemy_set`: items sharing a non-empty value form a scenario set (in
+    /// file order) or an enemy set. Empty when the column is absent.
+    pub testlet: Vec<String>,
+    pub enemy_set: Vec<String>,
+    /// `pretest`: 1 for an unscored pretest item, 0 or empty otherwise.
+    pub pretest: Vec<bool>,
 }
 
 pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
@@ -119,7 +125,11 @@ pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
         ids: Vec::new(),
         params: Vec::new(),
         competency: competency_col.map(|_| Vec::new()),
+        testlet: Vec::new(),
+        enemy_set: Vec::new(),
+        pretest: Vec::new(),
     };
+    let (testlet_col, enemy_col, pretest_col) = (col("testlet"), col("enemy_set"), col("pretest"));
     let mut seen = HashSet::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| csv_error(path, e))?;
@@ -176,6 +186,21 @@ pub fn read_items(path: &Path) -> Result<ItemFile, InputError> {
             }
             list.push(record[i].to_string());
         }
+        let text = |c: Option<usize>| c.map(|i| record[i].to_string()).unwrap_or_default();
+        out.testlet.push(text(testlet_col));
+        out.enemy_set.push(text(enemy_col));
+        out.pretest.push(match text(pretest_col).as_str() {
+            "" | "0" => false,
+            "1" => true,
+            other => {
+                return Err(err(
+                    path,
+                    Some(row),
+                    Some("pretest"),
+                    format!("{other:?}: use 1 for a pretest item, 0 or empty otherwise"),
+                ))
+            }
+        });
         out.ids.push(item_id);
         out.params.push(params);
     }

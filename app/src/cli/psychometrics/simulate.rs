@@ -55,6 +55,9 @@ pub struct SimulateArgs {
     /// sympson-hetter:R (tuned by simulation to keep every item's exposure at or below R).
     #[arg(long)]
     exposure: Option<String>,
+    /// Pretest items (the bank's `pretest` column) given to each examinee, unscored.
+    #[arg(long, default_value_t = 0)]
+    pretest_per_test: usize,
     /// competency,min,max (the bank then needs a competency column).
     #[arg(long)]
     blueprint: Option<PathBuf>,
@@ -155,10 +158,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         competency,
         content,
         exposure: None,
-        enemies: Vec::new(),
-        testlets: Vec::new(),
-        pretest: Vec::new(),
-        pretest_per_test: 0,
+        enemies: groups(&items.enemy_set),
+        testlets: groups(&items.testlet),
+        pretest: (0..items.pretest.len())
+            .filter(|&j| items.pretest[j])
+            .collect(),
+        pretest_per_test: args.pretest_per_test,
         start_theta: 0.0,
     };
     design
@@ -202,6 +207,20 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     });
     println!("{}", serde_json::to_string_pretty(&json)?);
     Ok(())
+}
+
+/// Items sharing a non-empty label, in file order, one group per label (first seen first).
+fn groups(labels: &[String]) -> Vec<Vec<usize>> {
+    let mut order: Vec<&str> = Vec::new();
+    for l in labels.iter().filter(|l| !l.is_empty()) {
+        if !order.contains(&l.as_str()) {
+            order.push(l);
+        }
+    }
+    order
+        .iter()
+        .map(|l| (0..labels.len()).filter(|&j| labels[j] == *l).collect())
+        .collect()
 }
 
 fn normal(rng: &mut rand_chacha::ChaCha20Rng) -> f64 {
