@@ -42,6 +42,7 @@ fn fixed_design(length: usize) -> Design {
         testlets: Vec::new(),
         pretest: Vec::new(),
         pretest_per_test: 0,
+        info_band: None,
         start_theta: 0.0,
     }
 }

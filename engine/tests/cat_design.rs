@@ -54,6 +54,7 @@ fn blueprint_design(competency: Vec<usize>, stop: StopRule, min: usize, max: usi
         testlets: vec![vec![20, 21, 22], vec![40, 41, 42]],
         pretest: Vec::new(),
         pretest_per_test: 0,
+        info_band: None,
         start_theta: 0.0,
     }
 }
@@ -289,4 +290,28 @@ fn pretest_items_ride_along_unscored() {
         }
     }
     assert!((session.theta() - out.theta).abs() < 1e-12);
+}
+
+#[test]
+fn loft_forms_stay_inside_an_information_band_that_can_be_met() {
+    use certamen_engine::cat::simulate::{assemble_in_band, simulate, Mode};
+    let (bank, competency) = bank();
+    let mut design = blueprint_design(competency.clone(), StopRule::Fixed, 40, 40);
+    design.enemies.clear();
+    design.testlets.clear();
+    design.info_band = Some((0.0, 7.0, 8.0));
+    let mut rng = attempt_rng(17);
+    for _ in 0..200 {
+        let (form, inside) = assemble_in_band(&bank, &design, &[], &mut rng);
+        assert!(inside);
+        let info: f64 = form.iter().map(|&j| bank.items()[j].info(0.0)).sum();
+        assert!((7.0..=8.0).contains(&info), "information {info}");
+        let mut counts = [0; 17];
+        form.iter().for_each(|&j| counts[competency[j]] += 1);
+        assert!(counts.iter().all(|&c| (2..=3).contains(&c)));
+    }
+    // A band no form can reach is reported, never silently passed off.
+    design.info_band = Some((0.0, 40.0, 50.0));
+    let (_, summary) = simulate(&bank, &design, Mode::Loft, None, &thetas(5, 1), 3);
+    assert_eq!(summary.info_band_misses, 5);
 }

@@ -83,6 +83,8 @@ pub struct Design {
     /// positions within the first `min_length` scored items, so every test carries them.
     pub pretest: Vec<usize>,
     pub pretest_per_test: usize,
+    /// LOFT only: each form's test information at θ must lie in [lo, hi], as `(θ, lo, hi)`.
+    pub info_band: Option<(f64, f64, f64)>,
     pub start_theta: f64,
 }
 

@@ -26,6 +26,8 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathRecord {
     pub true_theta: f64,
+    /// False for a LOFT form that missed the information band.
+    pub in_band: bool,
     /// Pretest items given (in `items` too), not scored.
     pub unscored: Vec<usize>,
     pub theta: f64,
@@ -51,6 +53,52 @@ pub struct Summary {
     pub max_exposure: f64,
     pub mean_exposure: f64,
     pub blueprint_violations: usize,
+    /// LOFT with an information band: forms that missed it after every try.
+    pub info_band_misses: usize,
+}
+
+/// How many random blueprint-meeting forms LOFT draws looking for one inside the band.
+pub const INFO_BAND_TRIES: usize = 200;
+
+/// A LOFT form whose test information at θ lies in the design's band: random forms meeting
+/// the blueprint are drawn until one does (rejection sampling, at most [`INFO_BAND_TRIES`]).
+/// Returns the form and whether it is inside the band; after the last try the form closest to
+/// the band is returned and reported as a miss.
+pub fn assemble_in_band<R: Rng + ?Sized>(
+    bank: &CatBank,
+    design: &Design,
+    excluded: &[bool],
+    rng: &mut R,
+) -> (Vec<usize>, bool) {
+    let Some((theta, lo, hi)) = design.info_band else {
+        return (
+            assemble_form(bank.items().len(), design, excluded, rng),
+            true,
+        );
+    };
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    for _ in 0..INFO_BAND_TRIES {
+        let form = assemble_form(bank.items().len(), design, excluded, rng);
+        let info: f64 = form
+            .iter()
+            .filter(|j| !design.pretest.contains(j))
+            .map(|&j| bank.items()[j].info(theta))
+            .sum();
+        let distance = if info < lo {
+            lo - info
+        } else if info > hi {
+            info - hi
+        } else {
+            0.0
+        };
+        if distance == 0.0 {
+            return (form, true);
+        }
+        if best.as_ref().is_none_or(|(d, _)| distance < *d) {
+            best = Some((distance, form));
+        }
+    }
+    (best.map(|(_, f)| f).unwrap_or_default(), false)
 }
 
 /// The per-examinee stream: the seed mixed with the examinee's position (SplitMix64's
@@ -191,6 +239,7 @@ pub fn simulate(
                     let out = run(bank, design, &[], cut, &mut select, &mut respond);
                     PathRecord {
                         true_theta: theta,
+                        in_band: true,
                         unscored: out.unscored,
                         theta: out.theta,
                         se: out.se,
@@ -199,9 +248,9 @@ pub fn simulate(
                     }
                 }
                 Mode::Fixed | Mode::Loft => {
-                    let form = match &fixed_form {
-                        Some(f) => f.clone(),
-                        None => assemble_form(bank.items().len(), design, &[], &mut select),
+                    let (form, in_band) = match &fixed_form {
+                        Some(f) => (f.clone(), true),
+                        None => assemble_in_band(bank, design, &[], &mut select),
                     };
                     let mut session = bank.session(design.start_theta);
                     let mut unscored = Vec::new();
@@ -215,6 +264,7 @@ pub fn simulate(
                     }
                     PathRecord {
                         true_theta: theta,
+                        in_band,
                         unscored,
                         theta: session.theta(),
                         se: session.se(),
@@ -314,5 +364,6 @@ fn summarise(
         max_exposure: rates.iter().copied().fold(0.0, f64::max),
         mean_exposure: rates.iter().sum::<f64>() / bank_size.max(1) as f64,
         blueprint_violations: violations,
+        info_band_misses: records.iter().filter(|r| !r.in_band).count(),
     }
 }

@@ -102,7 +102,7 @@ pub enum PsychometricsCommand {
         ignore: Vec<String>,
     },
     /// Simulate a fixed, LOFT or adaptive design: a JSON summary, and paths with --out.
-    Simulate(simulate::SimulateArgs),
+    Simulate(Box<simulate::SimulateArgs>),
     /// Mantel–Haenszel DIF: id,mh_alpha,mh_d_dif,se_d_dif,mh_chisq,p_value,ets_class.
     Dif {
         #[arg(long)]
@@ -117,7 +117,7 @@ pub enum PsychometricsCommand {
     },
 }
 
-fn parse_range(s: &str) -> Result<(f64, f64), String> {
+pub(super) fn parse_range(s: &str) -> Result<(f64, f64), String> {
     let (a, b) = s
         .split_once(',')
         .ok_or_else(|| format!("{s:?}: expected two numbers separated by a comma"))?;
@@ -157,7 +157,7 @@ pub fn run(command: PsychometricsCommand) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = csv::Writer::from_writer(stdout.lock());
     match command {
-        PsychometricsCommand::Simulate(args) => simulate::run(args)?,
+        PsychometricsCommand::Simulate(args) => simulate::run(*args)?,
         PsychometricsCommand::Score {
             items,
             responses,

@@ -55,6 +55,9 @@ pub struct SimulateArgs {
     /// sympson-hetter:R (tuned by simulation to keep every item's exposure at or below R).
     #[arg(long)]
     exposure: Option<String>,
+    /// LOFT: each form's test information at the cut (θ = 0 without --cut) within LO,HI.
+    #[arg(long, value_parser = super::parse_range)]
+    info_band: Option<(f64, f64)>,
     /// Pretest items (the bank's `pretest` column) given to each examinee, unscored.
     #[arg(long, default_value_t = 0)]
     pretest_per_test: usize,
@@ -164,6 +167,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             .filter(|&j| items.pretest[j])
             .collect(),
         pretest_per_test: args.pretest_per_test,
+        info_band: match (args.info_band, args.mode) {
+            (None, _) => None,
+            (Some((lo, hi)), _) if lo > hi => {
+                bail!("--info-band {lo},{hi}: the low end is above the high end")
+            }
+            (Some((lo, hi)), SimMode::Loft) => Some((args.cut.unwrap_or(0.0), lo, hi)),
+            (Some(_), _) => bail!("--info-band applies to --mode loft only"),
+        },
         start_theta: 0.0,
     };
     design
@@ -203,6 +214,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         "false_pass_rate": s.false_pass_rate, "false_fail_rate": s.false_fail_rate,
         "max_exposure": s.max_exposure, "mean_exposure": s.mean_exposure,
         "blueprint_violations": s.blueprint_violations,
+        "info_band_misses": s.info_band_misses,
         "seconds": started.elapsed().as_secs_f64(),
     });
     println!("{}", serde_json::to_string_pretty(&json)?);
