@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer baselines for Certamen's IRT engine: calibration and EAP scoring timings.
+"""Peer baselines for Certamen's IRT engine: calibration, EAP scoring and CAT timings.
 
 Generates seeded data sets and times two Python peers on them (mirt-python and
 girth), so the Rust engine's speed goals can be stated as ratios against
@@ -13,6 +13,8 @@ Subcommands (see --help of each):
   time-calib   mirt fit_mirt(2PL) and girth twopl_mml: min wall time, RMSE vs truth
   gen-scoring  3PL bank + responses for EAP scoring timing (default 100000 x 120)
   time-eap     mirt EAP + PSD of every examinee on the 61-point rect grid
+  time-cat     CAT simulation (MFI, fixed length): mirt CATEngine lock-step batch
+               and catsim's Simulator, on the reference bank and true thetas
 
 Timing results are printed as one JSON object on stdout; progress goes to stderr.
 """
@@ -39,6 +41,10 @@ MIRT_TOL = 1e-4
 EAP_GRID = np.linspace(-4.0, 4.0, 61)
 EAP_WEIGHTS = np.exp(-0.5 * EAP_GRID**2)
 EAP_WEIGHTS /= EAP_WEIGHTS.sum()
+
+# Seed of the reference CAT bank and thetas (README "Randomness"); reused for
+# the peers' own response RNGs so a rerun gives the same responses.
+CAT_SEED = 20240307
 
 
 def log(msg: str) -> None:
@@ -205,12 +211,18 @@ def _machine() -> dict:
     }
 
 
-def _time_runs(fn, repeats: int, label: str):
-    """Run fn() `repeats` times; return (min seconds, all runs, last result)."""
+def _time_runs(fn, repeats: int, label: str, setup=None):
+    """Run fn() `repeats` times; return (min seconds, all runs, last result).
+
+    With `setup`, each run is fn(setup()) and only fn is timed: stateful peers
+    (a seeded RNG, per-examinee histories) need a fresh object per run so that
+    every repeat simulates the same responses.
+    """
     runs, result = [], None
     for i in range(repeats):
+        arg = setup() if setup is not None else None
         t0 = time.perf_counter()
-        result = fn()
+        result = fn() if setup is None else fn(arg)
         runs.append(time.perf_counter() - t0)
         log(f"  {label} run {i + 1}/{repeats}: {runs[-1]:.3f} s")
     return min(runs), runs, result
@@ -293,9 +305,21 @@ def _numpy_eap(resp: np.ndarray, a, b, c) -> tuple[np.ndarray, np.ndarray]:
     return eap, psd
 
 
+def _mirt_3pl(ids: list[str], par: dict[str, np.ndarray]):
+    """A mirt 3PL model holding the given (already calibrated) parameters."""
+    from mirt.models import ThreeParameterLogistic
+
+    # There is no public "already calibrated" switch, so mark it fitted the
+    # way mirt itself does after its own fits (scoring and CAT refuse
+    # unfitted models).
+    model = ThreeParameterLogistic(n_items=len(ids), item_names=ids)
+    model.set_parameters(discrimination=par["a"], difficulty=par["b"], guessing=par["c"])
+    model._is_fitted = True
+    return model
+
+
 def cmd_time_eap(args: argparse.Namespace) -> None:
     import mirt
-    from mirt.models import ThreeParameterLogistic
     from mirt.scoring import EAPScorer, fscores
 
     ids, par = read_param_csv(Path(args.items), ("a", "b", "c"))
@@ -304,12 +328,7 @@ def cmd_time_eap(args: argparse.Namespace) -> None:
     n, k = resp.shape
     log(f"loaded {n} x {k} responses, {len(ids)} items")
 
-    # A 3PL model with the bank's parameters set directly; there is no public
-    # "already calibrated" switch, so mark it fitted the way mirt itself does
-    # after its own fits (scoring refuses unfitted models).
-    model = ThreeParameterLogistic(n_items=k, item_names=ids)
-    model.set_parameters(discrimination=par["a"], difficulty=par["b"], guessing=par["c"])
-    model._is_fitted = True
+    model = _mirt_3pl(ids, par)
 
     # mirt 1.2.0's EAP only integrates on Gauss-Hermite nodes (fscores/EAPScorer
     # take n_quadpts, not a grid). Its scorer builds the grid in one private
@@ -356,6 +375,127 @@ def cmd_time_eap(args: argparse.Namespace) -> None:
     print(json.dumps(out, indent=2))
 
 
+def _recovery(est: np.ndarray, true: np.ndarray) -> dict:
+    """Bias and RMSE of final estimates over the examinees whose estimate is finite."""
+    finite = np.isfinite(est)
+    err = est[finite] - true[finite]
+    return {"bias": float(err.mean()), "rmse": float(np.sqrt(np.mean(err**2))),
+            "n_finite": int(finite.sum()), "n": int(est.size)}
+
+
+def _path_checks(paths: list[list[int]], length: int) -> dict:
+    """Whether every simulated test met the design: exactly `length` items, none twice."""
+    return {"all_tests_length": all(len(p) == length for p in paths),
+            "no_item_reuse": all(len(set(p)) == len(p) for p in paths)}
+
+
+def cmd_time_cat(args: argparse.Namespace) -> None:
+    ids, par = read_param_csv(Path(args.bank), ("a", "b", "c"))
+    _, cols = read_param_csv(Path(args.thetas), ("true_theta",))
+    true_theta = cols["true_theta"]
+    n, k, length = true_theta.size, len(ids), args.length
+    if length > k:
+        sys.exit(f"time-cat: --length {length} exceeds the bank's {k} items")
+    log(f"loaded {k}-item bank and {n} true thetas; fixed length {length}")
+    out: dict = {
+        "task": f"CAT simulation {n} examinees x {length} items, {k}-item 3PL bank",
+        "design": f"start theta 0, maximum Fisher information at the current estimate, no exposure "
+                  f"control or content balancing, fixed length {length}, no item reuse",
+        "responses": f"simulated by each peer's own RNG (numpy default_rng, seed {args.seed}), so bias "
+                     f"and RMSE differ between peers by Monte-Carlo noise (SE of RMSE ~0.006 at n=1000)",
+        "seed": args.seed,
+        "machine": _machine(),
+    }
+
+    import mirt
+    from mirt.cat import CATEngine
+    from mirt.cat._lockstep import simulate as simulate_lockstep
+    from mirt.cat._lockstep import supports_lockstep
+    from mirt.cat.stopping import MaxItemsStop
+
+    model = _mirt_3pl(ids, par)
+
+    # A max-items rule alone is a fixed-length test. EAP on 61 Gauss-Hermite
+    # nodes is the reference's setting (mirt's CAT EAP takes only n_quadpts).
+    def mirt_engine():
+        return CATEngine(model, item_selection="MFI", stopping_rule=MaxItemsStop(length),
+                         scoring_method="EAP", n_quadpts=61, initial_theta=0.0, seed=args.seed)
+
+    # run_batch_simulation picks the first eligible of: Rust (1PL/2PL only, so
+    # never for this 3PL bank; use_rust=False says so), lock step (every
+    # examinee advances together, one vectorised MFI + EAP step per item
+    # position -- what the reference timed as "lock-step batch"), or one Python
+    # session per examinee. The public call does not say which one ran, so
+    # eligibility is checked first and the lock-step result is confirmed after.
+    if not supports_lockstep(mirt_engine()):
+        sys.exit("time-cat: mirt's CATEngine would not use its lock-step path for this configuration")
+    log(f"mirt {mirt.__version__}: CATEngine lock-step batch x{args.repeats}")
+    secs, runs, res = _time_runs(
+        lambda engine: engine.run_batch_simulation(true_theta, use_rust=False, vectorized=True),
+        args.repeats, "mirt", setup=mirt_engine)
+    mirt_theta = np.array([r.theta for r in res])
+    # Lock step can still fall back to sessions (on a non-finite posterior);
+    # rerun it directly, untimed, on the same seed: it must not decline, and
+    # it must give the timed estimates.
+    direct = simulate_lockstep(mirt_engine(), true_theta, 1)
+    lockstep_ran = direct is not None and np.array_equal(np.array([r.theta for r in direct]), mirt_theta)
+    if not lockstep_ran:
+        log("  WARNING: the timed mirt run did not take the lock-step path")
+    out["mirt"] = {
+        "seconds": secs, "runs": runs, "stat": f"min of {args.repeats}",
+        "ms_per_item_step": 1e3 * secs / (n * length),
+        "theta_recovery": _recovery(mirt_theta, true_theta),
+        **_path_checks([r.items_administered for r in res], length),
+        "path": "lock-step batch" if lockstep_ran else "NOT lock step (fell back to per-examinee sessions)",
+        "call": f"CATEngine(model_3pl, item_selection='MFI', stopping_rule=MaxItemsStop({length}), "
+                f"scoring_method='EAP', n_quadpts=61, initial_theta=0.0, seed={args.seed})"
+                f".run_batch_simulation(true_thetas, use_rust=False, vectorized=True)",
+        "estimator": "EAP, 61 Gauss-Hermite nodes, N(0,1) prior",
+        "responses": f"engine RNG default_rng({args.seed}); lock step draws a {n}x{length} block of "
+                     f"uniforms, response = u < P(true theta)",
+        "version": mirt.__version__,
+    }
+
+    if not args.skip_catsim:
+        from catsim.estimation import NumericalSearchEstimator
+        from catsim.initialization import FixedPointInitializer
+        from catsim.item_bank import ItemBank
+        from catsim.selection import MaxInfoSelector
+        from catsim.simulation import Simulator
+        from catsim.stopping import TestLengthStopper
+
+        version = metadata.version("catsim")
+        items = np.column_stack([par["a"], par["b"], par["c"]])  # d defaults to 1
+
+        # A fresh Simulator per run: it appends to per-examinee histories and
+        # advances its RNG, and simulate() resets only the bank's exposure.
+        def catsim_simulator():
+            return Simulator(ItemBank(items), true_theta, FixedPointInitializer(0.0), MaxInfoSelector(),
+                             NumericalSearchEstimator(), TestLengthStopper(max_items=length), seed=args.seed)
+
+        def run_catsim(sim):
+            sim.simulate()
+            return sim  # simulate() returns None; the results live on the simulator
+
+        log(f"catsim {version}: Simulator MFI + default MLE x{args.catsim_repeats} (slow, ~45 s each)")
+        secs, runs, sim = _time_runs(run_catsim, args.catsim_repeats, "catsim", setup=catsim_simulator)
+        out["catsim"] = {
+            "seconds": secs, "runs": runs, "stat": f"min of {args.catsim_repeats}",
+            "ms_per_item_step": 1e3 * secs / (n * length),
+            "theta_recovery": _recovery(np.array(sim.latest_estimations, dtype=float), true_theta),
+            **_path_checks(sim.administered_items, length),
+            "call": f"Simulator(ItemBank(a_b_c), true_thetas, FixedPointInitializer(0.0), MaxInfoSelector(), "
+                    f"NumericalSearchEstimator(), TestLengthStopper(max_items={length}), seed={args.seed})"
+                    f".simulate()",
+            "estimator": "NumericalSearchEstimator() default: MLE, scipy bounded search on [-6, 6] "
+                         "(xatol 1e-5), Dodd's heuristic while all responses are equal",
+            "responses": f"Simulator RNG default_rng({args.seed}); one uniform per administered item, "
+                         f"examinee after examinee, response = P(true theta) >= u",
+            "version": version,
+        }
+    print(json.dumps(out, indent=2))
+
+
 # -------------------------------------------------------------------------- CLI
 
 
@@ -391,8 +531,18 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.set_defaults(func=cmd_time_eap)
 
+    p = sub.add_parser("time-cat", help="time mirt CATEngine (lock step) and catsim CAT simulations")
+    p.add_argument("--bank", required=True, help="id,a,b,c 3PL bank CSV (cat_bank_1000.csv)")
+    p.add_argument("--thetas", required=True, help="examinee_id,true_theta CSV (cat_true_thetas_1000.csv)")
+    p.add_argument("--length", type=int, default=40, help="fixed test length")
+    p.add_argument("--repeats", type=int, default=3, help="mirt repeats (min is reported)")
+    p.add_argument("--catsim-repeats", type=int, default=1, help="catsim repeats (about 45 s each at 1000x40)")
+    p.add_argument("--skip-catsim", action="store_true")
+    p.add_argument("--seed", type=int, default=CAT_SEED, help="seed of each peer's response RNG")
+    p.set_defaults(func=cmd_time_cat)
+
     args = ap.parse_args(argv)
-    for name in ("repeats", "girth_repeats"):
+    for name in ("repeats", "girth_repeats", "catsim_repeats", "length"):
         if getattr(args, name, 1) < 1:
             ap.error(f"--{name.replace('_', '-')} must be at least 1")
     args.func(args)

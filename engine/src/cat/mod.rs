@@ -19,7 +19,8 @@ pub use design::{
     Selection, StopRule,
 };
 
-use crate::irt::{EapSettings, ItemParams, QuadratureRule};
+use crate::irt::ability::LnTable;
+use crate::irt::{EapSettings, ItemParams};
 
 /// A bank prepared for adaptive testing with one EAP setting.
 #[derive(Debug, Clone)]
@@ -38,26 +39,8 @@ pub struct CatBank {
 
 impl CatBank {
     pub fn new(items: Vec<ItemParams>, eap: EapSettings) -> Self {
-        let nodes = eap.grid.nodes();
-        let last = nodes.len() - 1;
-        let ln_prior = nodes
-            .iter()
-            .enumerate()
-            .map(|(q, &t)| {
-                let z = (t - eap.prior.mean) / eap.prior.sd;
-                let end = eap.rule == QuadratureRule::Trapezoid && (q == 0 || q == last);
-                -0.5 * z * z + if end { 0.5f64.ln() } else { 0.0 }
-            })
-            .collect();
-        let mut ln_p = Vec::with_capacity(items.len() * nodes.len());
-        let mut ln_q = Vec::with_capacity(items.len() * nodes.len());
-        for item in &items {
-            for &t in &nodes {
-                let (p, q) = item.ln_prob_pair(t);
-                ln_p.push(p);
-                ln_q.push(q);
-            }
-        }
+        let table = LnTable::new(&items, eap.grid.nodes());
+        let ln_prior = eap.ln_weights(&table.nodes);
         let max_info: Vec<f64> = items
             .iter()
             .map(|it| {
@@ -71,10 +54,10 @@ impl CatBank {
         by_max_info.sort_by(|&x, &y| max_info[y].total_cmp(&max_info[x]).then(x.cmp(&y)));
         Self {
             items,
-            nodes,
+            nodes: table.nodes,
             ln_prior,
-            ln_p,
-            ln_q,
+            ln_p: table.ln_p,
+            ln_q: table.ln_q,
             max_info,
             by_max_info,
         }

@@ -72,6 +72,23 @@ pub struct EapSettings {
     pub rule: QuadratureRule,
 }
 
+impl EapSettings {
+    /// `ln w_q` at the grid's nodes, up to a constant: the prior's log density, with the
+    /// trapezoid rule's half weight at the two ends.
+    pub fn ln_weights(&self, nodes: &[f64]) -> Vec<f64> {
+        let last = nodes.len().saturating_sub(1);
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(q, &t)| {
+                let z = (t - self.prior.mean) / self.prior.sd;
+                let end = self.rule == QuadratureRule::Trapezoid && (q == 0 || q == last);
+                -0.5 * z * z + if end { 0.5f64.ln() } else { 0.0 }
+            })
+            .collect()
+    }
+}
+
 impl Default for EapSettings {
     /// N(0, 1), 61 points on [−4, 4], rectangle rule.
     fn default() -> Self {
@@ -152,15 +169,15 @@ pub struct PatternLengthError {
 /// `ln P` and `ln Q` of every item at every node, computed once for an item set so scoring
 /// a pattern is additions only.
 #[derive(Debug, Clone)]
-struct LnTable {
-    nodes: Vec<f64>,
+pub(crate) struct LnTable {
+    pub(crate) nodes: Vec<f64>,
     /// items × nodes, row-major.
-    ln_p: Vec<f64>,
-    ln_q: Vec<f64>,
+    pub(crate) ln_p: Vec<f64>,
+    pub(crate) ln_q: Vec<f64>,
 }
 
 impl LnTable {
-    fn new(items: &[ItemParams], nodes: Vec<f64>) -> Self {
+    pub(crate) fn new(items: &[ItemParams], nodes: Vec<f64>) -> Self {
         let mut ln_p = Vec::with_capacity(items.len() * nodes.len());
         let mut ln_q = Vec::with_capacity(items.len() * nodes.len());
         for item in items {
@@ -214,16 +231,7 @@ impl AbilityScorer {
                     return Err(SettingsError::BadRange(s.grid.lo, s.grid.hi));
                 }
                 let nodes = s.grid.nodes();
-                let last = nodes.len() - 1;
-                let weights = nodes
-                    .iter()
-                    .enumerate()
-                    .map(|(q, &t)| {
-                        let z = (t - s.prior.mean) / s.prior.sd;
-                        let end = s.rule == QuadratureRule::Trapezoid && (q == 0 || q == last);
-                        -0.5 * z * z + if end { 0.5f64.ln() } else { 0.0 }
-                    })
-                    .collect();
+                let weights = s.ln_weights(&nodes);
                 (nodes, weights)
             }
             Method::Map(prior) => {

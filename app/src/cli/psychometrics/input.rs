@@ -231,6 +231,16 @@ pub struct ResponseOptions<'a> {
     pub group_column: Option<&'a str>,
 }
 
+impl<'a> ResponseOptions<'a> {
+    /// Only the `--ignore-column` names; no group column.
+    pub fn ignoring(ignore: &'a [String]) -> Self {
+        Self {
+            ignore,
+            group_column: None,
+        }
+    }
+}
+
 pub fn read_responses(path: &Path, opts: &ResponseOptions) -> Result<ResponseFile, InputError> {
     let mut reader = open(path)?;
     let h = headers(path, &mut reader)?;

@@ -169,13 +169,7 @@ pub fn run(command: PsychometricsCommand) -> anyhow::Result<()> {
             ignore,
         } => {
             let item_file = read_items(&items)?;
-            let resp = read_responses(
-                &responses,
-                &ResponseOptions {
-                    ignore: &ignore,
-                    group_column: None,
-                },
-            )?;
+            let resp = read_responses(&responses, &ResponseOptions::ignoring(&ignore))?;
             let matrix = align(&item_file, &items, &resp, &responses)?;
             let prior = NormalPrior {
                 mean: prior.0,
@@ -235,13 +229,7 @@ pub fn run(command: PsychometricsCommand) -> anyhow::Result<()> {
             c_prior,
             ignore,
         } => {
-            let resp = read_responses(
-                &responses,
-                &ResponseOptions {
-                    ignore: &ignore,
-                    group_column: None,
-                },
-            )?;
+            let resp = read_responses(&responses, &ResponseOptions::ignoring(&ignore))?;
             let model = match model {
                 Model::Rasch => ItemModel::Rasch,
                 Model::TwoPl => ItemModel::TwoPl,
@@ -298,13 +286,7 @@ pub fn run(command: PsychometricsCommand) -> anyhow::Result<()> {
             summary,
             ignore,
         } => {
-            let resp = read_responses(
-                &responses,
-                &ResponseOptions {
-                    ignore: &ignore,
-                    group_column: None,
-                },
-            )?;
+            let resp = read_responses(&responses, &ResponseOptions::ignoring(&ignore))?;
             let analysis = item_analysis(&resp.matrix).map_err(|e| match e {
                 ClassicalError::Missing { person, item } => {
                     missing_cell(&responses, &resp, person, item)
