@@ -22,6 +22,7 @@ Timing results are printed as one JSON object on stdout; progress goes to stderr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -478,7 +479,10 @@ def cmd_time_cat(args: argparse.Namespace) -> None:
             return sim  # simulate() returns None; the results live on the simulator
 
         log(f"catsim {version}: Simulator MFI + default MLE x{args.catsim_repeats} (slow, ~45 s each)")
-        secs, runs, sim = _time_runs(run_catsim, args.catsim_repeats, "catsim", setup=catsim_simulator)
+        # catsim's item-bank validation prints its (empty) error text to
+        # stdout, which belongs to the JSON; send its output to stderr.
+        with contextlib.redirect_stdout(sys.stderr):
+            secs, runs, sim = _time_runs(run_catsim, args.catsim_repeats, "catsim", setup=catsim_simulator)
         out["catsim"] = {
             "seconds": secs, "runs": runs, "stat": f"min of {args.catsim_repeats}",
             "ms_per_item_step": 1e3 * secs / (n * length),
