@@ -1,9 +1,14 @@
 //! Linear form assembly from a blueprint.
 //!
 //! For each competency, in blueprint order, the candidate pool (sorted by item id so the input
-//! order never matters) is shuffled and the first `n` items taken; the chosen items are then
+//! order never matters) is shuffled, the items the candidate saw in earlier attempts are moved
+//! behind the unseen ones (keeping the shuffled order within each part), and the first `n`
+//! items taken: a retake gets unseen items wherever the bank has enough, and seen ones only to
+//! fill what the bank cannot (the sample bank has 8 items for a competency that needs 7); the chosen items are then
 //! shuffled into one order, and each item's options get their own shuffled order. Every draw
 //! comes from the attempt's ChaCha stream, so the same seed and pool give the same form.
+
+use std::collections::HashSet;
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -46,9 +51,12 @@ pub enum AssemblyError {
 }
 
 /// Assembles a linear form meeting `blueprint` from `pool`.
+/// `seen` holds the ids of items from the candidate's earlier attempts at this exam (empty on
+/// a first attempt, which then draws exactly as before this rule existed).
 pub fn assemble_linear<R: Rng + ?Sized>(
     pool: &[PoolItem],
     blueprint: &Blueprint,
+    seen: &HashSet<String>,
     rng: &mut R,
 ) -> Result<Form, AssemblyError> {
     let mut chosen: Vec<&PoolItem> = Vec::with_capacity(blueprint.form_length() as usize);
@@ -67,6 +75,8 @@ pub fn assemble_linear<R: Rng + ?Sized>(
             });
         }
         shuffle(&mut candidates, rng);
+        // A stable sort: no extra draws, and the shuffled order survives within each part.
+        candidates.sort_by_key(|item| seen.contains(&item.id));
         chosen.extend(candidates.into_iter().take(target.items as usize));
     }
     shuffle(&mut chosen, rng);
@@ -89,7 +99,7 @@ mod tests {
     use super::*;
     use crate::blueprint::CompetencyTarget;
     use crate::random::attempt_rng;
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
 
     fn pool(per_competency: u32, competencies: u32) -> Vec<PoolItem> {
         let mut items = Vec::new();
@@ -126,7 +136,8 @@ mod tests {
             .map(|p| (p.id.as_str(), p.competency.as_str()))
             .collect();
         for seed in 0..500 {
-            let form = assemble_linear(&pool, &bp, &mut attempt_rng(seed)).expect("assembles");
+            let form = assemble_linear(&pool, &bp, &HashSet::new(), &mut attempt_rng(seed))
+                .expect("assembles");
             assert_eq!(form.items.len(), 119);
             let ids: HashSet<&str> = form.items.iter().map(|i| i.item_id.as_str()).collect();
             assert_eq!(ids.len(), 119, "an item appeared twice (seed {seed})");
@@ -147,17 +158,25 @@ mod tests {
         let mut pool_reversed = pool_sorted.clone();
         pool_reversed.reverse();
         let bp = blueprint(7, 17);
-        let a = assemble_linear(&pool_sorted, &bp, &mut attempt_rng(99)).expect("assembles");
-        let b = assemble_linear(&pool_reversed, &bp, &mut attempt_rng(99)).expect("assembles");
+        let a = assemble_linear(&pool_sorted, &bp, &HashSet::new(), &mut attempt_rng(99))
+            .expect("assembles");
+        let b = assemble_linear(&pool_reversed, &bp, &HashSet::new(), &mut attempt_rng(99))
+            .expect("assembles");
         assert_eq!(a, b);
-        let c = assemble_linear(&pool_sorted, &bp, &mut attempt_rng(100)).expect("assembles");
+        let c = assemble_linear(&pool_sorted, &bp, &HashSet::new(), &mut attempt_rng(100))
+            .expect("assembles");
         assert_ne!(a, c);
     }
 
     #[test]
     fn a_bank_too_small_for_the_blueprint_is_named() {
-        let err = assemble_linear(&pool(3, 2), &blueprint(4, 2), &mut attempt_rng(1))
-            .expect_err("too small");
+        let err = assemble_linear(
+            &pool(3, 2),
+            &blueprint(4, 2),
+            &HashSet::new(),
+            &mut attempt_rng(1),
+        )
+        .expect_err("too small");
         assert_eq!(
             err,
             AssemblyError::InsufficientItems {
@@ -166,5 +185,23 @@ mod tests {
                 available: 3
             }
         );
+    }
+
+    #[test]
+    fn a_retake_takes_every_unseen_item_before_any_seen_one() {
+        let (p, bp) = (pool(8, 3), blueprint(7, 3));
+        let first =
+            assemble_linear(&p, &bp, &HashSet::new(), &mut attempt_rng(1)).expect("assembles");
+        let seen: HashSet<String> = first.items.iter().map(|i| i.item_id.clone()).collect();
+        for seed in 2..50 {
+            let retake =
+                assemble_linear(&p, &bp, &seen, &mut attempt_rng(seed)).expect("assembles");
+            let ids: HashSet<&str> = retake.items.iter().map(|i| i.item_id.as_str()).collect();
+            // One unseen item per competency, so every one of them is on the retake.
+            for item in p.iter().filter(|i| !seen.contains(&i.id)) {
+                assert!(ids.contains(item.id.as_str()), "{} was left out", item.id);
+            }
+            assert_eq!(ids.len(), 21);
+        }
     }
 }

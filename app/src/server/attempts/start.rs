@@ -73,8 +73,20 @@ pub async fn start_or_resume(
     let blueprint = exam
         .blueprint()
         .map_err(|e| AppError::Internal(format!("exam {exam_id}: {e}")))?;
+    // Items from this candidate's earlier attempts at the exam: a retake prefers unseen items.
+    let seen: std::collections::HashSet<String> = sqlx::query(
+        "SELECT DISTINCT ai.item_id AS item_id FROM attempt_items ai \
+         JOIN attempts a ON a.id = ai.attempt_id WHERE a.user_id = $1 AND a.exam_id = $2",
+    )
+    .bind(user_id)
+    .bind(exam_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| row.try_get::<String, _>("item_id"))
+    .collect::<Result<_, _>>()?;
     let seed = random_u64()?;
-    let form = assemble_linear(&pool_items, &blueprint, &mut attempt_rng(seed))
+    let form = assemble_linear(&pool_items, &blueprint, &seen, &mut attempt_rng(seed))
         .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
 
     let id = random_id()?;
