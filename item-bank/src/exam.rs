@@ -30,6 +30,28 @@ pub struct ScheduledBreak {
     pub minutes: u32,
 }
 
+/// How forms reach candidates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryMode {
+    /// Linear-on-the-fly: each attempt its own form meeting the blueprint, seeded per attempt;
+    /// a retake takes the items the candidate has not seen first.
+    #[default]
+    Loft,
+    /// One form for everyone, assembled from `form_seed` (items, order and option order).
+    Fixed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    #[serde(default)]
+    pub mode: DeliveryMode,
+    /// The seed of the one fixed form (`mode = "fixed"` only).
+    #[serde(default)]
+    pub form_seed: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamDefinition {
@@ -43,6 +65,9 @@ pub struct ExamDefinition {
     pub pass_percent: u32,
     pub max_attempts: u32,
     pub scheduled_break: ScheduledBreak,
+    /// Absent in definitions written before delivery modes: LOFT.
+    #[serde(default)]
+    pub delivery: Delivery,
     pub instructions: Vec<String>,
     pub content_areas: Vec<ContentArea>,
 }

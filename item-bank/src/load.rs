@@ -151,6 +151,21 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
             "must be more than 0".into(),
         );
     }
+    match (exam.delivery.mode, exam.delivery.form_seed) {
+        (crate::exam::DeliveryMode::Fixed, None) => c.add(
+            file,
+            text,
+            Some("mode"),
+            "a fixed form needs form_seed, the seed its one form is assembled from".into(),
+        ),
+        (crate::exam::DeliveryMode::Loft, Some(_)) => c.add(
+            file,
+            text,
+            Some("form_seed"),
+            "form_seed only applies to mode = \"fixed\"; LOFT seeds each attempt".into(),
+        ),
+        _ => {}
+    }
     if exam.max_attempts == 0 {
         c.add(
             file,

@@ -335,3 +335,68 @@ async fn a_retake_gets_every_item_the_candidate_has_not_seen() {
     assert_eq!(a.intersection(&b).count(), 104);
     app.cleanup().await;
 }
+
+/// A copy of the sample bank whose exam.toml says `mode = "fixed"` with a form seed.
+fn fixed_form_bank() -> std::path::PathBuf {
+    let from = certamen_item_bank::sample_bank_dir();
+    let to = std::env::temp_dir().join(format!("certamen-fixed-bank-{}", std::process::id()));
+    std::fs::create_dir_all(to.join("items")).expect("bank folder");
+    for entry in std::fs::read_dir(from.join("items")).expect("items") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            to.join("items").join(path.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    let exam = std::fs::read_to_string(from.join("exam.toml")).expect("exam.toml");
+    assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
+    let fixed = exam.replace("mode = \"loft\"", "mode = \"fixed\"\nform_seed = 20261123");
+    std::fs::write(to.join("exam.toml"), fixed).expect("write exam.toml");
+    to
+}
+
+async fn form_of(db: &sqlx::AnyPool, attempt: &str) -> Vec<(i64, String, String)> {
+    sqlx::query("SELECT position, item_id, option_order FROM attempt_items WHERE attempt_id = $1 ORDER BY position")
+        .bind(attempt)
+        .fetch_all(db)
+        .await
+        .expect("form")
+        .iter()
+        .map(|r| {
+            use sqlx::Row;
+            (r.get("position"), r.get("item_id"), r.get("option_order"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_fixed_form_is_the_same_for_every_candidate_and_loft_is_not() {
+    // Fixed: two candidates, one form (items, order and option order).
+    let app = crate::helpers::spawn_app_with_bank(fixed_form_bank()).await;
+    let (one, two) = (app.browser(), app.browser());
+    one.sign_in(CANDIDATE).await;
+    app.add_candidate("second@demo.certamen.test").await;
+    two.sign_in("second@demo.certamen.test").await;
+    let ((a, _), (b, _)) = (one.start_exam().await, two.start_exam().await);
+    let db = app.db().await;
+    let (fa, fb) = (form_of(&db, &a).await, form_of(&db, &b).await);
+    assert_eq!(fa.len(), 120);
+    assert_eq!(fa, fb, "a fixed form is the same for everyone");
+    app.cleanup().await;
+
+    // LOFT (the sample): two candidates, two different forms.
+    let app = spawn_app().await;
+    let (one, two) = (app.browser(), app.browser());
+    one.sign_in(CANDIDATE).await;
+    app.add_candidate("second@demo.certamen.test").await;
+    two.sign_in("second@demo.certamen.test").await;
+    let ((a, _), (b, _)) = (one.start_exam().await, two.start_exam().await);
+    let db = app.db().await;
+    assert_ne!(
+        form_of(&db, &a).await,
+        form_of(&db, &b).await,
+        "LOFT forms differ"
+    );
+    app.cleanup().await;
+}

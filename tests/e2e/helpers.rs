@@ -36,6 +36,7 @@ pub struct TestApp {
     pub address: String,
     pub clock: ManualClock,
     pub database_url: String,
+    bank_dir: std::path::PathBuf,
     server: Option<tokio::task::JoinHandle<()>>,
     postgres_admin: Option<(String, String)>,
 }
@@ -66,12 +67,17 @@ async fn fresh_database() -> (String, Option<(String, String)>) {
     }
 }
 
-async fn start(database_url: &str, clock: &ManualClock) -> (String, tokio::task::JoinHandle<()>) {
+async fn start(
+    database_url: &str,
+    clock: &ManualClock,
+    bank_dir: &std::path::Path,
+) -> (String, tokio::task::JoinHandle<()>) {
     let mut config = Config::new(
         "127.0.0.1:0".parse().expect("literal address"),
         database_url.to_string(),
     );
     config.demo = true;
+    config.bank_dir = bank_dir.to_path_buf();
     config.demo_password = Some(PASSWORD.into());
     config.site_root = std::env::temp_dir().join("certamen-no-client-bundle");
     config.clock = Arc::new(clock.clone());
@@ -86,14 +92,20 @@ async fn start(database_url: &str, clock: &ManualClock) -> (String, tokio::task:
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_bank(certamen_item_bank::sample_bank_dir()).await
+}
+
+/// The app with another bank folder loaded (e.g. a copy of the sample with a changed exam.toml).
+pub async fn spawn_app_with_bank(bank_dir: std::path::PathBuf) -> TestApp {
     init_logs();
     let (database_url, postgres_admin) = fresh_database().await;
     let clock = ManualClock::starting_at(START_MS);
-    let (address, handle) = start(&database_url, &clock).await;
+    let (address, handle) = start(&database_url, &clock, &bank_dir).await;
     TestApp {
         address,
         clock,
         database_url,
+        bank_dir,
         server: Some(handle),
         postgres_admin,
     }
@@ -111,7 +123,7 @@ impl TestApp {
     /// Starts a new server on the same database and clock.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (address, handle) = start(&self.database_url, &self.clock).await;
+        let (address, handle) = start(&self.database_url, &self.clock, &self.bank_dir).await;
         self.address = address;
         self.server = Some(handle);
     }
@@ -121,6 +133,9 @@ impl TestApp {
             client: Client::builder()
                 .cookie_store(true)
                 .redirect(redirect::Policy::none())
+                // A request the server never answers fails the test with its URL instead of
+                // hanging the whole run.
+                .timeout(Duration::from_secs(20))
                 .build()
                 .expect("client"),
             app: self.address.clone(),
@@ -190,7 +205,7 @@ impl Browser {
             .header(ACCEPT, "text/html")
             .send()
             .await
-            .expect("GET")
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
@@ -200,7 +215,7 @@ impl Browser {
             .form(form)
             .send()
             .await
-            .expect("POST")
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
     /// Follows redirects (as GETs) to the final page.

@@ -6,6 +6,7 @@ use sqlx::Row;
 use certamen_engine::form::{assemble_linear, PoolItem};
 use certamen_engine::random::attempt_rng;
 use certamen_engine::timing::limit_ms;
+use certamen_item_bank::exam::DeliveryMode;
 
 use crate::server::bank;
 use crate::server::db::Db;
@@ -85,7 +86,16 @@ pub async fn start_or_resume(
     .iter()
     .map(|row| row.try_get::<String, _>("item_id"))
     .collect::<Result<_, _>>()?;
-    let seed = random_u64()?;
+    let (seed, seen) = match (exam.delivery.mode, exam.delivery.form_seed) {
+        (DeliveryMode::Loft, _) => (random_u64()?, seen),
+        // Everyone's form comes from the same seed; the bank check makes sure it is there.
+        (DeliveryMode::Fixed, Some(form_seed)) => (form_seed, Default::default()),
+        (DeliveryMode::Fixed, None) => {
+            return Err(AppError::Internal(format!(
+                "exam {exam_id} is a fixed form without form_seed"
+            )))
+        }
+    };
     let form = assemble_linear(&pool_items, &blueprint, &seen, &mut attempt_rng(seed))
         .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
 
