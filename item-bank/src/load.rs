@@ -394,6 +394,8 @@ mod tests {
         std::fs::create_dir_all(dir.join("items")).expect("temp dir");
         let exam =
             std::fs::read_to_string(crate::sample_bank_dir().join("exam.toml")).expect("exam");
+        // A fixed form without its seed.
+        let exam = exam.replace("mode = \"loft\"", "mode = \"fixed\"");
         std::fs::write(dir.join("exam.toml"), exam).expect("write");
         let item = |id: &str, comp: &str, key: &str, opts: &str| {
             format!("id = \"{id}\"\ncompetency = \"{comp}\"\nstatus = \"approved\"\nkey = \"{key}\"\n\n[en]\nstem = \"A stem\"\noptions = [{opts}]\nrationale = \"Why\"\n")
@@ -442,6 +444,7 @@ mod tests {
                 "field `competency`",
                 "competency C13 needs 8 approved items per form but the bank has 0",
             ),
+            ("exam.toml", "a fixed form needs form_seed"),
         ];
         for (place, message) in expect {
             assert!(
