@@ -370,15 +370,20 @@ async fn form_of(db: &sqlx::AnyPool, attempt: &str) -> Vec<(i64, String, String)
         .collect()
 }
 
-#[tokio::test]
-async fn a_fixed_form_is_the_same_for_every_candidate_and_loft_is_not() {
-    // Fixed: two candidates, one form (items, order and option order).
-    let app = crate::helpers::spawn_app_with_bank(fixed_form_bank()).await;
+/// The demo candidate and a second one each start the exam; returns their attempt ids.
+async fn two_candidates_start(app: &crate::helpers::TestApp) -> (String, String) {
     let (one, two) = (app.browser(), app.browser());
     one.sign_in(CANDIDATE).await;
     app.add_candidate("second@demo.certamen.test").await;
     two.sign_in("second@demo.certamen.test").await;
-    let ((a, _), (b, _)) = (one.start_exam().await, two.start_exam().await);
+    (one.start_exam().await.0, two.start_exam().await.0)
+}
+
+#[tokio::test]
+async fn a_fixed_form_is_the_same_for_every_candidate_and_loft_is_not() {
+    // Fixed: two candidates, one form (items, order and option order).
+    let app = crate::helpers::spawn_app_with_bank(fixed_form_bank()).await;
+    let (a, b) = two_candidates_start(&app).await;
     let db = app.db().await;
     let (fa, fb) = (form_of(&db, &a).await, form_of(&db, &b).await);
     assert_eq!(fa.len(), 120);
@@ -387,11 +392,7 @@ async fn a_fixed_form_is_the_same_for_every_candidate_and_loft_is_not() {
 
     // LOFT (the sample): two candidates, two different forms.
     let app = spawn_app().await;
-    let (one, two) = (app.browser(), app.browser());
-    one.sign_in(CANDIDATE).await;
-    app.add_candidate("second@demo.certamen.test").await;
-    two.sign_in("second@demo.certamen.test").await;
-    let ((a, _), (b, _)) = (one.start_exam().await, two.start_exam().await);
+    let (a, b) = two_candidates_start(&app).await;
     let db = app.db().await;
     assert_ne!(
         form_of(&db, &a).await,
