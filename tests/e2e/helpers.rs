@@ -26,7 +26,10 @@ fn random_suffix() -> String {
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter("info,sqlx=warn")
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            )
             .with_test_writer()
             .try_init();
     }
