@@ -144,6 +144,9 @@ impl Application {
             }))
             .layer(sessions)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            // Request start and end at debug level (`RUST_LOG=tower_http=debug`): the first place
+            // to look when a page does not answer.
+            .layer(tower_http::trace::TraceLayer::new_for_http())
             .with_state(state.clone());
         Ok(Application {
             listener,
