@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -117,7 +117,7 @@ impl Application {
             .with_http_only(true)
             .with_expiry(Expiry::OnInactivity(time::Duration::hours(4)));
 
-        let routes = generate_route_list(App);
+        let routes = route_list();
         let context_state = state.clone();
         let shell_state = state.clone();
         let router = Router::new()
@@ -183,4 +183,13 @@ impl Application {
             })
             .await
     }
+}
+
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed through a process-wide flag, so a page rendering at that moment in
+/// another app instance (several run side by side in the tests) would wait on its resource
+/// forever (leptos-rs/leptos#4773). The list is the same every time, so once is enough.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
