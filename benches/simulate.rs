@@ -10,15 +10,9 @@ use std::io::Write;
 use std::path::Path;
 
 use certamen_engine::irt::{ItemParams, ResponseMatrix};
-use rand::{RngExt, SeedableRng};
+use certamen_engine::random::{standard_normal, unit};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-
-fn normal(rng: &mut ChaCha20Rng) -> f64 {
-    // Box–Muller; the second variate is discarded to keep the stream simple to follow.
-    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
 
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
@@ -35,8 +29,8 @@ pub fn two_pl(persons: usize, items: usize, seed: u64) -> DataSet {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let params: Vec<ItemParams> = (0..items)
         .map(|_| {
-            let a = round4((0.3 * normal(&mut rng)).exp().clamp(0.5, 2.5));
-            let b = round4(normal(&mut rng).clamp(-2.5, 2.5));
+            let a = round4((0.3 * standard_normal(&mut rng)).exp().clamp(0.5, 2.5));
+            let b = round4(standard_normal(&mut rng).clamp(-2.5, 2.5));
             ItemParams::two_pl(a, b).expect("in range")
         })
         .collect();
@@ -48,9 +42,9 @@ pub fn three_pl(persons: usize, items: usize, seed: u64) -> DataSet {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let params: Vec<ItemParams> = (0..items)
         .map(|_| {
-            let a = round4((0.3 * normal(&mut rng)).exp().clamp(0.4, 2.5));
-            let b = round4(normal(&mut rng).clamp(-3.0, 3.0));
-            let c = round4(0.05 + 0.25 * rng.random::<f64>());
+            let a = round4((0.3 * standard_normal(&mut rng)).exp().clamp(0.4, 2.5));
+            let b = round4(standard_normal(&mut rng).clamp(-3.0, 3.0));
+            let c = round4(0.05 + 0.25 * unit(&mut rng));
             ItemParams::three_pl(a, b, c).expect("in range")
         })
         .collect();
@@ -58,11 +52,11 @@ pub fn three_pl(persons: usize, items: usize, seed: u64) -> DataSet {
 }
 
 fn simulate(items: Vec<ItemParams>, persons: usize, rng: &mut ChaCha20Rng) -> DataSet {
-    let thetas: Vec<f64> = (0..persons).map(|_| normal(rng)).collect();
+    let thetas: Vec<f64> = (0..persons).map(|_| standard_normal(rng)).collect();
     let mut cells = Vec::with_capacity(persons * items.len());
     for &t in &thetas {
         for item in &items {
-            cells.push(Some(rng.random::<f64>() < item.prob(t)));
+            cells.push(Some(unit(rng) < item.prob(t)));
         }
     }
     DataSet {

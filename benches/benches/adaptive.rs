@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use certamen_engine::cat::simulate::{simulate, Mode};
 use certamen_engine::cat::{choose_next, CatBank, ContentLimit, Design, Selection, StopRule};
 use certamen_engine::irt::{EapSettings, ItemParams};
-use certamen_engine::random::{attempt_rng, unit};
+use certamen_engine::random::{attempt_rng, standard_normal, unit};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn reference(name: &str) -> Vec<Vec<String>> {
@@ -81,10 +81,7 @@ fn cat(c: &mut Criterion) {
 fn selection(c: &mut Criterion) {
     // 2,000 items drawn like the reference bank, 17 competencies in turn.
     let mut rng = attempt_rng(2024);
-    let mut normal = || {
-        let (u1, u2) = (unit(&mut rng).max(1e-300), unit(&mut rng));
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    };
+    let mut normal = || standard_normal(&mut rng);
     let items: Vec<ItemParams> = (0..2000)
         .map(|_| {
             let a = (0.3 * normal()).exp().clamp(0.4, 2.5);

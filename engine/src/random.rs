@@ -37,6 +37,13 @@ pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// A standard normal draw by Box–Muller from two [`unit`] draws (the second variate is
+/// discarded, so each draw takes exactly two numbers from the stream and is easy to replay).
+pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    let (u1, u2) = (unit(rng).max(f64::MIN_POSITIVE), unit(rng));
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
 /// Shuffles `items` in place with Fisher–Yates, drawing from `rng`.
 pub fn shuffle<T, R: Rng + ?Sized>(items: &mut [T], rng: &mut R) {
     for i in (1..items.len()).rev() {

@@ -8,7 +8,7 @@ use certamen_engine::cat::{
     run, tune_sympson_hetter, CatBank, ContentLimit, Decision, Design, Selection, StopRule,
 };
 use certamen_engine::irt::{EapSettings, ItemParams};
-use certamen_engine::random::{attempt_rng, unit};
+use certamen_engine::random::{attempt_rng, standard_normal, unit};
 
 /// The 300-item reference bank with its 17 competencies.
 fn bank() -> (CatBank, Vec<usize>) {
@@ -24,12 +24,7 @@ fn bank() -> (CatBank, Vec<usize>) {
 
 fn thetas(n: usize, seed: u64) -> Vec<f64> {
     let mut rng = attempt_rng(seed);
-    (0..n)
-        .map(|_| {
-            let (u1, u2) = (unit(&mut rng).max(1e-300), unit(&mut rng));
-            (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-        })
-        .collect()
+    (0..n).map(|_| standard_normal(&mut rng)).collect()
 }
 
 /// 17 competencies, 2 or 3 items each on a 40-item test.

@@ -103,17 +103,15 @@ fn sparse_data_calibrates_on_the_responses_it_has() {
 fn three_pl_recovers_the_reference_bank_from_simulated_data() {
     // 3PL calibration has no peer file; check recovery on data drawn from the reference
     // bank's first 30 items with a fixed seed (ChaCha), 4000 persons.
-    use rand::{RngExt, SeedableRng};
+    use certamen_engine::random::{attempt_rng, standard_normal, unit};
     let items = common::items("item_bank_300.csv");
     let items = &items[..30];
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(20241123);
+    let mut rng = attempt_rng(20241123);
     let mut cells = Vec::new();
     for _ in 0..4000 {
-        // Box–Muller for θ ~ N(0, 1).
-        let (u1, u2): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
-        let theta = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+        let theta = standard_normal(&mut rng);
         for it in items {
-            cells.push(Some(rng.random::<f64>() < it.prob(theta)));
+            cells.push(Some(unit(&mut rng) < it.prob(theta)));
         }
     }
     let m = ResponseMatrix::new(items.len(), cells).unwrap();

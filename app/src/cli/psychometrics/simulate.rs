@@ -12,7 +12,7 @@ use certamen_engine::cat::{
     tune_sympson_hetter, CatBank, ContentLimit, Decision, Design, Selection, StopRule,
 };
 use certamen_engine::irt::EapSettings;
-use certamen_engine::random::{attempt_rng, unit};
+use certamen_engine::random::{attempt_rng, standard_normal};
 
 use super::input::{read_blueprint, read_items, read_thetas};
 
@@ -138,7 +138,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         (Some(path), _) => read_thetas(path)?,
         (None, Some(n)) if n > 0 => {
             let mut rng = attempt_rng(args.seed ^ 0x7468_6574_6173);
-            let thetas: Vec<f64> = (0..n).map(|_| normal(&mut rng)).collect();
+            let thetas: Vec<f64> = (0..n).map(|_| standard_normal(&mut rng)).collect();
             ((1..=n).map(|i| format!("E{i:06}")).collect(), thetas)
         }
         _ => bail!("give --thetas FILE or --examinees N (N at least 1)"),
@@ -190,7 +190,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         // Tuned on its own N(0, 1) sample so the reported run is not the one it was fitted to.
         let mut rng = attempt_rng(args.seed ^ 0x5348);
         let sample: Vec<f64> = (0..thetas.len().clamp(500, 2000))
-            .map(|_| normal(&mut rng))
+            .map(|_| standard_normal(&mut rng))
             .collect();
         design.exposure = Some(tune_sympson_hetter(
             &bank, &design, &sample, target, 8, args.seed,
@@ -233,11 +233,6 @@ fn groups(labels: &[String]) -> Vec<Vec<usize>> {
         .iter()
         .map(|l| (0..labels.len()).filter(|&j| labels[j] == *l).collect())
         .collect()
-}
-
-fn normal(rng: &mut rand_chacha::ChaCha20Rng) -> f64 {
-    let (u1, u2) = (unit(rng).max(f64::MIN_POSITIVE), unit(rng));
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 /// Maps the bank's competency labels onto the blueprint's rows.
