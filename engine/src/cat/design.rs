@@ -136,6 +136,42 @@ pub enum DesignError {
 }
 
 impl Design {
+    /// How many items the content minimums still need, given the counts so far.
+    pub(crate) fn minimums_still_needed(&self, counts: &[usize]) -> usize {
+        self.content
+            .iter()
+            .zip(counts)
+            .map(|(l, &c)| l.min.saturating_sub(c))
+            .sum()
+    }
+
+    /// The counts after adding `unit`, or `None` if that takes a competency past its maximum.
+    pub(crate) fn counts_with(&self, counts: &[usize], unit: &[usize]) -> Option<Vec<usize>> {
+        let mut after = counts.to_vec();
+        for &i in unit {
+            after[self.competency[i]] += 1;
+        }
+        self.content
+            .iter()
+            .zip(&after)
+            .all(|(l, &c)| c <= l.max)
+            .then_some(after)
+    }
+
+    /// Among the competencies `eligible` allows, the one furthest below its target share once
+    /// `given` items are out (ties go to the lower index).
+    pub(crate) fn most_behind(
+        &self,
+        counts: &[usize],
+        given: usize,
+        eligible: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let deficit = |k: usize| self.content[k].share * (given + 1) as f64 - counts[k] as f64;
+        (0..self.content.len())
+            .filter(|&k| eligible(k))
+            .max_by(|&a, &b| deficit(a).total_cmp(&deficit(b)).then(b.cmp(&a)))
+    }
+
     pub fn check(&self, bank_size: usize) -> Result<(), DesignError> {
         if self.min_length > self.max_length {
             return Err(DesignError::Lengths {
@@ -398,18 +434,9 @@ fn fits(
     if design.content.is_empty() {
         return true;
     }
-    let mut after = counts.to_vec();
-    for &i in unit {
-        after[design.competency[i]] += 1;
-    }
-    let still_needed: usize = design
-        .content
-        .iter()
-        .zip(&after)
-        .map(|(l, &c)| l.min.saturating_sub(c))
-        .sum();
-    design.content.iter().zip(&after).all(|(l, &c)| c <= l.max)
-        && still_needed <= design.max_length - given - unit.len()
+    design.counts_with(counts, unit).is_some_and(|after| {
+        design.minimums_still_needed(&after) <= design.max_length - given - unit.len()
+    })
 }
 
 /// One next-item choice: content balancing, the selection rule and exposure control.
@@ -433,26 +460,17 @@ fn eligible_competencies(design: &Design, counts: &[usize], t: usize) -> Vec<boo
     if design.content.is_empty() {
         return Vec::new();
     }
-    let still_needed: usize = design
-        .content
-        .iter()
-        .zip(counts)
-        .map(|(l, &c)| l.min.saturating_sub(c))
-        .sum();
-    let slots_left = design.max_length - t;
-    let forced = still_needed >= slots_left;
-    let ok: Vec<bool> = design
-        .content
-        .iter()
-        .zip(counts)
-        .map(|(l, &c)| if forced { c < l.min } else { c < l.max })
-        .collect();
-    // Among the eligible, the one furthest below its target share.
-    let deficit = |k: usize| design.content[k].share * (t + 1) as f64 - counts[k] as f64;
-    let best = (0..ok.len())
-        .filter(|&k| ok[k])
-        .max_by(|&a, &b| deficit(a).total_cmp(&deficit(b)).then(b.cmp(&a)));
-    (0..ok.len()).map(|k| Some(k) == best).collect()
+    let forced = design.minimums_still_needed(counts) >= design.max_length - t;
+    let ok = |k: usize| {
+        let (l, c) = (&design.content[k], counts[k]);
+        if forced {
+            c < l.min
+        } else {
+            c < l.max
+        }
+    };
+    let best = design.most_behind(counts, t, ok);
+    (0..design.content.len()).map(|k| Some(k) == best).collect()
 }
 
 fn choose<R: Rng + ?Sized>(

@@ -145,6 +145,11 @@ pub fn assemble_form<R: Rng + ?Sized>(
         }
     };
     let groups = design.content.len().max(1);
+    // Items of each competency in bank order, so a draw scans its competency, not the bank.
+    let mut by_competency: Vec<Vec<usize>> = vec![Vec::new(); groups];
+    for j in 0..bank_size {
+        by_competency[competency(j)].push(j);
+    }
     let mut counts = vec![0usize; groups];
     let mut units: Vec<Vec<usize>> = Vec::new();
     let mut length = 0;
@@ -154,8 +159,7 @@ pub fn assemble_form<R: Rng + ?Sized>(
         }
         // Competencies still below their minimum come first; then the largest shortfall
         // against the target share among those below their maximum.
-        let open_in =
-            |k: usize, drawable: &[bool]| (0..bank_size).any(|j| drawable[j] && competency(j) == k);
+        let open_in = |k: usize, drawable: &[bool]| by_competency[k].iter().any(|&j| drawable[j]);
         let below_min: Vec<usize> = (0..design.content.len())
             .filter(|&k| counts[k] < design.content[k].min && open_in(k, &drawable))
             .collect();
@@ -164,28 +168,22 @@ pub fn assemble_form<R: Rng + ?Sized>(
         } else if let Some(&k) = below_min.first() {
             Some(k)
         } else {
-            (0..groups)
-                .filter(|&k| counts[k] < design.content[k].max && open_in(k, &drawable))
-                .max_by(|&a, &b| {
-                    let d =
-                        |k: usize| design.content[k].share * (length + 1) as f64 - counts[k] as f64;
-                    d(a).total_cmp(&d(b)).then(b.cmp(&a))
-                })
+            design.most_behind(&counts, length, |k| {
+                counts[k] < design.content[k].max && open_in(k, &drawable)
+            })
         };
         let Some(k) = k else { break };
-        let open: Vec<usize> = (0..bank_size)
-            .filter(|&j| drawable[j] && competency(j) == k)
+        let open: Vec<usize> = by_competency[k]
+            .iter()
+            .copied()
+            .filter(|&j| drawable[j])
             .collect();
         let head = open[below(rng, open.len() as u32) as usize];
         drawable[head] = false;
         let unit = unit_of(head);
         let fits = length + unit.len() <= design.max_length
             && unit.iter().all(|&i| !unavailable[i])
-            && (design.content.is_empty() || {
-                let mut after = counts.clone();
-                unit.iter().for_each(|&i| after[competency(i)] += 1);
-                design.content.iter().zip(&after).all(|(l, &c)| c <= l.max)
-            });
+            && (design.content.is_empty() || design.counts_with(&counts, &unit).is_some());
         if !fits {
             continue;
         }
