@@ -26,6 +26,7 @@
 
 use rand::Rng;
 
+use super::stepper::AdaptiveTest;
 use super::{CatBank, CatSession};
 use crate::random::below;
 
@@ -254,189 +255,13 @@ pub fn run<R: Rng + ?Sized>(
     rng: &mut R,
     mut answer: impl FnMut(usize) -> bool,
 ) -> Outcome {
-    let n = bank.items().len();
-    let mut session = bank.session(design.start_theta);
-    // `unavailable`: may not be given (excluded, an enemy's, or given already);
-    // `blocked`: may not be *selected* (also every testlet member after the first).
-    let mut unavailable: Vec<bool> = (0..n)
-        .map(|j| excluded.get(j).copied().unwrap_or(false))
-        .collect();
-    let mut blocked = unavailable.clone();
-    for &j in &design.pretest {
-        blocked[j] = true;
+    let mut test = AdaptiveTest::new(bank, design, excluded, rng);
+    while let Some(j) = test.next_item(rng) {
+        let correct = answer(j);
+        // `next_item` just presented `j`, so there is always an item to answer.
+        let _ = test.answer(correct);
     }
-    // After how many scored items each pretest item goes (drawn before anything else, so the
-    // same seed places them the same way).
-    let mut pretest_after: Vec<usize> = (0..design.pretest_per_test)
-        .map(|_| below(rng, design.min_length.max(1) as u32) as usize)
-        .collect();
-    pretest_after.sort_unstable();
-    let (mut delivered, mut delivered_responses, mut unscored) =
-        (Vec::new(), Vec::new(), Vec::new());
-    let mut give_pretest = |scored: usize,
-                            unavailable: &mut Vec<bool>,
-                            rng: &mut R,
-                            answer: &mut dyn FnMut(usize) -> bool,
-                            delivered: &mut Vec<usize>,
-                            delivered_responses: &mut Vec<bool>,
-                            unscored: &mut Vec<usize>| {
-        while pretest_after.first() == Some(&scored) {
-            pretest_after.remove(0);
-            let open: Vec<usize> = design
-                .pretest
-                .iter()
-                .copied()
-                .filter(|&j| !unavailable[j])
-                .collect();
-            if open.is_empty() {
-                continue;
-            }
-            let j = open[below(rng, open.len() as u32) as usize];
-            unavailable[j] = true;
-            delivered.push(j);
-            delivered_responses.push(answer(j));
-            unscored.push(j);
-        }
-    };
-    for set in &design.testlets {
-        for &j in &set[1..] {
-            blocked[j] = true;
-        }
-    }
-    let mut counts = vec![0usize; design.content.len()];
-    let mut selected = Vec::new();
-    let mut decision = None;
-    while session.administered().len() < design.max_length {
-        give_pretest(
-            session.administered().len(),
-            &mut unavailable,
-            rng,
-            &mut answer,
-            &mut delivered,
-            &mut delivered_responses,
-            &mut unscored,
-        );
-        let Some(j) = choose_next(&session, design, &blocked, &counts, rng, &mut selected) else {
-            break;
-        };
-        let unit = design
-            .testlets
-            .iter()
-            .find(|set| set[0] == j)
-            .cloned()
-            .unwrap_or_else(|| vec![j]);
-        if !fits(
-            design,
-            &unit,
-            &unavailable,
-            &counts,
-            session.administered().len(),
-        ) {
-            blocked[j] = true;
-            continue;
-        }
-        for &i in &unit {
-            blocked[i] = true;
-            unavailable[i] = true;
-            for group in design.enemies.iter().filter(|g| g.contains(&i)) {
-                for &e in group {
-                    blocked[e] = true;
-                    unavailable[e] = true;
-                }
-            }
-            if !design.content.is_empty() {
-                counts[design.competency[i]] += 1;
-            }
-            let correct = answer(i);
-            session.record(i, correct);
-            delivered.push(i);
-            delivered_responses.push(correct);
-        }
-        let len = session.administered().len();
-        let minimums_met = design.content.iter().zip(&counts).all(|(l, &c)| c >= l.min);
-        if len < design.min_length || !minimums_met {
-            continue;
-        }
-        match design.stop {
-            StopRule::Fixed => {}
-            StopRule::Se(x) => {
-                if session.se() <= x {
-                    break;
-                }
-            }
-            StopRule::Sprt {
-                cut,
-                delta,
-                alpha,
-                beta,
-            } => {
-                let ratio =
-                    session.log_likelihood(cut + delta) - session.log_likelihood(cut - delta);
-                if ratio >= ((1.0 - beta) / alpha).ln() {
-                    decision = Some(Decision::Pass);
-                    break;
-                }
-                if ratio <= (beta / (1.0 - alpha)).ln() {
-                    decision = Some(Decision::Fail);
-                    break;
-                }
-            }
-            StopRule::Ci { cut, z } => {
-                let (th, se) = (session.theta(), session.se());
-                if th - z * se > cut {
-                    decision = Some(Decision::Pass);
-                    break;
-                }
-                if th + z * se < cut {
-                    decision = Some(Decision::Fail);
-                    break;
-                }
-            }
-        }
-    }
-    let rule_cut = match design.stop {
-        StopRule::Sprt { cut, .. } | StopRule::Ci { cut, .. } => Some(cut),
-        _ => cut,
-    };
-    if decision.is_none() {
-        decision = rule_cut.map(|c| {
-            if session.theta() >= c {
-                Decision::Pass
-            } else {
-                Decision::Fail
-            }
-        });
-    }
-    Outcome {
-        items: delivered,
-        responses: delivered_responses,
-        unscored,
-        theta: session.theta(),
-        se: session.se(),
-        decision,
-        selected,
-    }
-}
-
-/// Whether a unit (one item, or a whole testlet) can still be given: every member available,
-/// the test not pushed past its maximum length, no competency past its maximum, and enough
-/// slots left for the minimums still to be met.
-fn fits(
-    design: &Design,
-    unit: &[usize],
-    unavailable: &[bool],
-    counts: &[usize],
-    given: usize,
-) -> bool {
-    if unit.iter().skip(1).any(|&i| unavailable[i]) || given + unit.len() > design.max_length {
-        return false;
-    }
-    if design.content.is_empty() {
-        return true;
-    }
-    design.counts_with(counts, unit).is_some_and(|after| {
-        design.minimums_still_needed(&after) <= design.max_length - given - unit.len()
-    })
+    test.outcome(cut)
 }
 
 /// One next-item choice: content balancing, the selection rule and exposure control.

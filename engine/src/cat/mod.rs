@@ -13,11 +13,13 @@
 
 pub mod design;
 pub mod simulate;
+pub mod stepper;
 
 pub use design::{
     choose_next, run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome,
     Selection, StopRule,
 };
+pub use stepper::{AdaptiveTest, NothingPresented};
 
 use crate::irt::ability::LnTable;
 use crate::irt::{EapSettings, ItemParams};
