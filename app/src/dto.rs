@@ -39,6 +39,8 @@ pub struct PastAttempt {
     pub submitted_at_ms: i64,
     pub percent: f64,
     pub passed: bool,
+    /// The scaled score of an adaptive attempt (its percent correct says little).
+    pub scaled: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +88,14 @@ pub struct ItemPage {
     pub answered: u32,
     /// Moving past this position offers the scheduled break (0 when it is no longer offered).
     pub break_after: u32,
+    /// Set for an adaptive attempt: forward only, and its length depends on the answers.
+    pub adaptive: Option<AdaptiveProgress>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdaptiveProgress {
+    pub min_length: u32,
+    pub max_length: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +140,8 @@ pub struct CompetencyResult {
     pub correct: u32,
     pub total: u32,
     pub percent: f64,
+    /// Adaptive attempts: "below", "near" or "above" the passing standard.
+    pub band: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,7 +162,17 @@ pub struct Report {
     pub percent: f64,
     pub cut_percent: u32,
     pub passed: bool,
+    /// Set for an adaptive attempt, scored on the reported scale rather than percent correct.
+    pub scaled: Option<ScaledResult>,
     pub areas: Vec<AreaResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScaledResult {
+    pub scaled: f64,
+    pub scaled_cut: f64,
+    pub scale_min: f64,
+    pub scale_max: f64,
 }
 
 /// The answer to an instant (JavaScript) save.

@@ -14,6 +14,15 @@ pub fn attempt_rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
+/// The stream for the option order of the item at `position` (1-based) in an adaptive
+/// attempt: its own ChaCha stream of the attempt's seed (stream 0 is item selection), so each
+/// item's option order is reproducible without replaying the items before it.
+pub fn option_rng(seed: u64, position: u64) -> ChaCha20Rng {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    rng.set_stream(position);
+    rng
+}
+
 /// A uniform integer in `0..n` without modulo bias (Lemire, 2019, "Fast random integer
 /// generation in an interval", ACM TOMACS 29(1)). Returns 0 when `n` is 0.
 pub fn below<R: Rng + ?Sized>(rng: &mut R, n: u32) -> u32 {

@@ -40,9 +40,40 @@ pub enum DeliveryMode {
     Loft,
     /// One form for everyone, assembled from `form_seed` (items, order and option order).
     Fixed,
+    /// Computerised adaptive: each next item chosen at the candidate's current estimate, with
+    /// the blueprint's proportions kept and the stopping rule in `[delivery.cat]`. Forward
+    /// only: an answer is final once the candidate moves on.
+    Cat,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The reported scale for adaptive delivery: `round(clamp(slope·θ + intercept, min, max))`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleSettings {
+    pub slope: f64,
+    pub intercept: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The adaptive design (`mode = "cat"`). Each competency's share of the test is its share of
+/// `form_length` in the blueprint; on a test of `min_length` to `max_length` items it gets
+/// at least `floor(share·min_length)` and at most `ceil(share·max_length)` items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatSettings {
+    pub min_length: u32,
+    pub max_length: u32,
+    /// `fixed`, `se:0.3`, `sprt[:DELTA]` or `ci[:Z]`.
+    pub stop: String,
+    /// The passing standard on θ.
+    pub cut_theta: f64,
+    /// `max-info` or `randomesque:K` (K > 1 spreads exposure across the K best items).
+    pub selection: String,
+    pub scale: ScaleSettings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
     #[serde(default)]
@@ -50,9 +81,12 @@ pub struct Delivery {
     /// The seed of the one fixed form (`mode = "fixed"` only).
     #[serde(default)]
     pub form_seed: Option<u64>,
+    /// The adaptive design (`mode = "cat"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cat: Option<CatSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamDefinition {
     pub id: String,
@@ -93,5 +127,68 @@ impl ExamDefinition {
                 })
                 .collect(),
         )
+    }
+}
+
+/// A competency's item limits on an adaptive test, from its blueprint share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompetencyLimit {
+    pub min: u32,
+    pub max: u32,
+    pub share: f64,
+}
+
+impl ExamDefinition {
+    /// The adaptive content limits, in blueprint order (see [`CatSettings`]).
+    pub fn cat_limits(&self, cat: &CatSettings) -> Vec<(String, CompetencyLimit)> {
+        let total = f64::from(self.form_length.max(1));
+        self.competencies()
+            .map(|(_, c)| {
+                let share = f64::from(c.items) / total;
+                // The small tolerance keeps 7/120·120 from landing a hair under 7.
+                let min = (share * f64::from(cat.min_length) + 1e-9).floor() as u32;
+                let max = (share * f64::from(cat.max_length) - 1e-9).ceil() as u32;
+                (c.id.clone(), CompetencyLimit { min, max, share })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cat_limits_follow_the_blueprint_proportions() {
+        let mut exam: ExamDefinition = toml::from_str(
+            &std::fs::read_to_string(crate::sample_bank_dir().join("exam.toml")).unwrap(),
+        )
+        .unwrap();
+        let cat = CatSettings {
+            min_length: 60,
+            max_length: 120,
+            stop: "sprt".into(),
+            cut_theta: 0.0,
+            selection: "max-info".into(),
+            scale: ScaleSettings {
+                slope: 50.0,
+                intercept: 500.0,
+                min: 200.0,
+                max: 800.0,
+            },
+        };
+        exam.delivery.cat = Some(cat.clone());
+        let limits = exam.cat_limits(&cat);
+        assert_eq!(limits.len(), 17);
+        // 7 of 120 items: at least 3 of a 60-item test, at most 7 of a 120-item one.
+        let c01 = limits.iter().find(|(id, _)| id == "C01").unwrap().1;
+        assert_eq!((c01.min, c01.max), (3, 7));
+        // 8 of 120: exactly 4 and 8.
+        let c13 = limits.iter().find(|(id, _)| id == "C13").unwrap().1;
+        assert_eq!((c13.min, c13.max), (4, 8));
+        let min_total: u32 = limits.iter().map(|(_, l)| l.min).sum();
+        assert!(min_total <= 60);
+        let share_total: f64 = limits.iter().map(|(_, l)| l.share).sum();
+        assert!((share_total - 1.0).abs() < 1e-12);
     }
 }

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use certamen_engine::irt::{ItemParams, ParamError};
+
 /// The English text of an item (Spanish variants come with the full bank).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,8 +26,44 @@ pub enum ItemStatus {
     Retired,
 }
 
+/// Where an item's IRT parameters come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamSource {
+    /// Set by judgment before the item has responses (the item writer's difficulty rating and
+    /// the program's defaults); good enough to assemble forms, not to report precise scores.
+    Provisional,
+    /// Estimated from candidates' responses (`calibrated_on`, `responses`).
+    Calibrated,
+}
+
+/// An item's 3PL parameters on the logistic metric (D = 1): `P(θ) = c + (1 − c)/(1 + e^(−a(θ − b)))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrtParams {
+    pub source: ParamSource,
+    pub a: f64,
+    pub b: f64,
+    /// The lower asymptote (0 for a 2PL item).
+    #[serde(default)]
+    pub c: f64,
+    /// Calibrated parameters only: the day of the calibration (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated_on: Option<String>,
+    /// Calibrated parameters only: how many responses the calibration used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responses: Option<u64>,
+}
+
+impl IrtParams {
+    /// The engine's parameters, or why these are out of range.
+    pub fn engine_params(&self) -> Result<ItemParams, ParamError> {
+        ItemParams::three_pl(self.a, self.b, self.c)
+    }
+}
+
 /// One item as authored in `items/<id>.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
@@ -34,6 +72,10 @@ pub struct Item {
     /// The letter of the correct option in authored order ("A" is the first option).
     pub key: String,
     pub en: ItemText,
+    /// Absent until the item has provisional or calibrated parameters; adaptive delivery
+    /// needs them on every item it may select.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt: Option<IrtParams>,
 }
 
 impl Item {

@@ -158,11 +158,27 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
             Some("mode"),
             "a fixed form needs form_seed, the seed its one form is assembled from".into(),
         ),
-        (crate::exam::DeliveryMode::Loft, Some(_)) => c.add(
+        (crate::exam::DeliveryMode::Loft | crate::exam::DeliveryMode::Cat, Some(_)) => c.add(
             file,
             text,
             Some("form_seed"),
-            "form_seed only applies to mode = \"fixed\"; LOFT seeds each attempt".into(),
+            "form_seed only applies to mode = \"fixed\"; LOFT and CAT seed each attempt".into(),
+        ),
+        _ => {}
+    }
+    match (&exam.delivery.mode, &exam.delivery.cat) {
+        (crate::exam::DeliveryMode::Cat, None) => c.add(
+            file,
+            text,
+            Some("mode"),
+            "mode = \"cat\" needs a [delivery.cat] section (lengths, stop, cut_theta, selection, scale)".into(),
+        ),
+        (crate::exam::DeliveryMode::Cat, Some(cat)) => check_cat(c, file, text, exam, cat),
+        (_, Some(_)) => c.add(
+            file,
+            text,
+            Some("[delivery.cat]"),
+            "[delivery.cat] only applies to mode = \"cat\"".into(),
         ),
         _ => {}
     }
@@ -187,6 +203,135 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
     }
     if let Err(e) = exam.blueprint() {
         c.add(file, text, None, e.to_string());
+    }
+}
+
+fn check_cat(
+    c: &mut Collector,
+    file: &Path,
+    text: &str,
+    exam: &ExamDefinition,
+    cat: &crate::exam::CatSettings,
+) {
+    if cat.min_length == 0 || cat.min_length > cat.max_length {
+        c.add(
+            file,
+            text,
+            Some("min_length"),
+            format!(
+                "min_length {} must be at least 1 and at most max_length {}",
+                cat.min_length, cat.max_length
+            ),
+        );
+    }
+    if cat.max_length > exam.form_length {
+        c.add(
+            file,
+            text,
+            Some("max_length"),
+            format!(
+                "max_length {} is longer than form_length {}, the test the timing and instructions describe",
+                cat.max_length, exam.form_length
+            ),
+        );
+    }
+    if !cat.cut_theta.is_finite() {
+        c.add(
+            file,
+            text,
+            Some("cut_theta"),
+            "must be a finite number".into(),
+        );
+    }
+    if let Err(e) = certamen_engine::cat::StopRule::parse(&cat.stop, Some(cat.cut_theta)) {
+        c.add(file, text, Some("stop"), format!("{:?}: {e}", cat.stop));
+    }
+    if let Err(e) = certamen_engine::cat::Selection::parse(&cat.selection) {
+        c.add(
+            file,
+            text,
+            Some("selection"),
+            format!("{:?}: {e}", cat.selection),
+        );
+    }
+    let sc = &cat.scale;
+    if let Err(e) = certamen_engine::irt::ScaleMap::new(sc.slope, sc.intercept, sc.min, sc.max) {
+        c.add(file, text, Some("scale"), e.to_string());
+    }
+}
+
+/// The line of `field = ...` inside the `[table]` section, for pointing authors at it.
+fn line_in_table(text: &str, table: &str, field: &str) -> Option<usize> {
+    let start = text.lines().position(|l| l.trim() == table)?;
+    text.lines()
+        .enumerate()
+        .skip(start + 1)
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i + 1)
+        .or(Some(start + 1))
+}
+
+fn check_irt(c: &mut Collector, file: &Path, text: &str, item: &Item) {
+    use crate::item::ParamSource;
+    let Some(irt) = &item.irt else { return };
+    let mut add = |field: &str, message: String| {
+        c.problems.push(Problem {
+            file: file.to_path_buf(),
+            line: line_in_table(text, "[irt]", field),
+            field: Some(format!("irt.{field}")),
+            message: format!("item {}: {message}", item.id),
+        });
+    };
+    if !(irt.a.is_finite() && irt.a > 0.0) {
+        add("a", format!("discrimination a = {} must be above 0", irt.a));
+    }
+    if !irt.b.is_finite() {
+        add(
+            "b",
+            format!("difficulty b = {} must be a finite number", irt.b),
+        );
+    }
+    if !(0.0..1.0).contains(&irt.c) {
+        add(
+            "c",
+            format!("guessing c = {} must be at least 0 and below 1", irt.c),
+        );
+    }
+    match irt.source {
+        ParamSource::Provisional => {
+            if irt.calibrated_on.is_some() || irt.responses.is_some() {
+                add(
+                    "source",
+                    "provisional parameters have no calibrated_on or responses; say source = \"calibrated\" if they were estimated".into(),
+                );
+            }
+        }
+        ParamSource::Calibrated => {
+            let date_ok = irt.calibrated_on.as_deref().is_some_and(|d| {
+                let parts: Vec<&str> = d.split('-').collect();
+                parts.len() == 3
+                    && [4, 2, 2]
+                        .iter()
+                        .zip(&parts)
+                        .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()))
+            });
+            if !date_ok {
+                add(
+                    "calibrated_on",
+                    "calibrated parameters need calibrated_on = \"YYYY-MM-DD\", the day of the calibration".into(),
+                );
+            }
+            if irt.responses.is_none_or(|n| n == 0) {
+                add(
+                    "responses",
+                    "calibrated parameters need responses = N, how many responses the calibration used".into(),
+                );
+            }
+        }
     }
 }
 
@@ -275,6 +420,7 @@ fn check_item(
             );
         }
     }
+    check_irt(c, file, text, item);
     if item.key_index().is_none() {
         c.add(
             file,
@@ -356,6 +502,26 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
                     field: Some("competency".into()),
                     message: format!("competency {} needs {} approved items per form but the bank has {approved}",
                         comp.id, comp.items) });
+            }
+        }
+    }
+
+    if let Some(exam) = &exam {
+        if exam.delivery.mode == crate::exam::DeliveryMode::Cat {
+            // Adaptive selection needs parameters on every item it may choose.
+            for item in items.values() {
+                let blueprinted = exam.competency(&item.competency).is_some();
+                if item.status == ItemStatus::Approved && blueprinted && item.irt.is_none() {
+                    c.problems.push(Problem {
+                        file: first_file[&item.id].clone(),
+                        line: None,
+                        field: Some("irt".into()),
+                        message: format!(
+                            "item {}: the exam is adaptive (mode = \"cat\"), so every approved item needs an [irt] section",
+                            item.id
+                        ),
+                    });
+                }
             }
         }
     }
@@ -452,6 +618,79 @@ mod tests {
                     .iter()
                     .any(|p| p.to_string().contains(place) && p.to_string().contains(message)),
                 "missing {place} {message} in:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_adaptive_bank_needs_a_sound_design_and_parameters_on_every_item() {
+        let dir = std::env::temp_dir().join(format!("certamen-bad-cat-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("items")).expect("temp dir");
+        let exam =
+            std::fs::read_to_string(crate::sample_bank_dir().join("exam.toml")).expect("exam");
+        let exam = exam.replace("mode = \"loft\"", "mode = \"cat\"")
+            + "\n[delivery.cat]\nmin_length = 0\nmax_length = 130\nstop = \"sprt:-1\"\ncut_theta = 0.0\nselection = \"best\"\nscale = { slope = 0, intercept = 500, min = 200, max = 800 }\n";
+        std::fs::write(dir.join("exam.toml"), exam).expect("write");
+        let base = "competency = \"C01\"\nstatus = \"approved\"\nkey = \"A\"\n\n[en]\nstem = \"A stem\"\noptions = [\"a\", \"b\"]\nrationale = \"Why\"\n";
+        std::fs::write(
+            dir.join("items/X-1.toml"),
+            format!("id = \"X-1\"\n{base}\n[irt]\nsource = \"calibrated\"\na = -1.0\nb = 0.5\nc = 1.0\n"),
+        )
+        .expect("write");
+        std::fs::write(dir.join("items/X-2.toml"), format!("id = \"X-2\"\n{base}")).expect("write");
+        std::fs::write(
+            dir.join("items/X-3.toml"),
+            format!("id = \"X-3\"\n{base}\n[irt]\nsource = \"provisional\"\na = 1.0\nb = 0.5\nresponses = 10\n"),
+        )
+        .expect("write");
+        let err = load_bank(&dir).expect_err("bad adaptive bank");
+        let text = err.to_string();
+        let expect = [
+            ("exam.toml", "field `min_length`", "must be at least 1"),
+            (
+                "exam.toml",
+                "field `max_length`",
+                "longer than form_length 120",
+            ),
+            (
+                "exam.toml",
+                "field `stop`",
+                "\"sprt:-1\": -1 must be a number above 0",
+            ),
+            (
+                "exam.toml",
+                "field `selection`",
+                "use max-info or randomesque:K",
+            ),
+            ("exam.toml", "field `scale`", "finite slope above 0"),
+            ("X-1.toml:13", "field `irt.a`", "a = -1 must be above 0"),
+            (
+                "X-1.toml:15",
+                "field `irt.c`",
+                "c = 1 must be at least 0 and below 1",
+            ),
+            ("X-1.toml", "field `irt.calibrated_on`", "YYYY-MM-DD"),
+            ("X-1.toml", "field `irt.responses`", "how many responses"),
+            (
+                "X-2.toml",
+                "field `irt`",
+                "every approved item needs an [irt] section",
+            ),
+            (
+                "X-3.toml:12",
+                "field `irt.source`",
+                "provisional parameters have no calibrated_on",
+            ),
+        ];
+        for (file, field, message) in expect {
+            assert!(
+                err.problems.iter().any(|p| {
+                    let p = p.to_string();
+                    p.contains(file) && p.contains(field) && p.contains(message)
+                }),
+                "missing {file} {field} {message} in:\n{text}"
             );
         }
         let _ = std::fs::remove_dir_all(&dir);

@@ -5,6 +5,7 @@
 //! `CERTAMEN_TEST_POSTGRES_URL`, default `postgres://root@127.0.0.1:5432/test`); SQLite otherwise.
 
 mod access;
+mod adaptive;
 mod bad_input;
 mod exam;
 mod helpers;

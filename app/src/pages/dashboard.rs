@@ -60,8 +60,12 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                             {exam.past.iter().map(|p| view! {
                                 <li>
                                     <a href=format!("/attempts/{}/report", p.id)>
-                                        {format!("Attempt {}: {} ({:.0}%)", p.number,
-                                            if p.passed { "passed" } else { "not passed" }, p.percent)}
+                                        {format!("Attempt {}: {} ({})", p.number,
+                                            if p.passed { "passed" } else { "not passed" },
+                                            match p.scaled {
+                                                Some(s) => format!("scaled score {s:.0}"),
+                                                None => format!("{:.0}%", p.percent),
+                                            })}
                                     </a>
                                 </li>
                             }).collect_view()}

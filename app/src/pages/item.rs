@@ -74,10 +74,13 @@ pub fn ItemPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! {
-                        <Title text=format!("Question {} of {} · Certamen", page.position, page.total)/>
+                        <Title text=match page.adaptive {
+                            Some(_) => format!("Question {} · Certamen", page.position),
+                            None => format!("Question {} of {} · Certamen", page.position, page.total),
+                        }/>
                         <main id="main" class="page exam">
                             <div class="exam-bar">
-                                <p class="progress">{format!("Question {} of {} · {} answered", page.position, page.total, page.answered)}</p>
+                                <p class="progress">{progress_text(&page)}</p>
                                 <Countdown remaining_ms=page.remaining_ms/>
                             </div>
                             <AnswerForm page=page/>
@@ -108,6 +111,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     let (problem, set_problem) = signal(String::new());
     let attempt_id = page.attempt_id.clone();
     let position = page.position;
+    let adaptive = page.adaptive.is_some();
 
     // Runs only in the browser, once the island is live.
     Effect::new(move |_| set_status.set(SaveStatus::Saved));
@@ -135,10 +139,15 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     };
     let save_choice = save.clone();
     let status_text = move || match status.get() {
+        SaveStatus::WithForm if adaptive => "Your choice is saved when you confirm it.".to_string(),
         SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
         SaveStatus::Saving => "Saving your answer…".to_string(),
         SaveStatus::Saved if choice.get().is_some() => "Your answer is saved.".to_string(),
         SaveStatus::Saved => "No answer chosen yet.".to_string(),
+        SaveStatus::Failed if adaptive => format!(
+            "Not saved: {}. Your choice is still selected; press Confirm and continue to save it.",
+            problem.get()
+        ),
         SaveStatus::Failed => format!(
             "Not saved: {}. Your choice is still selected; press Next or Previous to save it.",
             problem.get()
@@ -146,12 +155,12 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     };
     let letters: Vec<char> = (0..page.options.len()).map(certamen_letter).collect();
     let last = page.position >= page.total;
-    let next_label = if page.break_after == page.position {
-        "Next (break)"
-    } else if last {
-        "Review answers"
-    } else {
-        "Next"
+    let next_label = match (page.break_after == page.position, adaptive, last) {
+        (true, true, _) => "Confirm and continue (break)",
+        (true, false, _) => "Next (break)",
+        (false, true, _) => "Confirm and continue",
+        (false, false, true) => "Review answers",
+        (false, false, false) => "Next",
     };
     view! {
         <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
@@ -178,22 +187,41 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <div class="flag">
-                <input type="checkbox" id="flagged" name="flagged" checked=move || flagged.get()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        set_flagged.set(on);
-                        save(choice.get_untracked(), on);
-                    }/>
-                <label for="flagged">"Flag this question for review"</label>
-            </div>
+            {(!adaptive).then(|| view! {
+                <div class="flag">
+                    <input type="checkbox" id="flagged" name="flagged" checked=move || flagged.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set_flagged.set(on);
+                            save(choice.get_untracked(), on);
+                        }/>
+                    <label for="flagged">"Flag this question for review"</label>
+                </div>
+            })}
             <p class="save-status" role="status" aria-live="polite">{status_text}</p>
+            {adaptive.then(|| view! {
+                <p class="hint" id="confirm-hint">"Your answer is final once you continue: this exam chooses each question from your answers so far, so you cannot go back."</p>
+            })}
             <div class="nav-buttons">
-                {(page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">"Previous"</button> })}
-                <button type="submit" name="go" value="review">"Review screen"</button>
-                <button type="submit" name="go" value="next" class="primary">{next_label}</button>
+                {(!adaptive && page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">"Previous"</button> })}
+                {(!adaptive).then(|| view! { <button type="submit" name="go" value="review">"Review screen"</button> })}
+                <button type="submit" name="go" value="next" class="primary"
+                    aria-describedby=adaptive.then_some("confirm-hint")>{next_label}</button>
             </div>
         </form>
+    }
+}
+
+fn progress_text(page: &ItemData) -> String {
+    match page.adaptive {
+        Some(a) => format!(
+            "Question {} · this adaptive exam has {} to {} questions",
+            page.position, a.min_length, a.max_length
+        ),
+        None => format!(
+            "Question {} of {} · {} answered",
+            page.position, page.total, page.answered
+        ),
     }
 }
 

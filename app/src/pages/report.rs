@@ -52,12 +52,61 @@ fn ReportView(report: Report) -> impl IntoView {
         <p>{format!("Candidate: {}", report.candidate_name)}</p>
         <div class=if report.passed { "result passed" } else { "result failed" }>
             <h2>{format!("Result: {outcome}")}</h2>
-            <p>{format!("You answered {} of {} questions correctly ({:.1}%). The passing standard is {}%.",
-                report.correct, report.total, report.percent, report.cut_percent)}</p>
+            {match report.scaled {
+                Some(s) => view! {
+                    <p>{format!("Your scaled score is {:.0} (scores run from {:.0} to {:.0}). The passing score is {:.0}.",
+                        s.scaled, s.scale_min, s.scale_max, s.scaled_cut)}</p>
+                    <p>{format!("This adaptive exam ended after {} questions, when your result was clear.", report.total)}</p>
+                }.into_any(),
+                None => view! {
+                    <p>{format!("You answered {} of {} questions correctly ({:.1}%). The passing standard is {}%.",
+                        report.correct, report.total, report.percent, report.cut_percent)}</p>
+                }.into_any(),
+            }}
             {report.by_deadline.then(|| view! { <p>"Your exam was submitted automatically when the time ran out."</p> })}
         </div>
         <h2>"Results by competency"</h2>
         <p>"These results help you see your strengths and where to study. The pass decision is based on your total score."</p>
+        {if report.scaled.is_some() {
+            view! { <BandTable report=report.clone()/> }.into_any()
+        } else {
+            view! { <CountTable report=report.clone()/> }.into_any()
+        }}
+    }
+}
+
+/// Adaptive attempts: each competency's result as a band around the passing standard, since
+/// the share answered correctly says little when each question was chosen for the candidate.
+#[component]
+fn BandTable(report: Report) -> impl IntoView {
+    let band_text = |band: Option<&str>| match band {
+        Some("above") => "Above the standard",
+        Some("below") => "Below the standard",
+        _ => "Near the standard",
+    };
+    view! {
+        <table class="report">
+            <caption>"Performance in each competency compared with the passing standard, grouped by content area"</caption>
+            <thead><tr><th scope="col">"Competency"</th><th scope="col">"Questions"</th><th scope="col">"Performance"</th></tr></thead>
+            {report.areas.iter().map(|area| view! {
+                <tbody>
+                    <tr class="area"><th scope="colgroup" colspan="3">{area.name.clone()}</th></tr>
+                    {area.competencies.iter().map(|c| view! {
+                        <tr>
+                            <th scope="row">{c.name.clone()}</th>
+                            <td>{c.total}</td>
+                            <td>{band_text(c.band.as_deref())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            }).collect_view()}
+        </table>
+    }
+}
+
+#[component]
+fn CountTable(report: Report) -> impl IntoView {
+    view! {
         <table class="report">
             <caption>"Questions answered correctly in each competency, grouped by content area"</caption>
             <thead><tr><th scope="col">"Competency"</th><th scope="col">"Correct"</th><th scope="col">"Percent"</th></tr></thead>

@@ -159,25 +159,67 @@ pub fn parse_item(text: &str) -> Result<Item, AppError> {
         .map_err(|e| AppError::Internal(format!("stored item unreadable: {e}")))
 }
 
-/// The newest version of every approved item of these competencies, as assembly sees them.
-pub async fn approved_pool(db: &Db) -> Result<Vec<(String, i64, String, u8)>, AppError> {
+/// One deliverable item version as assembly and adaptive selection see it: never its text,
+/// key or rationale.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PoolEntry {
+    pub id: String,
+    pub version: i64,
+    pub competency: String,
+    pub options: u8,
+    /// The item version's IRT parameters, if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt: Option<PoolParams>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PoolParams {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+    pub provisional: bool,
+}
+
+impl PoolParams {
+    pub fn source(&self) -> &'static str {
+        if self.provisional {
+            "provisional"
+        } else {
+            "calibrated"
+        }
+    }
+}
+
+/// The newest version of every approved item, in id order.
+pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
     let rows = sqlx::query(
-        "SELECT i.id, i.version, i.competency, i.option_count FROM items i \
+        "SELECT i.id, i.version, i.competency, i.option_count, i.body FROM items i \
          WHERE i.status = 'approved' AND i.version = (SELECT MAX(v.version) FROM items v WHERE v.id = i.id) \
          ORDER BY i.id",
     )
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    let mut pool = rows
+        .iter()
         .map(|r| {
             let count: i64 = r.try_get("option_count")?;
-            Ok((
-                r.try_get("id")?,
-                r.try_get("version")?,
-                r.try_get("competency")?,
-                u8::try_from(count)
+            let item = parse_item(&r.try_get::<String, _>("body")?)?;
+            Ok(PoolEntry {
+                id: r.try_get("id")?,
+                version: r.try_get("version")?,
+                competency: r.try_get("competency")?,
+                options: u8::try_from(count)
                     .map_err(|_| AppError::Internal("option count out of range".into()))?,
-            ))
+                irt: item.irt.map(|p| PoolParams {
+                    a: p.a,
+                    b: p.b,
+                    c: p.c,
+                    provisional: p.source == certamen_item_bank::item::ParamSource::Provisional,
+                }),
+            })
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    // Byte order, whatever the database's collation: assembly depends on the order.
+    pool.sort_by(|x, y| x.id.cmp(&y.id));
+    Ok(pool)
 }

@@ -188,6 +188,9 @@ pub async fn answer(
         }
         Err(e) => return Err(e),
     }
+    if attempt.adaptive {
+        return adaptive_next(&state, now, user.id, &attempt, position, go).await;
+    }
     let target = match go {
         Go::Item(n) => format!("/attempts/{id}/items/{n}"),
         Go::Review => format!("/attempts/{id}/review"),
@@ -198,6 +201,43 @@ pub async fn answer(
         }
         Go::Next if position >= total => format!("/attempts/{id}/review"),
         Go::Next => format!("/attempts/{id}/items/{}", position + 1),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+/// After a save in an adaptive attempt: "next" confirms the answer and chooses the next
+/// question (or ends the exam); anything else stays on this question.
+async fn adaptive_next(
+    state: &AppState,
+    now: i64,
+    user_id: i64,
+    attempt: &attempts::AttemptRow,
+    position: u32,
+    go: Go,
+) -> Result<Response, AppError> {
+    let id = &attempt.id;
+    if !matches!(go, Go::Next) {
+        return Ok(Redirect::to(&format!("/attempts/{id}/items/{position}")).into_response());
+    }
+    let target = match attempts::advance(&state.db, now, user_id, id, position).await {
+        Ok(attempts::Advance::Finished) => format!("/attempts/{id}/report"),
+        Ok(attempts::Advance::Item(n))
+            if i64::from(position) == attempt.break_after
+                && n == position + 1
+                && attempt.break_available() =>
+        {
+            format!("/attempts/{id}/break")
+        }
+        Ok(attempts::Advance::Item(n)) => format!("/attempts/{id}/items/{n}"),
+        Err(AppError::BadRequest(message)) => {
+            let back = format!("/attempts/{id}/items/{position}");
+            return Ok(error_page(
+                axum::http::StatusCode::BAD_REQUEST,
+                &message,
+                Some((&back, "Back to the question")),
+            ));
+        }
+        Err(e) => return Err(e),
     };
     Ok(Redirect::to(&target).into_response())
 }

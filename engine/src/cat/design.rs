@@ -54,6 +54,62 @@ pub enum StopRule {
     Ci { cut: f64, z: f64 },
 }
 
+impl StopRule {
+    /// Reads `fixed`, `se:VALUE`, `sprt[:DELTA]` (δ = 0.3, α = β = 0.05) or `ci[:Z]`
+    /// (z = 1.96); the rules that decide pass/fail need the `cut` on θ.
+    pub fn parse(text: &str, cut: Option<f64>) -> Result<StopRule, String> {
+        let (name, value) = match text.split_once(':') {
+            Some((n, v)) => (n, Some(v)),
+            None => (text, None),
+        };
+        let positive = |v: Option<&str>, default: f64| -> Result<f64, String> {
+            let x = match v {
+                None => default,
+                Some(t) => t.parse().map_err(|_| format!("{t:?} is not a number"))?,
+            };
+            if x.is_finite() && x > 0.0 {
+                Ok(x)
+            } else {
+                Err(format!("{x} must be a number above 0"))
+            }
+        };
+        let need_cut =
+            || cut.ok_or_else(|| format!("{name} decides pass/fail, so it needs a cut on θ"));
+        Ok(match name {
+            "fixed" if value.is_none() => StopRule::Fixed,
+            "se" => StopRule::Se(positive(
+                Some(value.ok_or("se needs its threshold, e.g. se:0.3")?),
+                0.0,
+            )?),
+            "sprt" => StopRule::Sprt {
+                cut: need_cut()?,
+                delta: positive(value, 0.3)?,
+                alpha: 0.05,
+                beta: 0.05,
+            },
+            "ci" => StopRule::Ci {
+                cut: need_cut()?,
+                z: positive(value, 1.96)?,
+            },
+            _ => return Err("use fixed, se:VALUE, sprt[:DELTA] or ci[:Z]".into()),
+        })
+    }
+}
+
+impl Selection {
+    /// Reads `max-info` or `randomesque:K`.
+    pub fn parse(text: &str) -> Result<Selection, String> {
+        match text.split_once(':') {
+            None if text == "max-info" => Ok(Selection::MaxInfo),
+            Some(("randomesque", k)) => match k.parse::<usize>() {
+                Ok(k) if k >= 1 => Ok(Selection::Randomesque(k)),
+                _ => Err(format!("{k:?} is not a whole number of 1 or more")),
+            },
+            _ => Err("use max-info or randomesque:K".into()),
+        }
+    }
+}
+
 /// A competency's count limits on one test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContentLimit {

@@ -1,5 +1,7 @@
 //! Scoring of a submitted attempt.
 
 mod raw;
+mod scaled;
 
 pub use raw::{score_raw, CompetencyScore, RawScore, ScoredItem};
+pub use scaled::{score_scaled, CalibratedItem, CompetencyBand, ScaledScore, ScaledScoreError};

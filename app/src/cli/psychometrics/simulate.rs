@@ -75,54 +75,17 @@ pub struct SimulateArgs {
 }
 
 fn parse_stop(s: &str, cut: Option<f64>) -> anyhow::Result<StopRule> {
-    let (name, value) = match s.split_once(':') {
-        Some((n, v)) => (n, Some(v)),
-        None => (s, None),
-    };
-    let number = |v: Option<&str>, default: f64| -> anyhow::Result<f64> {
-        match v {
-            None => Ok(default),
-            Some(t) => t
-                .parse()
-                .with_context(|| format!("--stop {s}: {t:?} is not a number")),
+    StopRule::parse(s, cut).map_err(|e| {
+        if cut.is_none() && e.contains("needs a cut") {
+            anyhow::anyhow!("--stop {s} decides pass/fail, so it needs --cut THETA")
+        } else {
+            anyhow::anyhow!("--stop {s}: {e}")
         }
-    };
-    let need_cut =
-        || cut.with_context(|| format!("--stop {s} decides pass/fail, so it needs --cut THETA"));
-    Ok(match name {
-        "fixed" => StopRule::Fixed,
-        "se" => {
-            let v = value.context("--stop se:VALUE, e.g. se:0.3")?;
-            StopRule::Se(number(Some(v), 0.0)?)
-        }
-        "sprt" => StopRule::Sprt {
-            cut: need_cut()?,
-            delta: number(value, 0.3)?,
-            alpha: 0.05,
-            beta: 0.05,
-        },
-        "ci" => StopRule::Ci {
-            cut: need_cut()?,
-            z: number(value, 1.96)?,
-        },
-        _ => bail!("--stop {s}: use fixed, se:VALUE, sprt[:DELTA] or ci[:Z]"),
     })
 }
 
 fn parse_selection(s: &str) -> anyhow::Result<Selection> {
-    match s.split_once(':') {
-        None if s == "max-info" => Ok(Selection::MaxInfo),
-        Some(("randomesque", k)) => {
-            let k: usize = k
-                .parse()
-                .with_context(|| format!("--selection {s}: {k:?} is not a whole number"))?;
-            if k == 0 {
-                bail!("--selection {s}: K must be at least 1");
-            }
-            Ok(Selection::Randomesque(k))
-        }
-        _ => bail!("--selection {s}: use max-info or randomesque:K"),
-    }
+    Selection::parse(s).map_err(|e| anyhow::anyhow!("--selection {s}: {e}"))
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {

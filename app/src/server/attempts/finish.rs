@@ -2,7 +2,11 @@
 
 use sqlx::Row;
 
-use certamen_engine::scoring::{score_raw, RawScore, ScoredItem};
+use certamen_engine::irt::{ItemParams, ScaleMap};
+use certamen_engine::scoring::{
+    score_raw, score_scaled, CalibratedItem, RawScore, ScaledScore, ScoredItem,
+};
+use certamen_item_bank::exam::{CatSettings, DeliveryMode};
 
 use super::record::owned;
 use crate::dto;
@@ -61,34 +65,45 @@ pub async fn submit(
         return Ok(false);
     }
     let rows = sqlx::query(
-        "SELECT ai.choice, i.competency, i.key_index FROM attempt_items ai \
+        "SELECT ai.choice, ai.irt_a, ai.irt_b, ai.irt_c, i.competency, i.key_index FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 ORDER BY ai.position",
     )
     .bind(attempt_id)
     .fetch_all(&mut *tx)
     .await?;
-    let mut graded: Vec<(String, bool)> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let choice: Option<i64> = row.try_get("choice")?;
-        let key: i64 = row.try_get("key_index")?;
-        graded.push((row.try_get("competency")?, choice == Some(key)));
-    }
-    let items: Vec<ScoredItem<'_>> = graded
-        .iter()
-        .map(|(c, ok)| ScoredItem {
-            competency: c.as_str(),
-            correct: *ok,
-        })
-        .collect();
     let order: Vec<&str> = exam.competencies().map(|(_, c)| c.id.as_str()).collect();
-    let score = score_raw(&items, exam.pass_percent, &order);
-    let score_json =
-        serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
+    let (correct, total, passed, score_json) = match &exam.delivery.cat {
+        Some(cat) if exam.delivery.mode == DeliveryMode::Cat => {
+            let score = scaled_score(&rows, cat, &order)?;
+            let json =
+                serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
+            (score.correct, score.items, score.passed, json)
+        }
+        _ => {
+            let mut graded: Vec<(String, bool)> = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let choice: Option<i64> = row.try_get("choice")?;
+                let key: i64 = row.try_get("key_index")?;
+                graded.push((row.try_get("competency")?, choice == Some(key)));
+            }
+            let items: Vec<ScoredItem<'_>> = graded
+                .iter()
+                .map(|(c, ok)| ScoredItem {
+                    competency: c.as_str(),
+                    correct: *ok,
+                })
+                .collect();
+            let score = score_raw(&items, exam.pass_percent, &order);
+            let json =
+                serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
+            (score.correct, score.total, score.passed, json)
+        }
+    };
     sqlx::query("UPDATE attempts SET raw_correct = $1, raw_total = $2, passed = $3, score = $4 WHERE id = $5")
-        .bind(i64::from(score.correct))
-        .bind(i64::from(score.total))
-        .bind(flag(score.passed))
+        .bind(i64::from(correct))
+        .bind(i64::from(total))
+        .bind(flag(passed))
         .bind(score_json)
         .bind(attempt_id)
         .execute(&mut *tx)
@@ -97,11 +112,51 @@ pub async fn submit(
     tracing::info!(
         attempt = attempt_id,
         by = by.as_str(),
-        correct = score.correct,
-        total = score.total,
+        correct,
+        total,
         "attempt submitted"
     );
     Ok(true)
+}
+
+/// The θ-based score of an adaptive attempt, from the parameters stored with each delivered
+/// item (never the bank's current ones).
+fn scaled_score(
+    rows: &[sqlx::any::AnyRow],
+    cat: &CatSettings,
+    order: &[&str],
+) -> Result<ScaledScore, AppError> {
+    let mut graded = Vec::with_capacity(rows.len());
+    for row in rows {
+        let choice: Option<i64> = row.try_get("choice")?;
+        let key: i64 = row.try_get("key_index")?;
+        let param = |k: &str| -> Result<f64, AppError> {
+            row.try_get::<Option<f64>, _>(k)?.ok_or_else(|| {
+                AppError::Internal("an adaptive attempt's item has no stored parameters".into())
+            })
+        };
+        let params = ItemParams::three_pl(param("irt_a")?, param("irt_b")?, param("irt_c")?)
+            .map_err(|e| AppError::Internal(format!("stored item parameters: {e}")))?;
+        let competency: String = row.try_get("competency")?;
+        graded.push((competency, params, choice.map(|c| c == key)));
+    }
+    let items: Vec<CalibratedItem<'_>> = graded
+        .iter()
+        .map(|(c, p, ok)| CalibratedItem {
+            competency: c.as_str(),
+            params: *p,
+            correct: *ok,
+        })
+        .collect();
+    let scale = ScaleMap::new(
+        cat.scale.slope,
+        cat.scale.intercept,
+        cat.scale.min,
+        cat.scale.max,
+    )
+    .map_err(|e| AppError::Internal(format!("the exam's scale: {e}")))?;
+    score_scaled(&items, cat.cut_theta, scale, order)
+        .map_err(|e| AppError::Internal(format!("scoring the adaptive attempt: {e}")))
 }
 
 /// Submits every open attempt whose deadline has passed; returns how many this call submitted.
@@ -187,6 +242,19 @@ pub async fn credit_downtime(
     Ok(Some((gap, credited)))
 }
 
+/// One competency on a report: id, correct, total, percent, band.
+type CompetencyRow = (String, u32, u32, f64, Option<String>);
+
+/// The headline of a report, whichever way the attempt was scored.
+struct Summary {
+    correct: u32,
+    total: u32,
+    percent: f64,
+    cut_percent: u32,
+    passed: bool,
+    scaled: Option<dto::ScaledResult>,
+}
+
 /// The candidate's score report for a submitted attempt.
 pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Report, AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
@@ -202,9 +270,54 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
     .bind(&attempt.id)
     .fetch_one(&db.pool)
     .await?;
-    let score: RawScore = serde_json::from_str(&row.try_get::<String, _>("score")?)
-        .map_err(|e| AppError::Internal(format!("stored score unreadable: {e}")))?;
+    let stored = row.try_get::<String, _>("score")?;
+    let unreadable =
+        |e: serde_json::Error| AppError::Internal(format!("stored score unreadable: {e}"));
     let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    // One row per competency the attempt had items of: (id, correct, total, percent, band).
+    let (summary, rows): (Summary, Vec<CompetencyRow>) = if attempt.adaptive {
+        let s: ScaledScore = serde_json::from_str(&stored).map_err(unreadable)?;
+        let percent = if s.items > 0 {
+            100.0 * f64::from(s.correct) / f64::from(s.items)
+        } else {
+            0.0
+        };
+        (
+            Summary {
+                correct: s.correct,
+                total: s.items,
+                percent,
+                cut_percent: 0,
+                passed: s.passed,
+                scaled: Some(dto::ScaledResult {
+                    scaled: s.scaled,
+                    scaled_cut: s.scaled_cut,
+                    scale_min: s.scale_min,
+                    scale_max: s.scale_max,
+                }),
+            },
+            s.competencies
+                .into_iter()
+                .map(|c| (c.competency, 0, c.items, 0.0, Some(c.band)))
+                .collect(),
+        )
+    } else {
+        let s: RawScore = serde_json::from_str(&stored).map_err(unreadable)?;
+        (
+            Summary {
+                correct: s.correct,
+                total: s.total,
+                percent: s.percent,
+                cut_percent: s.cut_percent,
+                passed: s.passed,
+                scaled: None,
+            },
+            s.competencies
+                .into_iter()
+                .map(|c| (c.competency, c.correct, c.total, c.percent, None))
+                .collect(),
+        )
+    };
     let areas = exam
         .content_areas
         .iter()
@@ -214,17 +327,20 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
                 .competencies
                 .iter()
                 .filter_map(|c| {
-                    let s = score.competencies.iter().find(|s| s.competency == c.id)?;
+                    let (_, correct, total, percent, band) =
+                        rows.iter().find(|r| r.0 == c.id)?.clone();
                     Some(dto::CompetencyResult {
                         id: c.id.clone(),
                         name: c.name.clone(),
-                        correct: s.correct,
-                        total: s.total,
-                        percent: s.percent,
+                        correct,
+                        total,
+                        percent,
+                        band,
                     })
                 })
                 .collect(),
         })
+        .filter(|area| !area.competencies.is_empty())
         .collect();
     Ok(dto::Report {
         attempt_id: attempt.id,
@@ -232,11 +348,12 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         candidate_name: row.try_get("display_name")?,
         submitted_at_ms: row.try_get("submitted_at")?,
         by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
-        correct: score.correct,
-        total: score.total,
-        percent: score.percent,
-        cut_percent: score.cut_percent,
-        passed: score.passed,
+        correct: summary.correct,
+        total: summary.total,
+        percent: summary.percent,
+        cut_percent: summary.cut_percent,
+        passed: summary.passed,
+        scaled: summary.scaled,
         areas,
     })
 }

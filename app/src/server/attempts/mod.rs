@@ -1,5 +1,6 @@
 //! Attempts: starting, answering, the break, submitting and scoring.
 
+mod adaptive;
 mod breaks;
 mod finish;
 mod record;
@@ -7,6 +8,7 @@ mod save;
 mod start;
 mod view;
 
+pub use adaptive::{advance, parse_pool, plan, replay, Advance, Plan};
 pub use breaks::{decline_break, end_break, start_break};
 pub use finish::{credit_downtime, finalize_expired, heartbeat, report, submit, SubmittedBy};
 pub use record::{owned as record_owned, parse_attempt_id, AttemptRow};

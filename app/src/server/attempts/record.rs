@@ -19,6 +19,8 @@ pub struct AttemptRow {
     pub break_declined: bool,
     pub current_position: i64,
     pub last_seq: i64,
+    /// Delivered adaptively (forward only, one item chosen at a time).
+    pub adaptive: bool,
 }
 
 impl AttemptRow {
@@ -52,7 +54,7 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -73,6 +75,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         break_declined: row.try_get::<i64, _>("break_declined")? != 0,
         current_position: row.try_get("current_position")?,
         last_seq: row.try_get("last_seq")?,
+        adaptive: row.try_get::<i64, _>("adaptive")? != 0,
     })
 }
 

@@ -104,7 +104,9 @@ pub async fn save_answer(
     // lock, and admits only a newer sequence number on an open attempt before its deadline.
     let advanced = sqlx::query(
         "UPDATE attempts SET last_seq = $1, current_position = $2 \
-         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4",
+         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4 \
+         AND (item_pool IS NULL OR NOT EXISTS \
+              (SELECT 1 FROM attempt_items ai WHERE ai.attempt_id = $3 AND ai.position > $2))",
     )
     .bind(req.seq)
     .bind(i64::from(req.position))
@@ -161,6 +163,12 @@ pub async fn save_answer(
                 last_seq: fresh.last_seq,
             });
         }
+    }
+    if fresh.adaptive && req.position < super::view::question_count(db, &attempt.id).await? {
+        return Err(AppError::Conflict(format!(
+            "question {} was answered and confirmed; in this adaptive exam an answer is final once you move on",
+            req.position
+        )));
     }
     Err(AppError::Conflict(format!(
         "this page was out of date, so your answer to question {} was not changed; reload the question to see what is saved",

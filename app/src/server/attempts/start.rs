@@ -1,14 +1,18 @@
-//! Starting an attempt: a linear form assembled from the blueprint with the attempt's own
-//! ChaCha seed, stored with the exact item versions it delivers (invariant 4).
+//! Starting an attempt with the attempt's own ChaCha seed: a linear form assembled from the
+//! blueprint (fixed or LOFT), or an adaptive attempt's pool and first item. Every delivered
+//! item is stored with its exact version and parameters (invariant 4).
 
 use sqlx::Row;
+
+use std::collections::HashSet;
 
 use certamen_engine::form::{assemble_linear, PoolItem};
 use certamen_engine::random::attempt_rng;
 use certamen_engine::timing::limit_ms;
-use certamen_item_bank::exam::DeliveryMode;
+use certamen_item_bank::exam::{DeliveryMode, ExamDefinition};
 
-use crate::server::bank;
+use super::adaptive;
+use crate::server::bank::{self, PoolEntry};
 use crate::server::db::Db;
 use crate::server::error::AppError;
 
@@ -22,6 +26,41 @@ fn random_id() -> Result<String, AppError> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// A linear form from the attempt's seed: each item with its option order.
+fn linear_form(
+    exam: &ExamDefinition,
+    pool: &[PoolEntry],
+    seen: &HashSet<String>,
+    seed: u64,
+) -> Result<Vec<(PoolEntry, Vec<u8>)>, AppError> {
+    let pool_items: Vec<PoolItem> = pool
+        .iter()
+        .map(|e| PoolItem {
+            id: e.id.clone(),
+            competency: e.competency.clone(),
+            option_count: e.options,
+        })
+        .collect();
+    let blueprint = exam
+        .blueprint()
+        .map_err(|e| AppError::Internal(format!("exam {}: {e}", exam.id)))?;
+    let form = assemble_linear(&pool_items, &blueprint, seen, &mut attempt_rng(seed))
+        .map_err(|e| AppError::Internal(format!("exam {} cannot be assembled: {e}", exam.id)))?;
+    form.items
+        .into_iter()
+        .map(|item| {
+            let entry = pool
+                .iter()
+                .find(|e| e.id == item.item_id)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::Internal(format!("item {} left the pool", item.item_id))
+                })?;
+            Ok((entry, item.option_order))
+        })
+        .collect()
 }
 
 async fn open_attempt(db: &Db, user_id: i64, exam_id: &str) -> Result<Option<String>, AppError> {
@@ -61,21 +100,8 @@ pub async fn start_or_resume(
     }
 
     let pool = bank::approved_pool(db).await?;
-    let versions: std::collections::HashMap<&str, i64> =
-        pool.iter().map(|(id, v, _, _)| (id.as_str(), *v)).collect();
-    let pool_items: Vec<PoolItem> = pool
-        .iter()
-        .map(|(id, _, competency, n)| PoolItem {
-            id: id.clone(),
-            competency: competency.clone(),
-            option_count: *n,
-        })
-        .collect();
-    let blueprint = exam
-        .blueprint()
-        .map_err(|e| AppError::Internal(format!("exam {exam_id}: {e}")))?;
     // Items from this candidate's earlier attempts at the exam: a retake prefers unseen items.
-    let seen: std::collections::HashSet<String> = sqlx::query(
+    let seen: HashSet<String> = sqlx::query(
         "SELECT DISTINCT ai.item_id AS item_id FROM attempt_items ai \
          JOIN attempts a ON a.id = ai.attempt_id WHERE a.user_id = $1 AND a.exam_id = $2",
     )
@@ -86,18 +112,38 @@ pub async fn start_or_resume(
     .iter()
     .map(|row| row.try_get::<String, _>("item_id"))
     .collect::<Result<_, _>>()?;
-    let (seed, seen) = match (exam.delivery.mode, exam.delivery.form_seed) {
-        (DeliveryMode::Loft, _) => (random_u64()?, seen),
-        // Everyone's form comes from the same seed; the bank check makes sure it is there.
-        (DeliveryMode::Fixed, Some(form_seed)) => (form_seed, Default::default()),
-        (DeliveryMode::Fixed, None) => {
-            return Err(AppError::Internal(format!(
-                "exam {exam_id} is a fixed form without form_seed"
-            )))
+    // What the attempt starts with: the whole linear form, or the adaptive pool and the
+    // position of its first item in it.
+    enum Start {
+        Linear(Vec<(PoolEntry, Vec<u8>)>),
+        Adaptive { pool: Vec<PoolEntry>, first: usize },
+    }
+    let (seed, begin) = match exam.delivery.mode {
+        DeliveryMode::Loft => {
+            let seed = random_u64()?;
+            (seed, Start::Linear(linear_form(&exam, &pool, &seen, seed)?))
+        }
+        DeliveryMode::Fixed => {
+            // Everyone's form comes from the same seed and the whole pool; the bank check
+            // makes sure the seed is there.
+            let seed = exam.delivery.form_seed.ok_or_else(|| {
+                AppError::Internal(format!("exam {exam_id} is a fixed form without form_seed"))
+            })?;
+            (
+                seed,
+                Start::Linear(linear_form(&exam, &pool, &HashSet::new(), seed)?),
+            )
+        }
+        DeliveryMode::Cat => {
+            let seed = random_u64()?;
+            let pool = adaptive::pool_for_attempt(&exam, pool, &seen)?;
+            let plan = adaptive::plan(&exam, &pool)?;
+            let first = adaptive::replay(&plan, seed, &[])?.ok_or_else(|| {
+                AppError::Internal(format!("exam {exam_id}: no item can start the test"))
+            })?;
+            (seed, Start::Adaptive { pool, first })
         }
     };
-    let form = assemble_linear(&pool_items, &blueprint, &seen, &mut attempt_rng(seed))
-        .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
 
     let id = random_id()?;
     let limit = limit_ms(exam.time_limit_minutes, 1.0);
@@ -132,19 +178,37 @@ pub async fn start_or_resume(
         }
     }
     inserted?;
-    for (index, item) in form.items.iter().enumerate() {
-        let order: Vec<String> = item.option_order.iter().map(u8::to_string).collect();
-        sqlx::query(
-            "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(i64::try_from(index + 1).unwrap_or(i64::MAX))
-        .bind(&item.item_id)
-        .bind(versions.get(item.item_id.as_str()).copied().unwrap_or(1))
-        .bind(order.join(","))
-        .execute(&mut *tx)
-        .await?;
+    match &begin {
+        Start::Linear(form) => {
+            for (index, (entry, order)) in form.iter().enumerate() {
+                let order: Vec<String> = order.iter().map(u8::to_string).collect();
+                sqlx::query(
+                    "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order, \
+                     irt_a, irt_b, irt_c, irt_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&id)
+                .bind(i64::try_from(index + 1).unwrap_or(i64::MAX))
+                .bind(&entry.id)
+                .bind(entry.version)
+                .bind(order.join(","))
+                .bind(entry.irt.map(|p| p.a))
+                .bind(entry.irt.map(|p| p.b))
+                .bind(entry.irt.map(|p| p.c))
+                .bind(entry.irt.map(|p| p.source()))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        Start::Adaptive { pool, first } => {
+            let text =
+                serde_json::to_string(pool).map_err(|e| AppError::Internal(e.to_string()))?;
+            sqlx::query("UPDATE attempts SET item_pool = $1 WHERE id = $2")
+                .bind(text)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            adaptive::insert_item(&mut tx, &id, seed, 1, &pool[*first]).await?;
+        }
     }
     tx.commit().await?;
     tracing::info!(attempt = %id, user_id, exam_id, "attempt started");

@@ -3,6 +3,8 @@
 
 use sqlx::Row;
 
+use certamen_engine::scoring::ScaledScore;
+
 use super::finish::{submit, SubmittedBy};
 use super::record::{owned, AttemptRow, ATTEMPT_COLUMNS};
 use crate::dto;
@@ -72,6 +74,23 @@ pub async fn item_page(
     if attempt.clock.on_break(now) {
         return Ok(Err(format!("/attempts/{}/break", attempt.id)));
     }
+    let adaptive = if attempt.adaptive {
+        // Forward only: the newest question is the only one there is to see.
+        let newest = counts(db, &attempt.id).await?.0;
+        if position != newest {
+            return Ok(Err(format!("/attempts/{}/items/{newest}", attempt.id)));
+        }
+        let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+        let cat = exam.delivery.cat.as_ref().ok_or_else(|| {
+            AppError::Internal("an adaptive attempt of an exam without [delivery.cat]".into())
+        })?;
+        Some(dto::AdaptiveProgress {
+            min_length: cat.min_length,
+            max_length: cat.max_length,
+        })
+    } else {
+        None
+    };
     let row = sqlx::query(
         "SELECT ai.option_order, ai.choice, ai.flagged, i.body FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
@@ -134,6 +153,7 @@ pub async fn item_page(
         } else {
             0
         },
+        adaptive,
     }))
 }
 
@@ -147,6 +167,10 @@ pub async fn review(
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
     };
+    if attempt.adaptive {
+        // An adaptive exam has no review: it ends when its stopping rule is met.
+        return Ok(Err(resume_target(&attempt, now)));
+    }
     let rows = sqlx::query("SELECT position, choice, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position")
         .bind(&attempt.id)
         .fetch_all(&db.pool)
@@ -206,7 +230,7 @@ pub async fn dashboard(
     for exam_id in bank::exam_ids(db).await? {
         let (_, exam) = bank::latest_exam(db, &exam_id).await?;
         let rows = sqlx::query(&format!(
-            "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed FROM attempts \
+            "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed, score FROM attempts \
              WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at"
         ))
         .bind(user.id)
@@ -232,6 +256,13 @@ pub async fn dashboard(
                         0.0
                     },
                     passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
+                    scaled: if a.adaptive {
+                        row.try_get::<Option<String>, _>("score")?
+                            .and_then(|s| serde_json::from_str::<ScaledScore>(&s).ok())
+                            .map(|s| s.scaled)
+                    } else {
+                        None
+                    },
                 });
             }
         }

@@ -1,0 +1,271 @@
+//! Adaptive (CAT) delivery, forward only.
+//!
+//! The attempt's item pool (ids, versions, competencies and parameters) is stored when it
+//! starts. Each next item is chosen by rebuilding the engine's [`AdaptiveTest`] from the
+//! attempt's seed and the answers given so far, so any server can continue any attempt and the
+//! whole path can be reproduced from the stored rows (invariant 4). An answer is final once the
+//! candidate moves on: the save path refuses changes to any question but the newest.
+
+use sqlx::Row;
+
+use certamen_engine::cat::{AdaptiveTest, CatBank, ContentLimit, Design, Selection, StopRule};
+use certamen_engine::irt::{EapSettings, ItemParams};
+use certamen_engine::random::{attempt_rng, option_rng, shuffle};
+use certamen_item_bank::exam::{CatSettings, ExamDefinition};
+
+use super::finish::{submit, SubmittedBy};
+use super::record::{ensure_open, owned};
+use crate::server::bank::{self, PoolEntry};
+use crate::server::db::Db;
+use crate::server::error::AppError;
+
+/// The engine's view of one attempt: its bank and design.
+pub struct Plan {
+    bank: CatBank,
+    design: Design,
+}
+
+fn settings(exam: &ExamDefinition) -> Result<&CatSettings, AppError> {
+    exam.delivery.cat.as_ref().ok_or_else(|| {
+        AppError::Internal(format!(
+            "exam {} is adaptive but has no [delivery.cat]",
+            exam.id
+        ))
+    })
+}
+
+/// The design for `pool` (every entry must have parameters and a blueprint competency).
+pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError> {
+    let cat = settings(exam)?;
+    let limits = exam.cat_limits(cat);
+    let mut params = Vec::with_capacity(pool.len());
+    let mut competency = Vec::with_capacity(pool.len());
+    for entry in pool {
+        let p = entry.irt.ok_or_else(|| {
+            AppError::Internal(format!("item {} has no IRT parameters", entry.id))
+        })?;
+        params.push(
+            ItemParams::three_pl(p.a, p.b, p.c)
+                .map_err(|e| AppError::Internal(format!("item {}: {e}", entry.id)))?,
+        );
+        competency.push(
+            limits
+                .iter()
+                .position(|(id, _)| *id == entry.competency)
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "item {} is in competency {}, which the blueprint does not have",
+                        entry.id, entry.competency
+                    ))
+                })?,
+        );
+    }
+    let design = Design {
+        min_length: cat.min_length as usize,
+        max_length: cat.max_length as usize,
+        stop: StopRule::parse(&cat.stop, Some(cat.cut_theta))
+            .map_err(|e| AppError::Internal(format!("exam {}: stop: {e}", exam.id)))?,
+        selection: Selection::parse(&cat.selection)
+            .map_err(|e| AppError::Internal(format!("exam {}: selection: {e}", exam.id)))?,
+        competency,
+        content: limits
+            .iter()
+            .map(|(_, l)| ContentLimit {
+                min: l.min as usize,
+                max: l.max as usize,
+                share: l.share,
+            })
+            .collect(),
+        exposure: None,
+        enemies: Vec::new(),
+        testlets: Vec::new(),
+        pretest: Vec::new(),
+        pretest_per_test: 0,
+        info_band: None,
+        start_theta: 0.0,
+    };
+    design
+        .check(pool.len())
+        .map_err(|e| AppError::Internal(format!("exam {}: {e}", exam.id)))?;
+    Ok(Plan {
+        bank: CatBank::new(params, EapSettings::default()),
+        design,
+    })
+}
+
+/// The pool for a new adaptive attempt: the approved items of the blueprint's competencies,
+/// without those the candidate saw in earlier attempts unless that leaves too few to meet the
+/// design (then the whole pool, as LOFT does).
+pub fn pool_for_attempt(
+    exam: &ExamDefinition,
+    approved: Vec<PoolEntry>,
+    seen: &std::collections::HashSet<String>,
+) -> Result<Vec<PoolEntry>, AppError> {
+    let all: Vec<PoolEntry> = approved
+        .into_iter()
+        .filter(|e| exam.competency(&e.competency).is_some())
+        .collect();
+    let unseen: Vec<PoolEntry> = all
+        .iter()
+        .filter(|e| !seen.contains(&e.id))
+        .cloned()
+        .collect();
+    if unseen.len() < all.len() && plan(exam, &unseen).is_ok() {
+        return Ok(unseen);
+    }
+    plan(exam, &all)?;
+    Ok(all)
+}
+
+/// The next item of an attempt whose answers so far are `given` (pool index, correct), in
+/// delivery order; `None` once the test is over.
+pub fn replay(plan: &Plan, seed: u64, given: &[(usize, bool)]) -> Result<Option<usize>, AppError> {
+    let mut rng = attempt_rng(seed);
+    let mut test = AdaptiveTest::new(&plan.bank, &plan.design, &[], &mut rng);
+    for (k, &(j, correct)) in given.iter().enumerate() {
+        match test.next_item(&mut rng) {
+            Some(x) if x == j => test
+                .answer(correct)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            other => {
+                return Err(AppError::Internal(format!(
+                    "adaptive replay diverged at question {}: stored pool item {j}, engine gives {other:?}",
+                    k + 1
+                )))
+            }
+        }
+    }
+    Ok(test.next_item(&mut rng))
+}
+
+/// The stored pool of an adaptive attempt.
+pub fn parse_pool(text: &str) -> Result<Vec<PoolEntry>, AppError> {
+    serde_json::from_str(text)
+        .map_err(|e| AppError::Internal(format!("stored item pool unreadable: {e}")))
+}
+
+/// Inserts the item at `position` (pool index `j`) with its option order and parameters.
+pub(super) async fn insert_item(
+    conn: &mut sqlx::AnyConnection,
+    attempt_id: &str,
+    seed: u64,
+    position: u32,
+    entry: &PoolEntry,
+) -> Result<(), AppError> {
+    let mut order: Vec<u8> = (0..entry.options).collect();
+    shuffle(&mut order, &mut option_rng(seed, u64::from(position)));
+    let order: Vec<String> = order.iter().map(u8::to_string).collect();
+    sqlx::query(
+        "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order, \
+         irt_a, irt_b, irt_c, irt_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(attempt_id)
+    .bind(i64::from(position))
+    .bind(&entry.id)
+    .bind(entry.version)
+    .bind(order.join(","))
+    .bind(entry.irt.map(|p| p.a))
+    .bind(entry.irt.map(|p| p.b))
+    .bind(entry.irt.map(|p| p.c))
+    .bind(entry.irt.map(|p| p.source()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Where the candidate goes after confirming an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// The question at this position is next (also the answer when a stale page confirms a
+    /// question already behind the candidate).
+    Item(u32),
+    /// The stopping rule was met: the attempt is submitted and scored.
+    Finished,
+}
+
+/// Confirms the answer at `position` (the newest question) and chooses the next item, or ends
+/// the test when the design says so.
+pub async fn advance(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    position: u32,
+) -> Result<Advance, AppError> {
+    let attempt = owned(db, user_id, attempt_id).await?;
+    ensure_open(&attempt, now)?;
+    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    let mut tx = db.pool.begin().await?;
+    // Take the attempt's write lock first, so no save can change an answer between reading
+    // the answers and storing the item chosen from them.
+    let locked = sqlx::query(
+        "UPDATE attempts SET current_position = current_position WHERE id = $1 AND status = 'in_progress'",
+    )
+    .bind(&attempt.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if locked == 0 {
+        return Err(AppError::Conflict(
+            "this exam has been submitted; answers can no longer change".into(),
+        ));
+    }
+    let header = sqlx::query("SELECT seed, item_pool FROM attempts WHERE id = $1")
+        .bind(&attempt.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let seed = header.try_get::<i64, _>("seed")? as u64;
+    let pool = parse_pool(
+        &header
+            .try_get::<Option<String>, _>("item_pool")?
+            .ok_or_else(|| AppError::Internal("an adaptive attempt without its pool".into()))?,
+    )?;
+    let rows = sqlx::query(
+        "SELECT ai.item_id, ai.choice, i.key_index FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         WHERE ai.attempt_id = $1 ORDER BY ai.position",
+    )
+    .bind(&attempt.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let newest = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    if position != newest {
+        // A stale page (back button, second tab): the candidate belongs at the newest question.
+        tx.rollback().await?;
+        return Ok(Advance::Item(newest.max(1)));
+    }
+    let mut given = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("item_id")?;
+        let j = pool
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or_else(|| AppError::Internal(format!("item {id} is not in the attempt's pool")))?;
+        let choice: Option<i64> = row.try_get("choice")?;
+        let Some(choice) = choice else {
+            return Err(AppError::BadRequest(format!(
+                "choose an answer to question {position} first: in this adaptive exam each question is answered before the next one is chosen"
+            )));
+        };
+        given.push((j, choice == row.try_get::<i64, _>("key_index")?));
+    }
+    let plan = plan(&exam, &pool)?;
+    match replay(&plan, seed, &given)? {
+        Some(j) => {
+            let next = newest + 1;
+            insert_item(&mut tx, &attempt.id, seed, next, &pool[j]).await?;
+            sqlx::query("UPDATE attempts SET current_position = $1 WHERE id = $2")
+                .bind(i64::from(next))
+                .bind(&attempt.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Advance::Item(next))
+        }
+        None => {
+            tx.rollback().await?;
+            submit(db, now, &attempt.id, SubmittedBy::Candidate).await?;
+            Ok(Advance::Finished)
+        }
+    }
+}
