@@ -16,6 +16,8 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.CERTAMEN_URL ?? 'http://127.0.0.1:3000';
 const PASSWORD = process.env.CERTAMEN_PASSWORD;
 const SHOTS = process.env.SCREENSHOTS;
+// A second server whose exam is delivered adaptively (optional).
+const ADAPTIVE = process.env.CERTAMEN_ADAPTIVE_URL;
 const CANDIDATE = 'candidate@demo.certamen.test';
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // The island status line once hydration has run and no answer is chosen yet.
@@ -68,8 +70,8 @@ async function axeClean(page, label) {
 }
 
 
-async function signIn(page) {
-  await page.goto(`${BASE}/signin`);
+async function signIn(page, base = BASE) {
+  await page.goto(`${base}/signin`);
   await page.fill('#email', CANDIDATE);
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
@@ -193,6 +195,42 @@ try {
     assert(await p.isChecked('#option-D'), 'option D was saved');
     await ctx.close();
   });
+
+  // --- An adaptive exam (CAT): forward only, to its score report ---------------------------
+  if (ADAPTIVE) {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    p.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} for ${r.url()}`));
+    await check('adaptive question page hydrates, offers no way back, and meets WCAG 2.2 AA (axe)', async () => {
+      await signIn(p, ADAPTIVE);
+      await p.goto(`${ADAPTIVE}/exams/peer-support/instructions`);
+      await Promise.all([p.waitForURL(/\/items\/1$/), p.click('text=Start the exam')]);
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      assert((await p.locator('button[value=prev], button[value=review], #flagged').count()) === 0,
+        'no Previous, Review or flag on an adaptive question');
+      await axeClean(p, 'adaptive-question-1');
+    });
+    await check('an adaptive exam answered with the keyboard (Space chooses, Enter confirms) reaches its report, which meets WCAG 2.2 AA (axe)', async () => {
+      for (let n = 1; n <= 41 && !p.url().endsWith('/report'); n++) {
+        // Focus the first option and choose it with Space, then confirm with Enter.
+        await p.focus('#option-A');
+        await p.keyboard.press('Space');
+        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+        await p.focus('button[value=next]');
+        await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
+        if (!p.url().endsWith('/report')) {
+          await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+        }
+      }
+      assert(p.url().endsWith('/report'), `the exam ended at its report, now at ${p.url()}`);
+      assert((await p.textContent('main')).includes('Your scaled score is'), 'the report gives the scaled score');
+      await axeClean(p, 'adaptive-report');
+      assert(errors.length === 0, errors.join('\n'));
+    });
+    await ctx.close();
+  }
 } finally {
   await browser.close();
 }

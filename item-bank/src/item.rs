@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use certamen_engine::irt::{ItemParams, ParamError};
 
-/// The English text of an item (Spanish variants come with the full bank).
+/// One language's text of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemText {
@@ -72,6 +72,16 @@ pub struct Item {
     /// The letter of the correct option in authored order ("A" is the first option).
     pub key: String,
     pub en: ItemText,
+    /// The Spanish variant: the same options in the same order, so the key applies to both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<ItemText>,
+    /// Sources the item rests on (laws, program rules, publications).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Items that must never appear on the same form as this one (one may give away the
+    /// other). The relation is symmetric: listing it on either item is enough.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<String>,
     /// Absent until the item has provisional or calibrated parameters; adaptive delivery
     /// needs them on every item it may select.
     #[serde(default, skip_serializing_if = "Option::is_none")]

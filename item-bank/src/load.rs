@@ -335,6 +335,48 @@ fn check_irt(c: &mut Collector, file: &Path, text: &str, item: &Item) {
     }
 }
 
+/// The Spanish variant must carry the same question: every part present, the same number of
+/// options (the key letter applies to both languages), no empty or repeated option.
+fn check_spanish(c: &mut Collector, file: &Path, text: &str, item: &Item) {
+    let Some(es) = &item.es else { return };
+    let mut add = |field: &str, message: String| {
+        c.problems.push(Problem {
+            file: file.to_path_buf(),
+            line: line_in_table(text, "[es]", field),
+            field: Some(format!("es.{field}")),
+            message: format!("item {}: {message}", item.id),
+        });
+    };
+    if es.stem.trim().is_empty() {
+        add("stem", "the Spanish stem is empty".into());
+    }
+    if es.rationale.trim().is_empty() {
+        add("rationale", "the Spanish rationale is empty".into());
+    }
+    if es.options.len() != item.en.options.len() {
+        add(
+            "options",
+            format!(
+                "the Spanish variant has {} options but the English has {}; they must match one for one",
+                es.options.len(),
+                item.en.options.len()
+            ),
+        );
+    }
+    let mut texts = HashMap::new();
+    for (i, option) in es.options.iter().enumerate() {
+        let letter = crate::item::option_letter(i);
+        if option.trim().is_empty() {
+            add("options", format!("Spanish option {letter} is empty"));
+        } else if let Some(first) = texts.insert(option.trim(), letter) {
+            add(
+                "options",
+                format!("Spanish options {first} and {letter} have the same text"),
+            );
+        }
+    }
+}
+
 fn check_item(
     c: &mut Collector,
     file: &Path,
@@ -421,6 +463,25 @@ fn check_item(
         }
     }
     check_irt(c, file, text, item);
+    check_spanish(c, file, text, item);
+    for (i, reference) in item.references.iter().enumerate() {
+        if reference.trim().is_empty() {
+            c.add(
+                file,
+                text,
+                Some("references"),
+                format!("item {}: reference {} is empty", item.id, i + 1),
+            );
+        }
+    }
+    if item.enemies.contains(&item.id) {
+        c.add(
+            file,
+            text,
+            Some("enemies"),
+            format!("item {} lists itself as an enemy", item.id),
+        );
+    }
     if item.key_index().is_none() {
         c.add(
             file,
@@ -506,6 +567,24 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
         }
     }
 
+    for item in items.values() {
+        for enemy in &item.enemies {
+            if !items.contains_key(enemy) {
+                let file = &first_file[&item.id];
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                c.add(
+                    file,
+                    &text,
+                    Some("enemies"),
+                    format!(
+                        "item {}: enemy {enemy:?} is not an item of this bank",
+                        item.id
+                    ),
+                );
+            }
+        }
+    }
+
     if let Some(exam) = &exam {
         if exam.delivery.mode == crate::exam::DeliveryMode::Cat {
             // Adaptive selection needs parameters on every item it may choose.
@@ -582,6 +661,12 @@ mod tests {
         )
         .expect("write");
         std::fs::write(dir.join("items/X-4.toml"), "id = \"X-4\"\ncompetency = \n").expect("write");
+        // A Spanish variant one option short, an empty reference and an unknown enemy.
+        let x5 = item("X-5", "C01", "A", "\"a\", \"b\", \"c\"").replace(
+            "key = \"A\"\n",
+            "key = \"A\"\nreferences = [\" \"]\nenemies = [\"X-9\"]\n",
+        ) + "\n[es]\nstem = \"Un enunciado\"\noptions = [\"a\", \"b\"]\nrationale = \"Por qué\"\n";
+        std::fs::write(dir.join("items/X-5.toml"), x5).expect("write");
         dir
     }
 
@@ -611,6 +696,15 @@ mod tests {
                 "competency C13 needs 8 approved items per form but the bank has 0",
             ),
             ("exam.toml", "a fixed form needs form_seed"),
+            (
+                "X-5.toml:15: field `es.options`",
+                "the Spanish variant has 2 options but the English has 3",
+            ),
+            ("X-5.toml:5: field `references`", "reference 1 is empty"),
+            (
+                "X-5.toml:6: field `enemies`",
+                "enemy \"X-9\" is not an item of this bank",
+            ),
         ];
         for (place, message) in expect {
             assert!(

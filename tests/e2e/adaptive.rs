@@ -291,3 +291,49 @@ async fn an_adaptive_path_is_reproduced_from_the_seed_pool_and_answers() {
     }
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_adaptive_attempt_cut_short_by_the_deadline_is_scored_on_what_was_given() {
+    let app = spawn_app_with_bank(adaptive_bank()).await;
+    let browser = app.browser();
+    browser.sign_in(CANDIDATE).await;
+    let keys = bank_keys();
+    let (attempt, mut page) = browser.start_exam().await;
+    for position in 1..=3 {
+        page = answer(&browser, &attempt, position, &page, &keys, true).await;
+    }
+    assert!(page.url.ends_with("/items/4"), "{}", page.url);
+    // Question 4 is on screen, unanswered, when time runs out with the browser gone.
+    app.clock.advance_ms(151 * 60_000);
+    let db = app.db().await;
+    let mut submitted = None;
+    for _ in 0..100 {
+        let row = sqlx::query(
+            "SELECT status, submitted_by, raw_correct, raw_total FROM attempts WHERE id = $1",
+        )
+        .bind(&attempt)
+        .fetch_one(&db)
+        .await
+        .expect("attempt");
+        if row.get::<String, _>("status") == "submitted" {
+            submitted = Some((
+                row.get::<Option<String>, _>("submitted_by"),
+                row.get::<Option<i64>, _>("raw_correct"),
+                row.get::<Option<i64>, _>("raw_total"),
+            ));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Four questions were given; the unanswered fourth counts as incorrect.
+    assert_eq!(
+        submitted,
+        Some((Some("deadline".into()), Some(3), Some(4))),
+        "the finalizer scored the attempt"
+    );
+    let report = browser.visit(&format!("/attempts/{attempt}")).await;
+    assert!(report.url.ends_with("/report"));
+    assert!(report.body.contains("submitted automatically"));
+    assert!(report.body.contains("Your scaled score is"));
+    app.cleanup().await;
+}

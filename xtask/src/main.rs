@@ -196,38 +196,89 @@ fn browser_tests() -> anyhow::Result<()> {
     let work = target_dir().join("browser-tests");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let password = format!("browser-{}-{port}", std::process::id());
-    let log = std::fs::File::create(work.join("server.log"))?;
-    let mut server = Command::new(target_dir().join("debug").join("certamen"))
-        .args(["serve", "--demo", "--addr"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--database-url")
-        .arg(format!("sqlite:{}", work.join("certamen.db").display()))
-        .arg("--demo-password")
-        .arg(&password)
-        .arg("--site-root")
-        .arg(&site)
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .spawn()
-        .context("cannot start certamen serve")?;
+    let password = format!("browser-{}", std::process::id());
+    let sample = workspace_root()
+        .join("item-bank")
+        .join("banks")
+        .join("peer-support");
+    let (mut server, port) = serve_demo(&work, "sample", &sample, &password, &site)?;
+    // The same bank delivered adaptively, for the adaptive pages.
+    let adaptive_bank = adaptive_copy(&sample, &work.join("adaptive-bank"))?;
+    let (mut adaptive, adaptive_port) =
+        serve_demo(&work, "adaptive", &adaptive_bank, &password, &site)?;
     eprintln!(
-        "xtask: browser checks against 127.0.0.1:{port} (server log and screenshots in {})",
+        "xtask: browser checks against 127.0.0.1:{port} and, adaptive, 127.0.0.1:{adaptive_port} (server logs and screenshots in {})",
         work.display()
     );
     let result = run(Command::new("node")
         .current_dir(&dir)
         .arg("run.mjs")
         .env("CERTAMEN_URL", format!("http://127.0.0.1:{port}"))
+        .env(
+            "CERTAMEN_ADAPTIVE_URL",
+            format!("http://127.0.0.1:{adaptive_port}"),
+        )
         .env("CERTAMEN_PASSWORD", &password)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", work.join("screenshots")));
-    let _ = server.kill();
-    let _ = server.wait();
+    for child in [&mut server, &mut adaptive] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     result
+}
+
+/// `certamen serve --demo` on a free port with its own SQLite file and log in `work`.
+fn serve_demo(
+    work: &Path,
+    name: &str,
+    bank: &Path,
+    password: &str,
+    site: &Path,
+) -> anyhow::Result<(std::process::Child, u16)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let log = std::fs::File::create(work.join(format!("server-{name}.log")))?;
+    let child = Command::new(target_dir().join("debug").join("certamen"))
+        .args(["serve", "--demo", "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--database-url")
+        .arg(format!(
+            "sqlite:{}",
+            work.join(format!("{name}.db")).display()
+        ))
+        .arg("--bank")
+        .arg(bank)
+        .arg("--demo-password")
+        .arg(password)
+        .arg("--site-root")
+        .arg(site)
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("cannot start certamen serve for the {name} bank"))?;
+    Ok((child, port))
+}
+
+/// A copy of the sample bank whose exam is delivered adaptively (20 to 40 items, SPRT).
+fn adaptive_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(to.join("items"))?;
+    for entry in std::fs::read_dir(sample.join("items"))? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, to.join("items").join(name))?;
+        }
+    }
+    let exam = std::fs::read_to_string(sample.join("exam.toml"))?;
+    if !exam.contains("mode = \"loft\"") {
+        bail!("the sample exam.toml no longer says mode = \"loft\"; update xtask's adaptive copy");
+    }
+    let exam = exam.replace("mode = \"loft\"", "mode = \"cat\"")
+        + "\n[delivery.cat]\nmin_length = 20\nmax_length = 40\nstop = \"sprt:0.5\"\ncut_theta = 0.0\n\
+           selection = \"randomesque:3\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n";
+    std::fs::write(to.join("exam.toml"), exam)?;
+    Ok(to.to_path_buf())
 }
 
 fn main() -> anyhow::Result<()> {

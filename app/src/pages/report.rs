@@ -56,7 +56,7 @@ fn ReportView(report: Report) -> impl IntoView {
                 Some(s) => view! {
                     <p>{format!("Your scaled score is {:.0} (scores run from {:.0} to {:.0}). The passing score is {:.0}.",
                         s.scaled, s.scale_min, s.scale_max, s.scaled_cut)}</p>
-                    <p>{format!("This adaptive exam ended after {} questions, when your result was clear.", report.total)}</p>
+                    <p>{format!("This adaptive exam chose each question from your answers so far and gave you {} questions.", report.total)}</p>
                 }.into_any(),
                 None => view! {
                     <p>{format!("You answered {} of {} questions correctly ({:.1}%). The passing standard is {}%.",

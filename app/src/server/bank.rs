@@ -170,6 +170,9 @@ pub struct PoolEntry {
     /// The item version's IRT parameters, if it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub irt: Option<PoolParams>,
+    /// Items that must not share a form with this one (either side may list the other).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -216,6 +219,7 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
                     c: p.c,
                     provisional: p.source == certamen_item_bank::item::ParamSource::Provisional,
                 }),
+                enemies: item.enemies,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

@@ -4,7 +4,8 @@
 //! order never matters) is shuffled, the items the candidate saw in earlier attempts are moved
 //! behind the unseen ones (keeping the shuffled order within each part), and the first `n`
 //! items taken: a retake gets unseen items wherever the bank has enough, and seen ones only to
-//! fill what the bank cannot (the sample bank has 8 items for a competency that needs 7); the chosen items are then
+//! fill what the bank cannot (the sample bank has 8 items for a competency that needs 7); an
+//! item that is an enemy of one already chosen is passed over; the chosen items are then
 //! shuffled into one order, and each item's options get their own shuffled order. Every draw
 //! comes from the attempt's ChaCha stream, so the same seed and pool give the same form.
 
@@ -22,6 +23,8 @@ pub struct PoolItem {
     pub id: String,
     pub competency: String,
     pub option_count: u8,
+    /// Items that must not share a form with this one. Either side may list the other.
+    pub enemies: Vec<String>,
 }
 
 /// One position on an assembled form.
@@ -44,6 +47,14 @@ pub enum AssemblyError {
         "competency {competency}: the blueprint needs {needed} items but the bank has {available}"
     )]
     InsufficientItems {
+        competency: String,
+        needed: u32,
+        available: u32,
+    },
+    #[error(
+        "competency {competency}: the blueprint needs {needed} items but only {available} can go on a form with the items already chosen (enemy items)"
+    )]
+    EnemiesLeaveTooFew {
         competency: String,
         needed: u32,
         available: u32,
@@ -77,7 +88,27 @@ pub fn assemble_linear<R: Rng + ?Sized>(
         shuffle(&mut candidates, rng);
         // A stable sort: no extra draws, and the shuffled order survives within each part.
         candidates.sort_by_key(|item| seen.contains(&item.id));
-        chosen.extend(candidates.into_iter().take(target.items as usize));
+        // Take in that order, passing over any item that is an enemy of one already chosen.
+        let before = chosen.len();
+        for item in candidates {
+            if chosen.len() - before == target.items as usize {
+                break;
+            }
+            let clashes = chosen
+                .iter()
+                .any(|c| c.enemies.contains(&item.id) || item.enemies.contains(&c.id));
+            if !clashes {
+                chosen.push(item);
+            }
+        }
+        let got = u32::try_from(chosen.len() - before).unwrap_or(u32::MAX);
+        if got < target.items {
+            return Err(AssemblyError::EnemiesLeaveTooFew {
+                competency: target.competency.clone(),
+                needed: target.items,
+                available: got,
+            });
+        }
     }
     shuffle(&mut chosen, rng);
     let items = chosen
@@ -109,6 +140,7 @@ mod tests {
                     id: format!("PS-C{c:02}-{i:02}"),
                     competency: format!("C{c:02}"),
                     option_count: 4,
+                    enemies: Vec::new(),
                 });
             }
         }
@@ -203,5 +235,50 @@ mod tests {
             }
             assert_eq!(ids.len(), 21);
         }
+    }
+
+    #[test]
+    fn enemies_never_share_a_form_over_many_seeds() {
+        let mut p = pool(10, 3);
+        // C01-01 and C02-01 are enemies (listed on one side only); so are C01-02 and C01-03.
+        p[0].enemies = vec!["PS-C02-01".into()];
+        p[2].enemies = vec!["PS-C01-02".into()];
+        let bp = blueprint(7, 3);
+        let mut together = [0usize; 2];
+        for seed in 0..2000 {
+            let form = assemble_linear(&p, &bp, &HashSet::new(), &mut attempt_rng(seed))
+                .expect("assembles");
+            let ids: HashSet<&str> = form.items.iter().map(|i| i.item_id.as_str()).collect();
+            assert_eq!(ids.len(), 21);
+            assert!(
+                !(ids.contains("PS-C01-01") && ids.contains("PS-C02-01")),
+                "seed {seed}"
+            );
+            assert!(
+                !(ids.contains("PS-C01-02") && ids.contains("PS-C01-03")),
+                "seed {seed}"
+            );
+            together[0] += usize::from(ids.contains("PS-C01-01"));
+            together[1] += usize::from(ids.contains("PS-C02-01"));
+        }
+        // Each enemy still appears on many forms: the rule excludes pairs, not items. (Greedy in
+        // blueprint order favours the earlier competency's item: 7 of 10 picks against ~0.2.)
+        assert!(together.iter().all(|&n| n > 100), "{together:?}");
+        // Enemies that leave a competency short are reported, not silently broken.
+        let mut tight = pool(7, 1);
+        tight[0].enemies = vec!["PS-C01-02".into()];
+        assert_eq!(
+            assemble_linear(
+                &tight,
+                &blueprint(7, 1),
+                &HashSet::new(),
+                &mut attempt_rng(1)
+            ),
+            Err(AssemblyError::EnemiesLeaveTooFew {
+                competency: "C01".into(),
+                needed: 7,
+                available: 6
+            })
+        );
     }
 }

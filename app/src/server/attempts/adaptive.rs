@@ -60,6 +60,22 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
                 })?,
         );
     }
+    // Enemy pairs within the pool, from whichever side lists them.
+    let index: std::collections::HashMap<&str, usize> = pool
+        .iter()
+        .enumerate()
+        .map(|(j, e)| (e.id.as_str(), j))
+        .collect();
+    let enemies: Vec<Vec<usize>> = pool
+        .iter()
+        .enumerate()
+        .flat_map(|(j, e)| {
+            let index = &index;
+            e.enemies
+                .iter()
+                .filter_map(move |other| index.get(other.as_str()).map(|&k| vec![j, k]))
+        })
+        .collect();
     let design = Design {
         min_length: cat.min_length as usize,
         max_length: cat.max_length as usize,
@@ -77,7 +93,7 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
             })
             .collect(),
         exposure: None,
-        enemies: Vec::new(),
+        enemies,
         testlets: Vec::new(),
         pretest: Vec::new(),
         pretest_per_test: 0,

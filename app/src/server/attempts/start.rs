@@ -41,6 +41,7 @@ fn linear_form(
             id: e.id.clone(),
             competency: e.competency.clone(),
             option_count: e.options,
+            enemies: e.enemies.clone(),
         })
         .collect();
     let blueprint = exam
