@@ -70,6 +70,11 @@ pub struct CatSettings {
     pub cut_theta: f64,
     /// `max-info` or `randomesque:K` (K > 1 spreads exposure across the K best items).
     pub selection: String,
+    /// `sympson-hetter:R`: no item given to more than the share R of candidates (the
+    /// parameters are tuned by simulation for each item pool). Absent: no exposure control
+    /// beyond `selection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<String>,
     pub scale: ScaleSettings,
 }
 
@@ -170,6 +175,7 @@ mod tests {
             stop: "sprt".into(),
             cut_theta: 0.0,
             selection: "max-info".into(),
+            exposure: None,
             scale: ScaleSettings {
                 slope: 50.0,
                 intercept: 500.0,

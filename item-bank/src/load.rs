@@ -254,6 +254,11 @@ fn check_cat(
             format!("{:?}: {e}", cat.selection),
         );
     }
+    if let Some(exposure) = &cat.exposure {
+        if let Err(e) = certamen_engine::cat::parse_exposure_target(exposure) {
+            c.add(file, text, Some("exposure"), format!("{exposure:?}: {e}"));
+        }
+    }
     let sc = &cat.scale;
     if let Err(e) = certamen_engine::irt::ScaleMap::new(sc.slope, sc.intercept, sc.min, sc.max) {
         c.add(file, text, Some("scale"), e.to_string());
@@ -725,7 +730,7 @@ mod tests {
         let exam =
             std::fs::read_to_string(crate::sample_bank_dir().join("exam.toml")).expect("exam");
         let exam = exam.replace("mode = \"loft\"", "mode = \"cat\"")
-            + "\n[delivery.cat]\nmin_length = 0\nmax_length = 130\nstop = \"sprt:-1\"\ncut_theta = 0.0\nselection = \"best\"\nscale = { slope = 0, intercept = 500, min = 200, max = 800 }\n";
+            + "\n[delivery.cat]\nmin_length = 0\nmax_length = 130\nstop = \"sprt:-1\"\ncut_theta = 0.0\nselection = \"best\"\nexposure = \"sympson-hetter:2\"\nscale = { slope = 0, intercept = 500, min = 200, max = 800 }\n";
         std::fs::write(dir.join("exam.toml"), exam).expect("write");
         let base = "competency = \"C01\"\nstatus = \"approved\"\nkey = \"A\"\n\n[en]\nstem = \"A stem\"\noptions = [\"a\", \"b\"]\nrationale = \"Why\"\n";
         std::fs::write(
@@ -759,6 +764,7 @@ mod tests {
                 "use max-info or randomesque:K",
             ),
             ("exam.toml", "field `scale`", "finite slope above 0"),
+            ("exam.toml", "field `exposure`", "use sympson-hetter:R"),
             ("X-1.toml:13", "field `irt.a`", "a = -1 must be above 0"),
             (
                 "X-1.toml:15",

@@ -12,8 +12,9 @@ use certamen_item_bank::exam::ExamDefinition;
 
 use crate::helpers::{parse_question, spawn_app_with_bank, Browser, TestApp, CANDIDATE};
 
-/// A copy of the sample bank delivered adaptively: 20 to 40 items, SPRT around θ = 0.
-fn adaptive_bank() -> std::path::PathBuf {
+/// A copy of the sample bank delivered adaptively: 20 to 40 items, SPRT around θ = 0, with
+/// the `exposure` line if given.
+fn adaptive_bank_with(exposure: Option<&str>) -> std::path::PathBuf {
     let from = certamen_item_bank::sample_bank_dir();
     static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -31,9 +32,14 @@ fn adaptive_bank() -> std::path::PathBuf {
     assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
     let cat = exam.replace("mode = \"loft\"", "mode = \"cat\"")
         + "\n[delivery.cat]\nmin_length = 20\nmax_length = 40\nstop = \"sprt:0.5\"\ncut_theta = 0.0\n\
-           selection = \"randomesque:3\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n";
+           selection = \"randomesque:3\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n"
+        + &exposure.map(|e| format!("exposure = \"{e}\"\n")).unwrap_or_default();
     std::fs::write(to.join("exam.toml"), cat).expect("write exam.toml");
     to
+}
+
+fn adaptive_bank() -> std::path::PathBuf {
+    adaptive_bank_with(None)
 }
 
 /// Item id → (stem, key text), from the sample bank.
@@ -217,7 +223,8 @@ async fn an_adaptive_exam_goes_forward_only_and_stops_by_its_rule() {
 
 #[tokio::test]
 async fn an_adaptive_path_is_reproduced_from_the_seed_pool_and_answers() {
-    let app = spawn_app_with_bank(adaptive_bank()).await;
+    // With Sympson–Hetter exposure control, whose tuned parameters travel with the pool.
+    let app = spawn_app_with_bank(adaptive_bank_with(Some("sympson-hetter:0.3"))).await;
     // A middling candidate: right on two questions of three, so the test runs long.
     let (attempt, n, _) = sit(&app, CANDIDATE, |p| p % 3 != 0).await;
     let db = app.db().await;
@@ -248,6 +255,18 @@ async fn an_adaptive_path_is_reproduced_from_the_seed_pool_and_answers() {
     // Replaying the engine alone over the stored pool gives the same item at every step,
     // each item's option order comes from its own stream of the seed, and after the last
     // answer the test is over.
+    let k: Vec<f64> = pool
+        .iter()
+        .map(|e| {
+            e.exposure_k
+                .expect("every pool item has its exposure parameter")
+        })
+        .collect();
+    assert!(k.iter().all(|&k| k > 0.0 && k <= 1.0), "{k:?}");
+    assert!(
+        k.iter().any(|&k| k < 1.0),
+        "tuning holds back the most popular items"
+    );
     let plan = plan(&exam, &pool).expect("plan");
     let mut given = Vec::new();
     let mut per_competency: HashMap<String, u32> = HashMap::new();

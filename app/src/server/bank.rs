@@ -173,6 +173,10 @@ pub struct PoolEntry {
     /// Items that must not share a form with this one (either side may list the other).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enemies: Vec<String>,
+    /// Adaptive pools with exposure control: the item's Sympson–Hetter parameter, tuned for
+    /// this pool and stored with it so a replay uses exactly the same value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure_k: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -220,6 +224,7 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
                     provisional: p.source == certamen_item_bank::item::ParamSource::Provisional,
                 }),
                 enemies: item.enemies,
+                exposure_k: None,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

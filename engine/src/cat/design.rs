@@ -96,6 +96,17 @@ impl StopRule {
     }
 }
 
+/// Reads `sympson-hetter:R`, the exposure target R in (0, 1]: no item given to more than that
+/// share of examinees (see [`tune_sympson_hetter`]).
+pub fn parse_exposure_target(text: &str) -> Result<f64, String> {
+    text.strip_prefix("sympson-hetter:")
+        .and_then(|r| r.parse::<f64>().ok())
+        .filter(|r| *r > 0.0 && *r <= 1.0)
+        .ok_or_else(|| {
+            "use sympson-hetter:R with R above 0 and at most 1, e.g. sympson-hetter:0.25".into()
+        })
+}
+
 impl Selection {
     /// Reads `max-info` or `randomesque:K`.
     pub fn parse(text: &str) -> Result<Selection, String> {

@@ -16,8 +16,8 @@ pub mod simulate;
 pub mod stepper;
 
 pub use design::{
-    choose_next, run, tune_sympson_hetter, ContentLimit, Decision, Design, DesignError, Outcome,
-    Selection, StopRule,
+    choose_next, parse_exposure_target, run, tune_sympson_hetter, ContentLimit, Decision, Design,
+    DesignError, Outcome, Selection, StopRule,
 };
 pub use stepper::{AdaptiveTest, NothingPresented};
 

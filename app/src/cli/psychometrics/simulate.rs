@@ -9,7 +9,8 @@ use clap::{Args, ValueEnum};
 
 use certamen_engine::cat::simulate::{simulate, Mode};
 use certamen_engine::cat::{
-    tune_sympson_hetter, CatBank, ContentLimit, Decision, Design, Selection, StopRule,
+    parse_exposure_target, tune_sympson_hetter, CatBank, ContentLimit, Decision, Design, Selection,
+    StopRule,
 };
 use certamen_engine::irt::EapSettings;
 use certamen_engine::random::{attempt_rng, standard_normal};
@@ -145,11 +146,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.bank.display()))?;
     let bank = CatBank::new(items.params.clone(), EapSettings::default());
     if let Some(spec) = &args.exposure {
-        let target: f64 = spec
-            .strip_prefix("sympson-hetter:")
-            .and_then(|r| r.parse().ok())
-            .filter(|r: &f64| *r > 0.0 && *r <= 1.0)
-            .with_context(|| format!("--exposure {spec}: use sympson-hetter:R with R in (0, 1]"))?;
+        let target =
+            parse_exposure_target(spec).map_err(|e| anyhow::anyhow!("--exposure {spec}: {e}"))?;
         // Tuned on its own N(0, 1) sample so the reported run is not the one it was fitted to.
         let mut rng = attempt_rng(args.seed ^ 0x5348);
         let sample: Vec<f64> = (0..thetas.len().clamp(500, 2000))

@@ -8,9 +8,12 @@
 
 use sqlx::Row;
 
-use certamen_engine::cat::{AdaptiveTest, CatBank, ContentLimit, Design, Selection, StopRule};
+use certamen_engine::cat::{
+    parse_exposure_target, tune_sympson_hetter, AdaptiveTest, CatBank, ContentLimit, Design,
+    Selection, StopRule,
+};
 use certamen_engine::irt::{EapSettings, ItemParams};
-use certamen_engine::random::{attempt_rng, option_rng, shuffle};
+use certamen_engine::random::{attempt_rng, option_rng, shuffle, standard_normal};
 use certamen_item_bank::exam::{CatSettings, ExamDefinition};
 
 use super::finish::{submit, SubmittedBy};
@@ -92,7 +95,21 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
                 share: l.share,
             })
             .collect(),
-        exposure: None,
+        exposure: match &cat.exposure {
+            None => None,
+            Some(_) => Some(
+                pool.iter()
+                    .map(|e| {
+                        e.exposure_k.ok_or_else(|| {
+                            AppError::Internal(format!(
+                                "item {} has no exposure parameter in an exposure-controlled pool",
+                                e.id
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<f64>, AppError>>()?,
+            ),
+        },
         enemies,
         testlets: Vec::new(),
         pretest: Vec::new(),
@@ -111,8 +128,9 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
 
 /// The pool for a new adaptive attempt: the approved items of the blueprint's competencies,
 /// without those the candidate saw in earlier attempts unless that leaves too few to meet the
-/// design (then the whole pool, as LOFT does).
-pub fn pool_for_attempt(
+/// design (then the whole pool, as LOFT does); with exposure control, each item carries its
+/// tuned Sympson–Hetter parameter.
+pub async fn pool_for_attempt(
     exam: &ExamDefinition,
     approved: Vec<PoolEntry>,
     seen: &std::collections::HashSet<String>,
@@ -126,11 +144,90 @@ pub fn pool_for_attempt(
         .filter(|e| !seen.contains(&e.id))
         .cloned()
         .collect();
-    if unseen.len() < all.len() && plan(exam, &unseen).is_ok() {
-        return Ok(unseen);
+    let pool = if unseen.len() < all.len() && feasible(exam, &unseen) {
+        unseen
+    } else {
+        all
+    };
+    with_exposure(exam, pool).await
+}
+
+/// Whether the design can be met from `pool` (exposure control aside).
+fn feasible(exam: &ExamDefinition, pool: &[PoolEntry]) -> bool {
+    let mut exam = exam.clone();
+    if let Some(cat) = exam.delivery.cat.as_mut() {
+        cat.exposure = None;
     }
-    plan(exam, &all)?;
-    Ok(all)
+    plan(&exam, pool).is_ok()
+}
+
+/// Tuned Sympson–Hetter parameters by exam version and pool: tuning simulates a thousand
+/// candidates several times over, so each distinct pool is tuned once per process.
+type TunedCache = std::sync::Mutex<std::collections::HashMap<String, Vec<f64>>>;
+static TUNED: std::sync::OnceLock<TunedCache> = std::sync::OnceLock::new();
+
+async fn with_exposure(
+    exam: &ExamDefinition,
+    mut pool: Vec<PoolEntry>,
+) -> Result<Vec<PoolEntry>, AppError> {
+    let Some(spec) = exam.delivery.cat.as_ref().and_then(|c| c.exposure.clone()) else {
+        plan(exam, &pool)?;
+        return Ok(pool);
+    };
+    let target = parse_exposure_target(&spec)
+        .map_err(|e| AppError::Internal(format!("exam {}: exposure: {e}", exam.id)))?;
+    let key = format!(
+        "{}@{}:{}",
+        exam.id,
+        exam.version,
+        pool.iter()
+            .map(|e| format!("{}#{}", e.id, e.version))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let cached = TUNED
+        .get_or_init(Default::default)
+        .lock()
+        .map_err(|_| AppError::Internal("the exposure cache is poisoned".into()))?
+        .get(&key)
+        .cloned();
+    let k = match cached {
+        Some(k) => k,
+        None => {
+            let (exam_owned, pool_owned) = (exam.clone(), pool.clone());
+            let k = tokio::task::spawn_blocking(move || -> Result<Vec<f64>, AppError> {
+                let mut open = exam_owned;
+                if let Some(cat) = open.delivery.cat.as_mut() {
+                    cat.exposure = None;
+                }
+                let plan = plan(&open, &pool_owned)?;
+                // A fixed N(0, 1) sample and seed: every server tunes the same pool alike.
+                let mut rng = attempt_rng(0x5348_0000 ^ u64::from(open.version));
+                let sample: Vec<f64> = (0..1000).map(|_| standard_normal(&mut rng)).collect();
+                Ok(tune_sympson_hetter(
+                    &plan.bank,
+                    &plan.design,
+                    &sample,
+                    target,
+                    8,
+                    u64::from(open.version),
+                ))
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("exposure tuning stopped: {e}")))??;
+            TUNED
+                .get_or_init(Default::default)
+                .lock()
+                .map_err(|_| AppError::Internal("the exposure cache is poisoned".into()))?
+                .insert(key, k.clone());
+            k
+        }
+    };
+    for (entry, k) in pool.iter_mut().zip(k) {
+        entry.exposure_k = Some(k);
+    }
+    plan(exam, &pool)?;
+    Ok(pool)
 }
 
 /// The next item of an attempt whose answers so far are `given` (pool index, correct), in

@@ -137,7 +137,7 @@ pub async fn start_or_resume(
         }
         DeliveryMode::Cat => {
             let seed = random_u64()?;
-            let pool = adaptive::pool_for_attempt(&exam, pool, &seen)?;
+            let pool = adaptive::pool_for_attempt(&exam, pool, &seen).await?;
             let plan = adaptive::plan(&exam, &pool)?;
             let first = adaptive::replay(&plan, seed, &[])?.ok_or_else(|| {
                 AppError::Internal(format!("exam {exam_id}: no item can start the test"))
