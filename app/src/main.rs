@@ -60,6 +60,23 @@ enum Command {
 enum BankCommand {
     /// Check a bank folder and report every problem with file, line and field.
     Validate { path: PathBuf },
+    /// Validate a bank folder and load it into the database: all of it or, on any problem,
+    /// nothing. Changed items get a new version; unchanged ones are left alone.
+    Import {
+        path: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+    },
+    /// Write the newest exam definition and every item from the database into a new folder.
+    Export {
+        /// The folder to create (it must not exist yet).
+        out: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+        /// The exam to export, when the database has more than one.
+        #[arg(long)]
+        exam: Option<String>,
+    },
 }
 
 /// Errors end the process with one clear message (and its causes), not a backtrace: the
@@ -122,6 +139,40 @@ async fn run() -> anyhow::Result<()> {
                 bank.items.len(),
                 bank.exam.id,
                 bank.exam.version
+            );
+        }
+        Command::Bank {
+            command: BankCommand::Import { path, database_url },
+        } => {
+            let r = certamen_app::cli::bank::import(&path, &database_url).await?;
+            eprintln!(
+                "{}: imported into {}: {} new item versions, {} items unchanged{}",
+                path.display(),
+                certamen_app::server::db::redact(&database_url),
+                r.new_item_versions,
+                r.unchanged_items,
+                if r.exam_loaded {
+                    ", exam definition loaded"
+                } else {
+                    ""
+                }
+            );
+        }
+        Command::Bank {
+            command:
+                BankCommand::Export {
+                    out,
+                    database_url,
+                    exam,
+                },
+        } => {
+            let r = certamen_app::cli::bank::export(&database_url, exam.as_deref(), &out).await?;
+            eprintln!(
+                "{}: exam {} version {} and {} items",
+                out.display(),
+                r.exam_id,
+                r.exam_version,
+                r.items
             );
         }
         Command::Psychometrics { command } => certamen_app::cli::psychometrics::run(command)?,

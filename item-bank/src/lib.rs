@@ -7,6 +7,7 @@
 pub mod exam;
 pub mod item;
 pub mod load;
+pub mod write;
 
 /// The sample Peer Support bank shipped with the source tree.
 pub fn sample_bank_dir() -> std::path::PathBuf {

@@ -7,6 +7,7 @@
 mod access;
 mod adaptive;
 mod bad_input;
+mod bank_files;
 mod exam;
 mod helpers;
 mod time;

@@ -232,3 +232,19 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
     pool.sort_by(|x, y| x.id.cmp(&y.id));
     Ok(pool)
 }
+
+/// The newest version of every item, whatever its status, in id order.
+pub async fn latest_items(db: &Db) -> Result<Vec<Item>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.body FROM items i \
+         WHERE i.version = (SELECT MAX(v.version) FROM items v WHERE v.id = i.id)",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(|r| parse_item(&r.try_get::<String, _>("body")?))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    items.sort_by(|x, y| x.id.cmp(&y.id));
+    Ok(items)
+}

@@ -1,0 +1,123 @@
+//! `certamen bank import|export`: move a bank between its folder of files and the database.
+//!
+//! Import validates the whole folder first and loads it in one transaction, so a bank with any
+//! problem imports nothing. Export writes the newest version of the exam definition and of
+//! every item (whatever its status) into a new folder, built beside the target and renamed into
+//! place at the end, so a failed export never leaves half a bank behind.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use certamen_item_bank::load::load_bank;
+use certamen_item_bank::write;
+
+use crate::server::bank::{self, SyncReport};
+use crate::server::db::Db;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Validates the bank folder and loads it: new item versions for every changed item.
+pub async fn import(dir: &Path, database_url: &str) -> anyhow::Result<SyncReport> {
+    let bank = load_bank(dir)?;
+    let db = Db::connect(database_url, 2).await?;
+    let report = bank::sync_bank(&db, &bank, now_ms())
+        .await
+        .with_context(|| format!("nothing was imported from {}", dir.display()))?;
+    db.pool.close().await;
+    Ok(report)
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportReport {
+    pub exam_id: String,
+    pub exam_version: i64,
+    pub items: usize,
+}
+
+/// Writes exam `exam_id` (the only exam if `None`) and every item into the new folder `out`.
+pub async fn export(
+    database_url: &str,
+    exam_id: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<ExportReport> {
+    if out.exists() {
+        bail!(
+            "{} already exists: export writes a new folder and never overwrites one",
+            out.display()
+        );
+    }
+    let db = Db::connect(database_url, 2).await?;
+    let exam_id = match exam_id {
+        Some(id) => id.to_string(),
+        None => {
+            let ids = bank::exam_ids(&db).await?;
+            match ids.as_slice() {
+                [one] => one.clone(),
+                [] => bail!("the database has no exam to export"),
+                many => bail!(
+                    "the database has {} exams ({}): name one with --exam",
+                    many.len(),
+                    many.join(", ")
+                ),
+            }
+        }
+    };
+    let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
+    let items = bank::latest_items(&db).await?;
+    db.pool.close().await;
+
+    let staging = staging_dir(out)?;
+    let written = (|| -> anyhow::Result<()> {
+        std::fs::create_dir_all(staging.join("items"))?;
+        let exam_text = write::exam_file(
+            &exam,
+            &format!("Exported by certamen bank export: exam {exam_id} version {exam_version}."),
+        )
+        .context("the exam definition")?;
+        std::fs::write(staging.join("exam.toml"), exam_text)?;
+        for item in &items {
+            let text = write::item_file(item).with_context(|| format!("item {}", item.id))?;
+            std::fs::write(
+                staging.join("items").join(format!("{}.toml", item.id)),
+                text,
+            )?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e.context(format!("nothing was written to {}", out.display())));
+    }
+    std::fs::rename(&staging, out).with_context(|| {
+        let _ = std::fs::remove_dir_all(&staging);
+        format!("cannot move the export into {}", out.display())
+    })?;
+    Ok(ExportReport {
+        exam_id,
+        exam_version,
+        items: items.len(),
+    })
+}
+
+/// A fresh folder beside `out` (same file system, so the final rename is atomic).
+fn staging_dir(out: &Path) -> anyhow::Result<PathBuf> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        bail!("{} is not a folder to export into", parent.display());
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bank".into());
+    Ok(parent.join(format!(".{name}.export-{}", std::process::id())))
+}

@@ -1,0 +1,111 @@
+//! `certamen bank import|export` against the database: a round trip gives the same bank, and
+//! an import with any invalid item imports nothing.
+
+use sqlx::Row;
+
+use certamen_app::cli::bank::{export, import};
+use certamen_item_bank::load::load_bank;
+
+use crate::helpers::spawn_app;
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("certamen-{name}-{}-{n}", std::process::id()))
+}
+
+fn copy_bank(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to.join("items")).expect("folder");
+    std::fs::copy(from.join("exam.toml"), to.join("exam.toml")).expect("exam");
+    for entry in std::fs::read_dir(from.join("items")).expect("items") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            to.join("items").join(path.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+}
+
+async fn item_versions(db: &sqlx::AnyPool) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM items")
+        .fetch_one(db)
+        .await
+        .expect("count")
+        .get("n")
+}
+
+#[tokio::test]
+async fn export_then_import_gives_the_same_bank() {
+    // The app loaded the sample bank on start, as `bank import` does.
+    let app = spawn_app().await;
+    let sample = load_bank(&certamen_item_bank::sample_bank_dir()).expect("sample");
+    let out = temp_path("export");
+    let report = export(&app.database_url, None, &out).await.expect("export");
+    assert_eq!(report.items, sample.items.len());
+    let exported = load_bank(&out).expect("the export is a valid bank");
+    assert_eq!(exported.exam, sample.exam);
+    assert_eq!(exported.items, sample.items);
+    // Importing it back changes nothing: every item is already at that version.
+    let again = import(&out, &app.database_url).await.expect("import");
+    assert_eq!(
+        (again.new_item_versions, again.unchanged_items),
+        (0, sample.items.len() as u32)
+    );
+    // An export never overwrites a folder.
+    let err = export(&app.database_url, None, &out).await.unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let _ = std::fs::remove_dir_all(&out);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_import_with_one_invalid_item_imports_nothing() {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let before = item_versions(&db).await;
+    let dir = temp_path("bad-import");
+    copy_bank(&certamen_item_bank::sample_bank_dir(), &dir);
+    // One good change (a new version of C01-01) and one broken item (a key that is no option).
+    let good = dir.join("items/PS-C01-01.toml");
+    let text = std::fs::read_to_string(&good).expect("read");
+    std::fs::write(
+        &good,
+        text.replace("status = \"approved\"", "status = \"retired\""),
+    )
+    .expect("write");
+    let bad = dir.join("items/PS-C02-01.toml");
+    let text = std::fs::read_to_string(&bad).expect("read");
+    let keyed = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("key = ") {
+                "key = \"F\""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&bad, keyed).expect("write");
+    let err = import(&dir, &app.database_url).await.unwrap_err();
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("PS-C02-01.toml")
+            && message.contains("key \"F\" is not among the options"),
+        "{message}"
+    );
+    assert_eq!(item_versions(&db).await, before, "nothing was imported");
+
+    // With the broken item fixed, the good change lands as exactly one new version.
+    std::fs::copy(
+        certamen_item_bank::sample_bank_dir().join("items/PS-C02-01.toml"),
+        &bad,
+    )
+    .expect("restore");
+    let report = import(&dir, &app.database_url).await.expect("import");
+    assert_eq!(report.new_item_versions, 1);
+    assert_eq!(item_versions(&db).await, before + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+    app.cleanup().await;
+}
