@@ -90,6 +90,8 @@ pub struct ItemPage {
     pub break_after: u32,
     /// Set for an adaptive attempt: forward only, and its length depends on the answers.
     pub adaptive: Option<AdaptiveProgress>,
+    /// The shared scenario, when the question belongs to a scenario set.
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,6 +82,11 @@ pub struct Item {
     /// other). The relation is symmetric: listing it on either item is enough.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enemies: Vec<String>,
+    /// Set only on the items of a scenario set, by the loader from the set's file (never written
+    /// in an item file): the shared scenario travels with each item version, so a stored version
+    /// carries exactly the text that was delivered with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Scenario>,
     /// Absent until the item has provisional or calibrated parameters; adaptive delivery
     /// needs them on every item it may select.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,4 +109,108 @@ impl Item {
 /// The letter shown for display position `index` (0 → "A").
 pub fn option_letter(index: usize) -> char {
     char::from(b'A' + u8::try_from(index % 26).unwrap_or(0))
+}
+
+/// The shared scenario of a scenario set, as carried by each of its items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The set's id; its items are delivered together, in id order.
+    pub set: String,
+    pub en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<String>,
+}
+
+/// One language's scenario text in a set file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioText {
+    pub scenario: String,
+}
+
+/// A scenario set as authored in `sets/<id>.toml`: a scenario shared by several items of one
+/// competency, delivered together and in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetFile {
+    pub id: String,
+    pub competency: String,
+    pub status: ItemStatus,
+    pub en: ScenarioText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<ScenarioText>,
+    pub items: Vec<SetItem>,
+}
+
+/// One item of a set file: an item without the fields the set gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetItem {
+    pub id: String,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<String>,
+    pub en: ItemText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<ItemText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt: Option<IrtParams>,
+}
+
+impl SetFile {
+    /// The set's items as bank items, each carrying the set's competency, status and scenario.
+    pub fn items(&self) -> Vec<Item> {
+        let scenario = Scenario {
+            set: self.id.clone(),
+            en: self.en.scenario.clone(),
+            es: self.es.as_ref().map(|t| t.scenario.clone()),
+        };
+        self.items
+            .iter()
+            .map(|i| Item {
+                id: i.id.clone(),
+                competency: self.competency.clone(),
+                status: self.status,
+                key: i.key.clone(),
+                en: i.en.clone(),
+                es: i.es.clone(),
+                references: i.references.clone(),
+                enemies: i.enemies.clone(),
+                scenario: Some(scenario.clone()),
+                irt: i.irt.clone(),
+            })
+            .collect()
+    }
+
+    /// The set file for items that share one scenario (the inverse of [`SetFile::items`]).
+    pub fn from_items(items: &[&Item]) -> Option<SetFile> {
+        let first = items.first()?;
+        let scenario = first.scenario.as_ref()?;
+        Some(SetFile {
+            id: scenario.set.clone(),
+            competency: first.competency.clone(),
+            status: first.status,
+            en: ScenarioText {
+                scenario: scenario.en.clone(),
+            },
+            es: scenario.es.as_ref().map(|s| ScenarioText {
+                scenario: s.clone(),
+            }),
+            items: items
+                .iter()
+                .map(|i| SetItem {
+                    id: i.id.clone(),
+                    key: i.key.clone(),
+                    references: i.references.clone(),
+                    enemies: i.enemies.clone(),
+                    en: i.en.clone(),
+                    es: i.es.clone(),
+                    irt: i.irt.clone(),
+                })
+                .collect(),
+        })
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::exam::ExamDefinition;
-use crate::item::{Item, ItemStatus};
+use crate::item::{Item, ItemStatus, SetFile};
 
 /// One problem in a bank, located as precisely as the format allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,7 +393,8 @@ fn check_item(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    if item.id != stem_of_file {
+    // A set's items live in the set's file, under their own ids.
+    if item.scenario.is_none() && item.id != stem_of_file {
         c.add(
             file,
             text,
@@ -502,6 +503,128 @@ fn check_item(
     }
 }
 
+/// Reads `sets/*.toml` (if the folder exists): each set's items join the bank, carrying the
+/// set's competency, status and scenario.
+fn load_sets(
+    c: &mut Collector,
+    sets_dir: &Path,
+    exam: Option<&ExamDefinition>,
+    items: &mut BTreeMap<String, Item>,
+    first_file: &mut HashMap<String, PathBuf>,
+) {
+    if !sets_dir.is_dir() {
+        return;
+    }
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(sets_dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) => {
+            c.problems.push(Problem {
+                file: sets_dir.to_path_buf(),
+                line: None,
+                field: None,
+                message: format!("cannot read the sets folder: {e}"),
+            });
+            return;
+        }
+    };
+    files.sort();
+    for file in &files {
+        let Some(text) = read(c, file) else { continue };
+        let Some(set) = c.parse::<SetFile>(file, &text) else {
+            continue;
+        };
+        check_set(c, file, &text, &set);
+        for item in set.items() {
+            check_item(c, file, &text, &item, exam);
+            if let Some(first) = first_file.get(&item.id) {
+                c.add(
+                    file,
+                    &text,
+                    Some("id"),
+                    format!("duplicate id {}: also used by {}", item.id, first.display()),
+                );
+                continue;
+            }
+            first_file.insert(item.id.clone(), file.clone());
+            items.insert(item.id.clone(), item);
+        }
+    }
+}
+
+fn check_set(c: &mut Collector, file: &Path, text: &str, set: &SetFile) {
+    let stem_of_file = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if set.id != stem_of_file {
+        c.add(
+            file,
+            text,
+            Some("id"),
+            format!(
+                "set id {:?} does not match the file name {stem_of_file:?}",
+                set.id
+            ),
+        );
+    }
+    if set.items.len() < 2 {
+        c.add(
+            file,
+            text,
+            Some("[[items]]"),
+            format!(
+                "set {} has {} item(s); a scenario set has at least 2",
+                set.id,
+                set.items.len()
+            ),
+        );
+    }
+    if set.en.scenario.trim().is_empty() {
+        c.add(
+            file,
+            text,
+            Some("scenario"),
+            format!("set {}: the scenario is empty", set.id),
+        );
+    }
+    match &set.es {
+        Some(es) if es.scenario.trim().is_empty() => c.add(
+            file,
+            text,
+            Some("scenario"),
+            format!("set {}: the Spanish scenario is empty", set.id),
+        ),
+        _ => {}
+    }
+    for item in &set.items {
+        if set.es.is_some() != item.es.is_some() {
+            c.add(
+                file,
+                text,
+                Some("[items.es]"),
+                format!(
+                    "set {}: item {} {} but the set {}; both or neither",
+                    set.id,
+                    item.id,
+                    if item.es.is_some() {
+                        "has a Spanish variant"
+                    } else {
+                        "has no Spanish variant"
+                    },
+                    if set.es.is_some() {
+                        "has a Spanish scenario"
+                    } else {
+                        "has no Spanish scenario"
+                    },
+                ),
+            );
+        }
+    }
+}
+
 /// Loads and validates the bank in `dir`.
 pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     let mut c = Collector {
@@ -543,6 +666,17 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
         let Some(item) = c.parse::<Item>(file, &text) else {
             continue;
         };
+        if item.scenario.is_some() {
+            c.add(
+                file,
+                &text,
+                Some("scenario"),
+                format!(
+                    "item {}: a scenario belongs in a set file under sets/, with the items that share it",
+                    item.id
+                ),
+            );
+        }
         check_item(&mut c, file, &text, &item, exam.as_ref());
         if let Some(first) = first_file.get(&item.id) {
             c.add(
@@ -571,6 +705,14 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
             }
         }
     }
+
+    load_sets(
+        &mut c,
+        &dir.join("sets"),
+        exam.as_ref(),
+        &mut items,
+        &mut first_file,
+    );
 
     for item in items.values() {
         for enemy in &item.enemies {
@@ -791,6 +933,85 @@ mod tests {
                     p.contains(file) && p.contains(field) && p.contains(message)
                 }),
                 "missing {file} {field} {message} in:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn scenario_sets_load_whole_and_bad_ones_are_reported() {
+        let dir = std::env::temp_dir().join(format!("certamen-sets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("items")).expect("items");
+        std::fs::create_dir_all(dir.join("sets")).expect("sets");
+        let sample = crate::sample_bank_dir();
+        std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
+        for entry in std::fs::read_dir(sample.join("items")).expect("items") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(
+                &path,
+                dir.join("items").join(path.file_name().expect("name")),
+            )
+            .expect("copy");
+        }
+        let member = |id: &str, es: bool| {
+            let mut t = format!(
+                "\n[[items]]\nid = \"{id}\"\nkey = \"A\"\n\n[items.en]\nstem = \"Q {id}\"\noptions = [\"a\", \"b\"]\nrationale = \"Why\"\n"
+            );
+            if es {
+                t += "\n[items.es]\nstem = \"P\"\noptions = [\"a\", \"b\"]\nrationale = \"Por qué\"\n";
+            }
+            t
+        };
+        let head = |id: &str| {
+            format!("id = \"{id}\"\ncompetency = \"C13\"\nstatus = \"approved\"\n\n[en]\nscenario = \"A scenario.\"\n\n[es]\nscenario = \"Un escenario.\"\n")
+        };
+        let good = head("SET-A") + &member("SET-A-1", true) + &member("SET-A-2", true);
+        std::fs::write(dir.join("sets/SET-A.toml"), &good).expect("write");
+        let bank = load_bank(&dir).expect("a bank with a good set loads");
+        let set_items: Vec<&Item> = bank
+            .items
+            .iter()
+            .filter(|i| i.scenario.as_ref().is_some_and(|s| s.set == "SET-A"))
+            .collect();
+        assert_eq!(set_items.len(), 2);
+        assert!(set_items.iter().all(|i| i.competency == "C13"));
+        assert_eq!(
+            set_items[0].scenario.as_ref().and_then(|s| s.es.as_deref()),
+            Some("Un escenario.")
+        );
+
+        // A lone item, a name that does not match, and a member without its Spanish variant.
+        let bad = head("SET-X") + &member("SET-B-1", true);
+        std::fs::write(dir.join("sets/SET-B.toml"), bad).expect("write");
+        let bad = head("SET-C") + &member("SET-C-1", true) + &member("SET-C-2", false);
+        std::fs::write(dir.join("sets/SET-C.toml"), bad).expect("write");
+        // A scenario written into a single item's file.
+        let lone = std::fs::read_to_string(dir.join("items/PS-C01-01.toml")).expect("read")
+            + "\n[scenario]\nset = \"SET-A\"\nen = \"x\"\n";
+        std::fs::write(dir.join("items/PS-C01-01.toml"), lone).expect("write");
+        let err = load_bank(&dir).expect_err("bad sets");
+        let text = err.to_string();
+        for (place, message) in [
+            (
+                "SET-B.toml:1: field `id`",
+                "set id \"SET-X\" does not match the file name",
+            ),
+            ("SET-B.toml", "has 1 item(s); a scenario set has at least 2"),
+            (
+                "SET-C.toml",
+                "item SET-C-2 has no Spanish variant but the set has a Spanish scenario",
+            ),
+            (
+                "PS-C01-01.toml",
+                "a scenario belongs in a set file under sets/",
+            ),
+        ] {
+            assert!(
+                err.problems
+                    .iter()
+                    .any(|p| p.to_string().contains(place) && p.to_string().contains(message)),
+                "missing {place} {message} in:\n{text}"
             );
         }
         let _ = std::fs::remove_dir_all(&dir);

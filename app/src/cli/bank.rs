@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
+use certamen_item_bank::item::{Item, SetFile};
 use certamen_item_bank::load::load_bank;
 use certamen_item_bank::write;
 
@@ -82,12 +83,29 @@ pub async fn export(
         )
         .context("the exam definition")?;
         std::fs::write(staging.join("exam.toml"), exam_text)?;
+        // Scenario sets go back into one file each, their items in id (delivery) order.
+        let mut sets: std::collections::BTreeMap<&str, Vec<&Item>> = Default::default();
         for item in &items {
-            let text = write::item_file(item).with_context(|| format!("item {}", item.id))?;
-            std::fs::write(
-                staging.join("items").join(format!("{}.toml", item.id)),
-                text,
-            )?;
+            match &item.scenario {
+                Some(s) => sets.entry(s.set.as_str()).or_default().push(item),
+                None => {
+                    let text =
+                        write::item_file(item).with_context(|| format!("item {}", item.id))?;
+                    std::fs::write(
+                        staging.join("items").join(format!("{}.toml", item.id)),
+                        text,
+                    )?;
+                }
+            }
+        }
+        if !sets.is_empty() {
+            std::fs::create_dir_all(staging.join("sets"))?;
+        }
+        for (id, members) in &sets {
+            let set = SetFile::from_items(members)
+                .with_context(|| format!("scenario set {id} has no items"))?;
+            let text = write::set_file(&set).with_context(|| format!("scenario set {id}"))?;
+            std::fs::write(staging.join("sets").join(format!("{id}.toml")), text)?;
         }
         Ok(())
     })();

@@ -83,6 +83,13 @@ pub fn ItemPage() -> impl IntoView {
                                 <p class="progress">{progress_text(&page)}</p>
                                 <Countdown remaining_ms=page.remaining_ms/>
                             </div>
+                            {page.scenario.clone().map(|text| view! {
+                                <section class="scenario" aria-labelledby="scenario-heading">
+                                    <h2 id="scenario-heading">"Scenario"</h2>
+                                    <p class="hint">"Several questions in a row are about this scenario."</p>
+                                    {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
+                                </section>
+                            })}
                             <AnswerForm page=page/>
                         </main>
                     }.into_any(),

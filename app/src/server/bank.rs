@@ -177,6 +177,9 @@ pub struct PoolEntry {
     /// this pool and stored with it so a replay uses exactly the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_k: Option<f64>,
+    /// The scenario set the item belongs to (delivered whole and in id order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -225,6 +228,7 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
                 }),
                 enemies: item.enemies,
                 exposure_k: None,
+                set: item.scenario.map(|s| s.set),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

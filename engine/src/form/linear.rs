@@ -4,8 +4,9 @@
 //! order never matters) is shuffled, the items the candidate saw in earlier attempts are moved
 //! behind the unseen ones (keeping the shuffled order within each part), and the first `n`
 //! items taken: a retake gets unseen items wherever the bank has enough, and seen ones only to
-//! fill what the bank cannot (the sample bank has 8 items for a competency that needs 7); an
-//! item that is an enemy of one already chosen is passed over; the chosen items are then
+//! fill what the bank cannot; an item that is an enemy of one already chosen is passed over.
+//! A scenario set is one unit: taken whole (if it fits the count left) and kept together in id
+//! order. The chosen units are then
 //! shuffled into one order, and each item's options get their own shuffled order. Every draw
 //! comes from the attempt's ChaCha stream, so the same seed and pool give the same form.
 
@@ -25,6 +26,9 @@ pub struct PoolItem {
     pub option_count: u8,
     /// Items that must not share a form with this one. Either side may list the other.
     pub enemies: Vec<String>,
+    /// The scenario set this item belongs to: a set's items (all of one competency) go on a
+    /// form together, one after another in id order, or not at all.
+    pub set: Option<String>,
 }
 
 /// One position on an assembled form.
@@ -52,13 +56,57 @@ pub enum AssemblyError {
         available: u32,
     },
     #[error(
-        "competency {competency}: the blueprint needs {needed} items but only {available} can go on a form with the items already chosen (enemy items)"
+        "competency {competency}: no choice of its items makes exactly {needed} without enemy items on one form or a scenario set cut in part"
     )]
-    EnemiesLeaveTooFew {
-        competency: String,
-        needed: u32,
-        available: u32,
-    },
+    CannotFill { competency: String, needed: u32 },
+}
+
+/// Whether a unit clashes (an enemy) with the units picked so far.
+type Clashes<'a> = dyn Fn(&[&'a PoolItem], &[&[&'a PoolItem]]) -> bool + 'a;
+
+/// The indices of the first choice of `units`, in their order, whose sizes add up to exactly
+/// `need` with no unit clashing with those picked before it (depth first, taking a unit before
+/// leaving it out). `budget` caps the search; an exhausted budget counts as no fill.
+fn exact_fill<'a>(
+    units: &[Vec<&'a PoolItem>],
+    need: usize,
+    clashes: &Clashes<'a>,
+    budget: &mut usize,
+) -> Option<Vec<usize>> {
+    fn go<'a>(
+        units: &[Vec<&'a PoolItem>],
+        from: usize,
+        need: usize,
+        picked: &mut Vec<usize>,
+        clashes: &Clashes<'a>,
+        budget: &mut usize,
+    ) -> bool {
+        if need == 0 {
+            return true;
+        }
+        for k in from..units.len() {
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            let unit = &units[k];
+            if unit.len() > need {
+                continue;
+            }
+            let before: Vec<&[&PoolItem]> = picked.iter().map(|&i| units[i].as_slice()).collect();
+            if clashes(unit, &before) {
+                continue;
+            }
+            picked.push(k);
+            if go(units, k + 1, need - unit.len(), picked, clashes, budget) {
+                return true;
+            }
+            picked.pop();
+        }
+        false
+    }
+    let mut picked = Vec::new();
+    go(units, 0, need, &mut picked, clashes, budget).then_some(picked)
 }
 
 /// Assembles a linear form meeting `blueprint` from `pool`.
@@ -70,7 +118,8 @@ pub fn assemble_linear<R: Rng + ?Sized>(
     seen: &HashSet<String>,
     rng: &mut R,
 ) -> Result<Form, AssemblyError> {
-    let mut chosen: Vec<&PoolItem> = Vec::with_capacity(blueprint.form_length() as usize);
+    // Units: a single item, or a whole scenario set in id order.
+    let mut chosen: Vec<Vec<&PoolItem>> = Vec::with_capacity(blueprint.form_length() as usize);
     for target in blueprint.targets() {
         let mut candidates: Vec<&PoolItem> = pool
             .iter()
@@ -85,34 +134,50 @@ pub fn assemble_linear<R: Rng + ?Sized>(
                 available,
             });
         }
-        shuffle(&mut candidates, rng);
-        // A stable sort: no extra draws, and the shuffled order survives within each part.
-        candidates.sort_by_key(|item| seen.contains(&item.id));
-        // Take in that order, passing over any item that is an enemy of one already chosen.
-        let before = chosen.len();
+        let mut units: Vec<Vec<&PoolItem>> = Vec::with_capacity(candidates.len());
         for item in candidates {
-            if chosen.len() - before == target.items as usize {
-                break;
-            }
-            let clashes = chosen
-                .iter()
-                .any(|c| c.enemies.contains(&item.id) || item.enemies.contains(&c.id));
-            if !clashes {
-                chosen.push(item);
+            match units
+                .iter_mut()
+                .find(|u| item.set.is_some() && u[0].set == item.set)
+            {
+                Some(unit) => unit.push(item),
+                None => units.push(vec![item]),
             }
         }
-        let got = u32::try_from(chosen.len() - before).unwrap_or(u32::MAX);
-        if got < target.items {
-            return Err(AssemblyError::EnemiesLeaveTooFew {
-                competency: target.competency.clone(),
-                needed: target.items,
-                available: got,
-            });
+        shuffle(&mut units, rng);
+        // A stable sort: no extra draws, and the shuffled order survives within each part.
+        units.sort_by_key(|unit| unit.iter().any(|item| seen.contains(&item.id)));
+        // Take units in that order, passing over one that is too big for the room left or
+        // holds an enemy of an item already chosen; if that leaves the count short (a set
+        // that no longer fits), back up and try the next choice: the first exact fill in
+        // this order, which is the simple greedy pick whenever that works.
+        let clashes = |unit: &[&PoolItem], picked: &[&[&PoolItem]]| {
+            picked
+                .iter()
+                .copied()
+                .chain(chosen.iter().map(Vec::as_slice))
+                .flatten()
+                .any(|c| {
+                    unit.iter()
+                        .any(|item| c.enemies.contains(&item.id) || item.enemies.contains(&c.id))
+                })
+        };
+        let mut budget = 100_000usize;
+        let picked = exact_fill(&units, target.items as usize, &clashes, &mut budget);
+        match picked {
+            Some(indices) => chosen.extend(indices.into_iter().map(|k| units[k].clone())),
+            None => {
+                return Err(AssemblyError::CannotFill {
+                    competency: target.competency.clone(),
+                    needed: target.items,
+                })
+            }
         }
     }
     shuffle(&mut chosen, rng);
     let items = chosen
         .into_iter()
+        .flatten()
         .map(|item| {
             let mut option_order: Vec<u8> = (0..item.option_count).collect();
             shuffle(&mut option_order, rng);
@@ -141,6 +206,7 @@ mod tests {
                     competency: format!("C{c:02}"),
                     option_count: 4,
                     enemies: Vec::new(),
+                    set: None,
                 });
             }
         }
@@ -274,11 +340,49 @@ mod tests {
                 &HashSet::new(),
                 &mut attempt_rng(1)
             ),
-            Err(AssemblyError::EnemiesLeaveTooFew {
+            Err(AssemblyError::CannotFill {
                 competency: "C01".into(),
                 needed: 7,
-                available: 6
             })
         );
+    }
+
+    #[test]
+    fn a_scenario_set_goes_whole_together_and_in_order() {
+        let mut p = pool(8, 3);
+        // C02-06..08 form one set.
+        for item in p
+            .iter_mut()
+            .filter(|i| i.id >= "PS-C02-06".into() && i.competency == "C02")
+        {
+            item.set = Some("S".into());
+        }
+        let bp = blueprint(7, 3);
+        let mut with_set = 0;
+        for seed in 0..2000 {
+            let form = assemble_linear(&p, &bp, &HashSet::new(), &mut attempt_rng(seed))
+                .expect("assembles");
+            let ids: Vec<&str> = form.items.iter().map(|i| i.item_id.as_str()).collect();
+            assert_eq!(ids.len(), 21);
+            let at: Vec<usize> = ["PS-C02-06", "PS-C02-07", "PS-C02-08"]
+                .iter()
+                .filter_map(|id| ids.iter().position(|x| x == id))
+                .collect();
+            match at.len() {
+                0 => {}
+                3 => {
+                    with_set += 1;
+                    assert_eq!(
+                        (at[1], at[2]),
+                        (at[0] + 1, at[0] + 2),
+                        "seed {seed}: {ids:?}"
+                    );
+                }
+                n => panic!("seed {seed}: {n} of the set's 3 items on the form"),
+            }
+            let c02 = ids.iter().filter(|id| id.contains("-C02-")).count();
+            assert_eq!(c02, 7, "seed {seed}");
+        }
+        assert!(with_set > 1000, "the set is on most forms: {with_set}");
     }
 }

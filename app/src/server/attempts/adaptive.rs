@@ -79,6 +79,18 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
                 .filter_map(move |other| index.get(other.as_str()).map(|&k| vec![j, k]))
         })
         .collect();
+    // Scenario sets: testlets in pool (id) order; the first item stands for the set.
+    let mut testlets: Vec<Vec<usize>> = Vec::new();
+    for (j, entry) in pool.iter().enumerate() {
+        let Some(set) = &entry.set else { continue };
+        match testlets
+            .iter_mut()
+            .find(|t| pool[t[0]].set.as_deref() == Some(set.as_str()))
+        {
+            Some(t) => t.push(j),
+            None => testlets.push(vec![j]),
+        }
+    }
     let design = Design {
         min_length: cat.min_length as usize,
         max_length: cat.max_length as usize,
@@ -111,7 +123,7 @@ pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError>
             ),
         },
         enemies,
-        testlets: Vec::new(),
+        testlets,
         pretest: Vec::new(),
         pretest_per_test: 0,
         info_band: None,

@@ -42,6 +42,7 @@ fn linear_form(
             competency: e.competency.clone(),
             option_count: e.options,
             enemies: e.enemies.clone(),
+            set: e.set.clone(),
         })
         .collect();
     let blueprint = exam

@@ -154,6 +154,7 @@ pub async fn item_page(
             0
         },
         adaptive,
+        scenario: item.scenario.map(|s| s.en),
     }))
 }
 
