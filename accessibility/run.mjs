@@ -70,9 +70,9 @@ async function axeClean(page, label) {
 }
 
 
-async function signIn(page, base = BASE) {
+async function signIn(page, base = BASE, email = CANDIDATE) {
   await page.goto(`${base}/signin`);
-  await page.fill('#email', CANDIDATE);
+  await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
 }
@@ -193,6 +193,20 @@ try {
     await Promise.all([p.waitForURL(/\/items\/4$/), p.click('button[value=next]')]);
     await p.goto(itemUrl.replace(/\/items\/1$/, '/items/3'));
     assert(await p.isChecked('#option-D'), 'option D was saved');
+    await ctx.close();
+  });
+
+  // --- The vendor's item bank ----------------------------------------------------------------
+  await check('the vendor item bank page and a filtered search meet WCAG 2.2 AA (axe)', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await signIn(p, BASE, 'vendor@demo.certamen.test');
+    await p.goto(`${BASE}/vendor/items`);
+    await axeClean(p, 'vendor-bank');
+    await p.selectOption('#competency', 'C13');
+    await Promise.all([p.waitForURL(/competency=C13/), p.click('text=Find items')]);
+    assert((await p.textContent('caption:below(#items)')) !== null, 'the results table is there');
+    await axeClean(p, 'vendor-bank-c13');
     await ctx.close();
   });
 

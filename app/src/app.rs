@@ -6,8 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    break_page::BreakPage, dashboard::DashboardPage, instructions::InstructionsPage,
-    item::ItemPage, layout::NotFound, report::ReportPage, review::ReviewPage, signin::SignInPage,
+    bank::BankPage, break_page::BreakPage, dashboard::DashboardPage,
+    instructions::InstructionsPage, item::ItemPage, layout::NotFound, report::ReportPage,
+    review::ReviewPage, signin::SignInPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/attempts/:id/review") view=ReviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/break") view=BreakPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/report") view=ReportPage ssr=SsrMode::Async/>
+                <Route path=path!("/vendor/items") view=BankPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

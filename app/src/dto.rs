@@ -177,6 +177,54 @@ pub struct ScaledResult {
     pub scale_max: f64,
 }
 
+/// The item bank browser's filters (empty: no filter).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankFilter {
+    pub competency: String,
+    pub status: String,
+    /// "es": with a Spanish variant; "no-es": without one.
+    pub language: String,
+    /// Words to find in the id, stems, options or scenario, in either language.
+    pub q: String,
+}
+
+/// One item in the bank browser: never its key or rationale in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankRow {
+    pub id: String,
+    pub competency: String,
+    pub status: String,
+    pub version: i64,
+    pub languages: String,
+    pub set: Option<String>,
+    /// "provisional", "calibrated" or "none".
+    pub params: String,
+    pub stem: String,
+}
+
+/// Blueprint coverage of one competency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    pub id: String,
+    pub name: String,
+    /// Items per form in the blueprint.
+    pub needed: u32,
+    pub approved: u32,
+    pub approved_es: u32,
+    pub with_params: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankView {
+    pub exam_title: String,
+    pub filter: BankFilter,
+    /// (id, name) of every competency, for the filter.
+    pub competencies: Vec<(String, String)>,
+    pub total_items: u32,
+    pub rows: Vec<BankRow>,
+    pub coverage: Vec<CoverageRow>,
+}
+
 /// The answer to an instant (JavaScript) save.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaveAck {

@@ -11,3 +11,4 @@ mod bank_files;
 mod exam;
 mod helpers;
 mod time;
+mod workspace;

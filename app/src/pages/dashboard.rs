@@ -37,6 +37,12 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardView(data: Dashboard) -> impl IntoView {
     view! {
         <h1>"Welcome, " {data.display_name.clone()}</h1>
+        {matches!(data.role, crate::dto::Role::Vendor | crate::dto::Role::Admin).then(|| view! {
+            <section class="card" aria-labelledby="workspace">
+                <h2 id="workspace">"Item bank"</h2>
+                <p><a class="button primary" href="/vendor/items">"Browse the item bank and its blueprint coverage"</a></p>
+            </section>
+        })}
         {data.exams.into_iter().map(|exam| {
             let left = exam.max_attempts.saturating_sub(exam.attempts_used);
             let action = match (&exam.open_attempt, left) {

@@ -1,6 +1,7 @@
 //! One module per page (STYLE.md: pages by feature), each with its components and the server
 //! functions that load its data.
 
+pub mod bank;
 pub mod break_page;
 pub mod dashboard;
 pub mod instructions;

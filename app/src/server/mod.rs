@@ -14,3 +14,4 @@ pub mod jobs;
 pub mod session_store;
 pub mod startup;
 pub mod users;
+pub mod workspace;
