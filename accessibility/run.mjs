@@ -197,7 +197,7 @@ try {
   });
 
   // --- The vendor's item bank ----------------------------------------------------------------
-  await check('the vendor item bank page and a filtered search meet WCAG 2.2 AA (axe)', async () => {
+  await check('the vendor item bank, a filtered search and an item page meet WCAG 2.2 AA (axe)', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await signIn(p, BASE, 'vendor@demo.certamen.test');
@@ -208,6 +208,8 @@ try {
     const caption = await p.locator('table.items caption').textContent();
     assert(/ items match$/.test(caption ?? ''), `the results table says how many match, got ${caption}`);
     await axeClean(p, 'vendor-bank-c13');
+    await Promise.all([p.waitForURL(/\/vendor\/items\/PS-C13-/), p.locator('table.items a').first().click()]);
+    await axeClean(p, 'vendor-item');
     await ctx.close();
   });
 

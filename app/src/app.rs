@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    bank::BankPage, break_page::BreakPage, dashboard::DashboardPage,
+    bank::BankPage, bank_item::BankItemPage, break_page::BreakPage, dashboard::DashboardPage,
     instructions::InstructionsPage, item::ItemPage, layout::NotFound, report::ReportPage,
     review::ReviewPage, signin::SignInPage,
 };
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/attempts/:id/break") view=BreakPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/report") view=ReportPage ssr=SsrMode::Async/>
                 <Route path=path!("/vendor/items") view=BankPage ssr=SsrMode::Async/>
+                <Route path=path!("/vendor/items/:id") view=BankItemPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

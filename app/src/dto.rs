@@ -225,6 +225,52 @@ pub struct BankView {
     pub coverage: Vec<CoverageRow>,
 }
 
+/// One language of an item as the vendor reviews it: what the candidate sees, plus the key and
+/// rationale (vendors only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemLanguage {
+    pub language: String,
+    pub scenario: Option<String>,
+    pub stem: String,
+    pub options: Vec<String>,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemVersionRow {
+    pub version: i64,
+    pub created_at_ms: i64,
+    pub status: String,
+    /// The fields that differ from the version before ("first version" for version 1).
+    pub changed: Vec<String>,
+}
+
+/// One field that differs between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemDetail {
+    pub id: String,
+    pub version: i64,
+    pub competency: String,
+    pub competency_name: String,
+    pub status: String,
+    pub key: String,
+    pub params: String,
+    pub references: Vec<String>,
+    pub enemies: Vec<String>,
+    pub set: Option<String>,
+    pub languages: Vec<ItemLanguage>,
+    pub versions: Vec<ItemVersionRow>,
+    /// With `?compare=A,B`: the versions compared and what differs.
+    pub compared: Option<(i64, i64, Vec<FieldChange>)>,
+}
+
 /// The answer to an instant (JavaScript) save.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaveAck {

@@ -96,3 +96,76 @@ async fn a_vendor_browses_and_searches_the_bank_with_its_coverage() {
         .ends_with("/signin"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_vendor_sees_an_item_in_both_languages_its_versions_and_what_changed() {
+    let app = spawn_app().await;
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let bank = load_bank(&certamen_item_bank::sample_bank_dir()).expect("sample");
+    let item = bank
+        .items
+        .iter()
+        .find(|i| i.id == "PS-C01-01")
+        .expect("item");
+
+    // A second version of the item: its stem reworded, loaded the way a bank import does.
+    let dir = std::env::temp_dir().join(format!("certamen-versions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = certamen_app::cli::bank::export(&app.database_url, None, &dir)
+        .await
+        .expect("export");
+    assert!(out.items > 0);
+    let file = dir.join("items/PS-C01-01.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let reworded = "Which statement is closest to SAMHSA's working definition of recovery?";
+    std::fs::write(&file, text.replace(item.en.stem.trim(), reworded)).expect("write");
+    let report = certamen_app::cli::bank::import(&dir, &app.database_url)
+        .await
+        .expect("import");
+    assert_eq!(report.new_item_versions, 1);
+
+    let page = vendor.visit("/vendor/items/PS-C01-01").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(reworded), "the newest version is shown");
+    assert!(
+        page.body.contains("(key)"),
+        "the key is marked for the reviewer"
+    );
+    let rationale_start: String = item.en.rationale.trim().chars().take(40).collect();
+    assert!(
+        crate::helpers::unescape(&page.body).contains(&rationale_start),
+        "the rationale is shown to the vendor"
+    );
+    if item.es.is_some() {
+        assert!(page.body.contains("Spanish version"));
+    }
+    assert!(
+        page.body.contains("en.stem"),
+        "version 2 says its stem changed"
+    );
+    assert!(page.body.contains("first version"));
+
+    let compared = vendor.visit("/vendor/items/PS-C01-01?compare=1,2").await;
+    assert!(compared.body.contains("Version 1 against version 2"));
+    assert!(
+        compared.body.contains("1 field(s) differ"),
+        "{}",
+        compared.body
+    );
+    let bad = vendor.visit("/vendor/items/PS-C01-01?compare=1,9").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("9 is not one of them"));
+    assert_eq!(
+        vendor.visit("/vendor/items/PS-NOPE").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let page = candidate.visit("/vendor/items/PS-C01-01").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(!page.body.contains("(key)"));
+    let _ = std::fs::remove_dir_all(&dir);
+    app.cleanup().await;
+}

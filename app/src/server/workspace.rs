@@ -157,3 +157,179 @@ pub async fn bank_view(
         coverage,
     })
 }
+
+/// Every leaf of a JSON value as (path, text): `en.options[2]`, `irt.b`, ...
+fn leaves(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaves(&path, v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => {}
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// The fields that differ between two stored versions of an item, in field order.
+pub fn diff_items(a: &Item, b: &Item) -> Result<Vec<dto::FieldChange>, AppError> {
+    let json = |i: &Item| serde_json::to_value(i).map_err(|e| AppError::Internal(e.to_string()));
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
+    leaves("", &json(a)?, &mut la);
+    leaves("", &json(b)?, &mut lb);
+    let mut fields: Vec<&String> = la.iter().chain(&lb).map(|(k, _)| k).collect();
+    fields.sort();
+    fields.dedup();
+    let find = |l: &[(String, String)], k: &str| {
+        l.iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    Ok(fields
+        .into_iter()
+        .filter_map(|f| {
+            let (from, to) = (find(&la, f), find(&lb, f));
+            (from != to).then(|| dto::FieldChange {
+                field: f.clone(),
+                from,
+                to,
+            })
+        })
+        .collect())
+}
+
+/// One item with its versions, for the vendor; `compare` = (A, B) adds their differences.
+pub async fn item_detail(
+    db: &Db,
+    user: &User,
+    id: &str,
+    compare: Option<(i64, i64)>,
+) -> Result<dto::ItemDetail, AppError> {
+    require_vendor(user)?;
+    let rows =
+        sqlx::query("SELECT version, body, created_at FROM items WHERE id = $1 ORDER BY version")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "there is no item {id:?} in the bank"
+        )));
+    }
+    let mut versions: Vec<(i64, i64, Item)> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        versions.push((
+            r.try_get("version")?,
+            r.try_get("created_at")?,
+            bank::parse_item(&r.try_get::<String, _>("body")?)?,
+        ));
+    }
+    let mut history = Vec::with_capacity(versions.len());
+    for (k, (version, at, item)) in versions.iter().enumerate() {
+        let changed = match k {
+            0 => vec!["first version".to_string()],
+            _ => diff_items(&versions[k - 1].2, item)?
+                .into_iter()
+                .map(|c| c.field)
+                .collect(),
+        };
+        history.push(dto::ItemVersionRow {
+            version: *version,
+            created_at_ms: *at,
+            status: status_name(item.status).to_string(),
+            changed,
+        });
+    }
+    history.reverse();
+    let compared = match compare {
+        None => None,
+        Some((a, b)) => {
+            let get = |v: i64| {
+                versions
+                    .iter()
+                    .find(|(n, _, _)| *n == v)
+                    .map(|(_, _, i)| i)
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "item {id} has versions 1 to {}; {v} is not one of them",
+                            versions.len()
+                        ))
+                    })
+            };
+            Some((a, b, diff_items(get(a)?, get(b)?)?))
+        }
+    };
+    let (version, _, item) = versions
+        .last()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("an item without versions".into()))?;
+    let exam_id = bank::exam_ids(db).await?.into_iter().next();
+    let competency_name = match exam_id {
+        Some(e) => bank::latest_exam(db, &e)
+            .await?
+            .1
+            .competency(&item.competency)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut languages = vec![dto::ItemLanguage {
+        language: "English".into(),
+        scenario: item.scenario.as_ref().map(|s| s.en.clone()),
+        stem: item.en.stem.clone(),
+        options: item.en.options.clone(),
+        rationale: item.en.rationale.clone(),
+    }];
+    if let Some(es) = &item.es {
+        languages.push(dto::ItemLanguage {
+            language: "Spanish".into(),
+            scenario: item.scenario.as_ref().and_then(|s| s.es.clone()),
+            stem: es.stem.clone(),
+            options: es.options.clone(),
+            rationale: es.rationale.clone(),
+        });
+    }
+    Ok(dto::ItemDetail {
+        id: item.id.clone(),
+        version,
+        competency: item.competency.clone(),
+        competency_name,
+        status: status_name(item.status).to_string(),
+        key: item.key.clone(),
+        params: match &item.irt {
+            Some(p) => format!(
+                "{} (a = {}, b = {}, c = {}){}",
+                match p.source {
+                    ParamSource::Provisional => "provisional",
+                    ParamSource::Calibrated => "calibrated",
+                },
+                p.a,
+                p.b,
+                p.c,
+                match (&p.calibrated_on, p.responses) {
+                    (Some(d), Some(n)) => format!(", calibrated on {d} from {n} responses"),
+                    _ => String::new(),
+                }
+            ),
+            None => "none".into(),
+        },
+        references: item.references.clone(),
+        enemies: item.enemies.clone(),
+        set: item.scenario.as_ref().map(|s| s.set.clone()),
+        languages,
+        versions: history,
+        compared,
+    })
+}

@@ -1,0 +1,155 @@
+//! One item for its vendor: both languages side by side as the candidate sees them (with the
+//! key marked and the rationale), its parameters, and every version with what changed; any
+//! two versions can be compared field by field.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::layout::{ErrorBox, Header};
+use crate::dto::{ItemDetail, ItemLanguage};
+
+#[server]
+pub async fn load_item_detail(id: String, compare: String) -> Result<ItemDetail, ServerFnError> {
+    use crate::server::error::AppError;
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    let compare = match compare.trim() {
+        "" => None,
+        text => {
+            let parsed = text
+                .split_once(',')
+                .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+            Some(parsed.ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "compare={text:?}: give two version numbers, e.g. compare=1,2"
+                ))
+                .into_server_fn_error()
+            })?)
+        }
+    };
+    crate::server::workspace::item_detail(&state.db, &user, &id, compare)
+        .await
+        .map_err(|e| e.into_server_fn_error())
+}
+
+#[component]
+pub fn BankItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("compare").unwrap_or_default(),
+            )
+        },
+        |(id, compare)| load_item_detail(id, compare),
+    );
+    view! {
+        <Header signed_in=true/>
+        <main id="main" class="page wide">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <Title text=format!("{} · Item bank · Certamen", d.id)/><Detail item=d/> }.into_any(),
+                        Err(e) => view! { <Title text="Item bank · Certamen"/><ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Detail(item: ItemDetail) -> impl IntoView {
+    let key_index = item
+        .key
+        .chars()
+        .next()
+        .map(|c| (c as u32).saturating_sub('A' as u32) as usize);
+    let latest = item.version;
+    view! {
+        <p><a href="/vendor/items">"Back to the item bank"</a></p>
+        <h1>{format!("Item {}", item.id)}</h1>
+        <dl class="facts">
+            <dt>"Competency"</dt><dd>{format!("{} {}", item.competency, item.competency_name)}</dd>
+            <dt>"Status"</dt><dd>{item.status.clone()}</dd>
+            <dt>"Version"</dt><dd>{item.version}</dd>
+            <dt>"Key"</dt><dd>{item.key.clone()}</dd>
+            <dt>"IRT parameters"</dt><dd>{item.params.clone()}</dd>
+            {item.set.clone().map(|s| view! { <dt>"Scenario set"</dt><dd>{s}</dd> })}
+            {(!item.enemies.is_empty()).then(|| view! { <dt>"Enemy items"</dt><dd>{item.enemies.join(", ")}</dd> })}
+            {(!item.references.is_empty()).then(|| view! { <dt>"References"</dt><dd><ul>{item.references.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul></dd> })}
+        </dl>
+        <h2>"Preview"</h2>
+        <p>"As a candidate sees it (options in authored order; each candidate's order is shuffled). The key is marked here for reviewers only."</p>
+        <div class="side-by-side">
+            {item.languages.iter().map(|l| view! { <Preview language=l.clone() key_index=key_index/> }).collect_view()}
+        </div>
+        {item.compared.clone().map(|(a, b, changes)| view! {
+            <h2 id="compare">{format!("Version {a} against version {b}")}</h2>
+            {if changes.is_empty() {
+                view! { <p>"These versions are the same."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="report">
+                        <caption>{format!("{} field(s) differ", changes.len())}</caption>
+                        <thead><tr><th scope="col">"Field"</th><th scope="col">{format!("Version {a}")}</th><th scope="col">{format!("Version {b}")}</th></tr></thead>
+                        <tbody>
+                            {changes.iter().map(|c| view! {
+                                <tr><th scope="row">{c.field.clone()}</th><td>{c.from.clone()}</td><td>{c.to.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        })}
+        <h2>"Versions"</h2>
+        <table class="report">
+            <caption>"Every version of this item, newest first"</caption>
+            <thead><tr><th scope="col">"Version"</th><th scope="col">"Status"</th><th scope="col">"What changed"</th><th scope="col">"Compare"</th></tr></thead>
+            <tbody>
+                {item.versions.iter().map(|v| view! {
+                    <tr>
+                        <th scope="row">{v.version}</th>
+                        <td>{v.status.clone()}</td>
+                        <td>{v.changed.join(", ")}</td>
+                        <td>{(v.version != latest).then(|| view! {
+                            <a href=format!("/vendor/items/{}?compare={},{}#compare", item.id, v.version, latest)>
+                                {format!("with version {latest}")}
+                            </a>
+                        })}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Preview(language: ItemLanguage, key_index: Option<usize>) -> impl IntoView {
+    let lang = if language.language == "Spanish" {
+        "es"
+    } else {
+        "en"
+    };
+    view! {
+        <section class="preview" lang=lang aria-label=format!("{} version", language.language)>
+            <h3>{language.language.clone()}</h3>
+            {language.scenario.clone().map(|s| view! { <div class="scenario"><p>{s}</p></div> })}
+            <p class="stem">{language.stem.clone()}</p>
+            <ol class="preview-options" type="A">
+                {language.options.iter().enumerate().map(|(i, o)| {
+                    let is_key = Some(i) == key_index;
+                    view! {
+                        <li class=if is_key { "key" } else { "" }>
+                            {o.clone()}
+                            {is_key.then(|| view! { <strong>" (key)"</strong> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <p class="rationale"><strong>"Rationale: "</strong>{language.rationale.clone()}</p>
+        </section>
+    }
+}
