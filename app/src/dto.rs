@@ -269,6 +269,20 @@ pub struct ItemDetail {
     pub versions: Vec<ItemVersionRow>,
     /// With `?compare=A,B`: the versions compared and what differs.
     pub compared: Option<(i64, i64, Vec<FieldChange>)>,
+    pub stats: LiveItemStats,
+}
+
+/// An item's use and classical statistics from candidates' attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveItemStats {
+    /// Attempts the item was delivered in (any version), out of all attempts at the exam.
+    pub delivered: u32,
+    pub attempts: u32,
+    /// Submitted linear attempts the statistics use (adaptive attempts are left out: items
+    /// chosen for each candidate's level make p-values and correlations misleading).
+    pub scored: u32,
+    pub p_value: Option<f64>,
+    pub r_rest: Option<f64>,
 }
 
 /// The answer to an instant (JavaScript) save.

@@ -48,6 +48,45 @@ pub enum ClassicalError {
     TooSmall,
 }
 
+/// One item's statistics from live attempts, where every candidate's form differs (LOFT):
+/// the p-value, and the point-biserial of the item with the candidate's *rest score as a
+/// share* of the other items on their form, `(correct − u)/(n − 1)` (a share, since forms may
+/// differ in length; for one common form it equals `r_itemrest` of [`item_analysis`], a
+/// correlation being unchanged by scaling). `attempts` holds (answered correctly, number
+/// correct on the form, form length). NaN where undefined (fewer than 2 attempts, or no
+/// spread).
+pub fn live_item_stats(attempts: &[(bool, u32, u32)]) -> (f64, f64) {
+    let usable: Vec<(f64, f64)> = attempts
+        .iter()
+        .filter(|(_, _, n)| *n >= 2)
+        .map(|&(u, correct, n)| {
+            let u = if u { 1.0 } else { 0.0 };
+            (u, (f64::from(correct) - u) / f64::from(n - 1))
+        })
+        .collect();
+    let n = usable.len() as f64;
+    if usable.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean_u = usable.iter().map(|p| p.0).sum::<f64>() / n;
+    if usable.len() < 2 {
+        return (mean_u, f64::NAN);
+    }
+    let mean_r = usable.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut cov, mut var_u, mut var_r) = (0.0, 0.0, 0.0);
+    for (u, r) in &usable {
+        cov += (u - mean_u) * (r - mean_r);
+        var_u += (u - mean_u).powi(2);
+        var_r += (r - mean_r).powi(2);
+    }
+    let r = if var_u == 0.0 || var_r == 0.0 {
+        f64::NAN
+    } else {
+        cov / (var_u * var_r).sqrt()
+    };
+    (mean_u, r)
+}
+
 /// p-values, point-biserials, alpha-if-deleted, alpha, KR-20 and SEM.
 ///
 /// A statistic that is undefined for the data (a correlation with an item everyone got right)
@@ -248,6 +287,38 @@ mod tests {
             .sum();
         let alpha = 1.5 * (1.0 - var_u / (5.0 / 3.0));
         assert!((a.test.alpha - alpha).abs() < 1e-15);
+    }
+
+    #[test]
+    fn live_statistics_on_one_common_form_equal_the_matrix_analysis() {
+        // 6 persons × 4 items, one form for all: live_item_stats must agree with item_analysis.
+        let rows = [
+            vec![1, 1, 1, 0],
+            vec![1, 0, 1, 1],
+            vec![0, 1, 0, 0],
+            vec![1, 1, 1, 1],
+            vec![0, 0, 1, 0],
+            vec![1, 0, 0, 0],
+        ];
+        let m = ResponseMatrix::from_binary_rows(&rows).unwrap();
+        let a = item_analysis(&m).unwrap();
+        for j in 0..4 {
+            let attempts: Vec<(bool, u32, u32)> = rows
+                .iter()
+                .map(|r| (r[j] == 1, r.iter().map(|&x| u32::from(x)).sum(), 4))
+                .collect();
+            let (p, r) = live_item_stats(&attempts);
+            assert!((p - a.items[j].p_value).abs() < 1e-15, "item {j}");
+            assert!(
+                (r - a.items[j].r_itemrest).abs() < 1e-12,
+                "item {j}: {r} vs {}",
+                a.items[j].r_itemrest
+            );
+        }
+        let (p, r) = live_item_stats(&[(true, 10, 20)]);
+        assert_eq!(p, 1.0);
+        assert!(r.is_nan(), "one attempt has no correlation");
+        assert!(live_item_stats(&[]).0.is_nan());
     }
 
     #[test]

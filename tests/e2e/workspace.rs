@@ -2,6 +2,7 @@
 //! rationale in the list.
 
 use reqwest::StatusCode;
+use sqlx::Row;
 
 use certamen_item_bank::load::load_bank;
 
@@ -167,5 +168,54 @@ async fn a_vendor_sees_an_item_in_both_languages_its_versions_and_what_changed()
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(!page.body.contains("(key)"));
     let _ = std::fs::remove_dir_all(&dir);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn item_statistics_appear_once_responses_exist() {
+    let app = spawn_app().await;
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let (attempt, page) = candidate.start_exam().await;
+    let db = app.db().await;
+    let first: String =
+        sqlx::query("SELECT item_id FROM attempt_items WHERE attempt_id = $1 AND position = 1")
+            .bind(&attempt)
+            .fetch_one(&db)
+            .await
+            .expect("first item")
+            .get("item_id");
+    let before = vendor.visit(&format!("/vendor/items/{first}")).await;
+    assert!(
+        before.body.contains("Delivered in 1 of 1 attempts."),
+        "{}",
+        before.body
+    );
+    assert!(before.body.contains("No scored responses yet"));
+
+    let q = crate::helpers::parse_question(&page.body);
+    candidate
+        .submit(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("choice", "A"), ("seq", &q.seq), ("go", "review")],
+        )
+        .await;
+    let report = candidate
+        .submit(
+            &format!("/attempts/{attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert!(report.url.ends_with("/report"), "{}", report.url);
+    let after = vendor.visit(&format!("/vendor/items/{first}")).await;
+    assert!(after.body.contains("Scored responses"), "{}", after.body);
+    assert!(
+        after.body.contains("<dd>1.00</dd>") || after.body.contains("<dd>0.00</dd>"),
+        "a p-value of 0 or 1 from one response"
+    );
+    // A single response has no correlation, and the page says so rather than print 0.
+    assert!(after.body.contains("not defined yet"));
     app.cleanup().await;
 }

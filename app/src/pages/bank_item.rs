@@ -81,6 +81,24 @@ fn Detail(item: ItemDetail) -> impl IntoView {
             {(!item.enemies.is_empty()).then(|| view! { <dt>"Enemy items"</dt><dd>{item.enemies.join(", ")}</dd> })}
             {(!item.references.is_empty()).then(|| view! { <dt>"References"</dt><dd><ul>{item.references.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul></dd> })}
         </dl>
+        <h2>"Use and statistics"</h2>
+        {
+            let s = item.stats.clone();
+            view! {
+                <p>{format!("Delivered in {} of {} attempts.", s.delivered, s.attempts)}</p>
+                {if s.scored == 0 {
+                    view! { <p>"No scored responses yet: statistics appear once candidates have submitted attempts with this item."</p> }.into_any()
+                } else {
+                    view! {
+                        <dl class="facts">
+                            <dt>"Scored responses"</dt><dd>{s.scored}</dd>
+                            <dt>"p-value (share correct)"</dt><dd>{s.p_value.map(|p| format!("{p:.2}")).unwrap_or_else(|| "not defined".into())}</dd>
+                            <dt>"Point-biserial with the rest of the form"</dt><dd>{s.r_rest.map(|r| format!("{r:.2}")).unwrap_or_else(|| "not defined yet (needs responses that differ)".into())}</dd>
+                        </dl>
+                    }.into_any()
+                }}
+            }
+        }
         <h2>"Preview"</h2>
         <p>"As a candidate sees it (options in authored order; each candidate's order is shuffled). The key is marked here for reviewers only."</p>
         <div class="side-by-side">

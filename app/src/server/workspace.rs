@@ -301,7 +301,9 @@ pub async fn item_detail(
             rationale: es.rationale.clone(),
         });
     }
+    let stats = live_stats(db, id).await?;
     Ok(dto::ItemDetail {
+        stats,
         id: item.id.clone(),
         version,
         competency: item.competency.clone(),
@@ -331,5 +333,52 @@ pub async fn item_detail(
         languages,
         versions: history,
         compared,
+    })
+}
+
+/// Exposure and classical statistics of item `id` from the attempts that delivered it.
+async fn live_stats(db: &Db, id: &str) -> Result<dto::LiveItemStats, AppError> {
+    let n = |row: sqlx::any::AnyRow| -> Result<u32, AppError> {
+        Ok(u32::try_from(row.try_get::<i64, _>("n")?).unwrap_or(u32::MAX))
+    };
+    let delivered = n(sqlx::query(
+        "SELECT COUNT(DISTINCT attempt_id) AS n FROM attempt_items WHERE item_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?)?;
+    let attempts = n(sqlx::query("SELECT COUNT(*) AS n FROM attempts")
+        .fetch_one(&db.pool)
+        .await?)?;
+    let rows = sqlx::query(
+        "SELECT ai.choice, i.key_index, a.raw_correct, a.raw_total FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         JOIN attempts a ON a.id = ai.attempt_id \
+         WHERE ai.item_id = $1 AND a.status = 'submitted' AND a.item_pool IS NULL",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut scored = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let choice: Option<i64> = r.try_get("choice")?;
+        let key: i64 = r.try_get("key_index")?;
+        let correct: Option<i64> = r.try_get("raw_correct")?;
+        let total: Option<i64> = r.try_get("raw_total")?;
+        if let (Some(c), Some(t)) = (correct, total) {
+            scored.push((
+                choice == Some(key),
+                u32::try_from(c).unwrap_or(0),
+                u32::try_from(t).unwrap_or(0),
+            ));
+        }
+    }
+    let (p, r) = certamen_engine::classical::live_item_stats(&scored);
+    Ok(dto::LiveItemStats {
+        delivered,
+        attempts,
+        scored: u32::try_from(scored.len()).unwrap_or(u32::MAX),
+        p_value: p.is_finite().then_some(p),
+        r_rest: r.is_finite().then_some(r),
     })
 }
