@@ -9,6 +9,9 @@ pub mod item;
 pub mod load;
 pub mod write;
 
+#[cfg(test)]
+mod schema_tests;
+
 /// The sample Peer Support bank shipped with the source tree.
 pub fn sample_bank_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
