@@ -240,6 +240,8 @@ pub struct ItemLanguage {
 pub struct ItemVersionRow {
     pub version: i64,
     pub created_at_ms: i64,
+    /// Who made the version in the workspace, or "bank files".
+    pub by: String,
     pub status: String,
     /// The fields that differ from the version before ("first version" for version 1).
     pub changed: Vec<String>,
@@ -270,6 +272,17 @@ pub struct ItemDetail {
     /// With `?compare=A,B`: the versions compared and what differs.
     pub compared: Option<(i64, i64, Vec<FieldChange>)>,
     pub stats: LiveItemStats,
+    /// Every approval, return and retirement, newest first.
+    pub reviews: Vec<ReviewDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewDecision {
+    pub version: i64,
+    pub reviewer: String,
+    pub decision: String,
+    pub comment: String,
+    pub decided_at_ms: i64,
 }
 
 /// An item's use and classical statistics from candidates' attempts.

@@ -170,22 +170,25 @@ impl TestApp {
 
     /// Adds a candidate account (password [`PASSWORD`]).
     pub async fn add_candidate(&self, email: &str) {
+        self.add_user(
+            email,
+            "Second Candidate",
+            certamen_app::dto::Role::Candidate,
+        )
+        .await;
+    }
+
+    /// Adds an account with this role (password [`PASSWORD`]).
+    pub async fn add_user(&self, email: &str, name: &str, role: certamen_app::dto::Role) {
         let db = certamen_app::server::db::Db::connect(&self.database_url, 2)
             .await
             .expect("db");
         let hash = certamen_app::server::auth::hash_password(PASSWORD.into())
             .await
             .expect("hash");
-        certamen_app::server::users::upsert(
-            &db,
-            email,
-            "Second Candidate",
-            certamen_app::dto::Role::Candidate,
-            &hash,
-            START_MS,
-        )
-        .await
-        .expect("user");
+        certamen_app::server::users::upsert(&db, email, name, role, &hash, START_MS)
+            .await
+            .expect("user");
     }
 }
 

@@ -219,3 +219,128 @@ async fn item_statistics_appear_once_responses_exist() {
     assert!(after.body.contains("not defined yet"));
     app.cleanup().await;
 }
+
+/// Posts a review step for `id` and returns the page it leads to.
+async fn step(
+    browser: &crate::helpers::Browser,
+    id: &str,
+    action: &str,
+    base: i64,
+    comment: &str,
+) -> crate::helpers::Page {
+    browser
+        .submit(
+            &format!("/vendor/items/{id}/status"),
+            &[
+                ("action", action),
+                ("base_version", &base.to_string()),
+                ("comment", comment),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn the_review_workflow_keeps_the_two_person_rule_and_never_overwrites_silently() {
+    let app = spawn_app().await;
+    // PS-C02-01 comes back from the files as a draft (its version 2).
+    let dir = std::env::temp_dir().join(format!("certamen-review-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    certamen_app::cli::bank::export(&app.database_url, None, &dir)
+        .await
+        .expect("export");
+    let file = dir.join("items/PS-C02-01.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text.replace("status = \"approved\"", "status = \"draft\""),
+    )
+    .expect("write");
+    certamen_app::cli::bank::import(&dir, &app.database_url)
+        .await
+        .expect("import");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let author = app.browser();
+    author.sign_in(VENDOR).await;
+    app.add_user(
+        "reviewer@demo.certamen.test",
+        "Rita Reviewer",
+        certamen_app::dto::Role::Vendor,
+    )
+    .await;
+    let reviewer = app.browser();
+    reviewer.sign_in("reviewer@demo.certamen.test").await;
+    let id = "PS-C02-01";
+
+    let page = step(&author, id, "submit", 2, "").await;
+    assert!(page.url.ends_with(id), "{} {}", page.url, page.body);
+    assert!(page.body.contains("waiting for review"));
+    // The submitter may not review their own submission.
+    let page = step(&author, id, "approve", 3, "").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("two-person rule"));
+    // Returning needs a comment; with one, it goes back as a draft and the comment shows.
+    let page = step(&reviewer, id, "return", 3, "  ").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("returning needs a comment"));
+    let page = step(&reviewer, id, "return", 3, "Option C is also defensible.").await;
+    assert!(
+        page.body.contains("Option C is also defensible."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Submit for review"));
+    let page = step(&author, id, "submit", 4, "").await;
+    assert!(page.body.contains("waiting for review"));
+    // A reviewer acting on a page that is out of date is told, and nothing changes.
+    let page = step(&reviewer, id, "approve", 4, "").await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page
+        .body
+        .contains("changed while you were looking at version 4"));
+    let page = step(&reviewer, id, "approve", 5, "Clear and keyed right.").await;
+    assert!(
+        page.body.contains("This version is approved"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Rita Reviewer"));
+
+    // Candidates cannot take any step.
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    assert_eq!(
+        step(&candidate, id, "retire", 6, "no").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Retiring needs a reason, and a retired item is never on a new form.
+    assert_eq!(
+        step(&reviewer, id, "retire", 6, "").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let page = step(&reviewer, id, "retire", 6, "Replaced by a clearer item.").await;
+    assert!(page.body.contains("This item is retired"));
+    let (attempt, _) = candidate.start_exam().await;
+    let db = app.db().await;
+    let on_form: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM attempt_items WHERE attempt_id = $1 AND item_id = $2",
+    )
+    .bind(&attempt)
+    .bind(id)
+    .fetch_one(&db)
+    .await
+    .expect("count")
+    .get("n");
+    assert_eq!(on_form, 0, "a retired item is not delivered");
+    // Every step is a version with who made it.
+    let versions: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM items WHERE id = $1 AND author_id IS NOT NULL")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(versions, 5);
+    app.cleanup().await;
+}

@@ -81,6 +81,19 @@ fn Detail(item: ItemDetail) -> impl IntoView {
             {(!item.enemies.is_empty()).then(|| view! { <dt>"Enemy items"</dt><dd>{item.enemies.join(", ")}</dd> })}
             {(!item.references.is_empty()).then(|| view! { <dt>"References"</dt><dd><ul>{item.references.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul></dd> })}
         </dl>
+        <h2>"Review"</h2>
+        <Actions id=item.id.clone() version=item.version status=item.status.clone()/>
+        {(!item.reviews.is_empty()).then(|| view! {
+            <table class="report">
+                <caption>"Review decisions, newest first"</caption>
+                <thead><tr><th scope="col">"Version"</th><th scope="col">"Decision"</th><th scope="col">"By"</th><th scope="col">"Comment"</th></tr></thead>
+                <tbody>
+                    {item.reviews.iter().map(|r| view! {
+                        <tr><th scope="row">{r.version}</th><td>{r.decision.clone()}</td><td>{r.reviewer.clone()}</td><td>{r.comment.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
         <h2>"Use and statistics"</h2>
         {
             let s = item.stats.clone();
@@ -125,12 +138,13 @@ fn Detail(item: ItemDetail) -> impl IntoView {
         <h2>"Versions"</h2>
         <table class="report">
             <caption>"Every version of this item, newest first"</caption>
-            <thead><tr><th scope="col">"Version"</th><th scope="col">"Status"</th><th scope="col">"What changed"</th><th scope="col">"Compare"</th></tr></thead>
+            <thead><tr><th scope="col">"Version"</th><th scope="col">"Status"</th><th scope="col">"By"</th><th scope="col">"What changed"</th><th scope="col">"Compare"</th></tr></thead>
             <tbody>
                 {item.versions.iter().map(|v| view! {
                     <tr>
                         <th scope="row">{v.version}</th>
                         <td>{v.status.clone()}</td>
+                        <td>{v.by.clone()}</td>
                         <td>{v.changed.join(", ")}</td>
                         <td>{(v.version != latest).then(|| view! {
                             <a href=format!("/vendor/items/{}?compare={},{}#compare", item.id, v.version, latest)>
@@ -169,5 +183,49 @@ fn Preview(language: ItemLanguage, key_index: Option<usize>) -> impl IntoView {
             </ol>
             <p class="rationale"><strong>"Rationale: "</strong>{language.rationale.clone()}</p>
         </section>
+    }
+}
+
+/// The workflow step open for the item's status (plain forms; the server enforces the rules).
+#[component]
+fn Actions(id: String, version: i64, status: String) -> impl IntoView {
+    let action = format!("/vendor/items/{id}/status");
+    let base = version.to_string();
+    match status.as_str() {
+        "draft" => view! {
+            <form method="post" action=action>
+                <input type="hidden" name="base_version" value=base/>
+                <p>"This version is a draft. When it is ready, submit it: another vendor reviews it."</p>
+                <button type="submit" name="action" value="submit" class="primary">"Submit for review"</button>
+            </form>
+        }.into_any(),
+        "in review" => view! {
+            <form method="post" action=action>
+                <input type="hidden" name="base_version" value=base/>
+                <p>"This version is waiting for review. Its author and submitter cannot review it."</p>
+                <div class="field">
+                    <label for="comment">"Comments (needed to return it)"</label>
+                    <textarea id="comment" name="comment" rows="4"></textarea>
+                </div>
+                <div class="nav-buttons">
+                    <button type="submit" name="action" value="return">"Return to the author"</button>
+                    <button type="submit" name="action" value="approve" class="primary">"Approve"</button>
+                </div>
+            </form>
+        }.into_any(),
+        "approved" => view! {
+            <form method="post" action=action>
+                <input type="hidden" name="base_version" value=base/>
+                <p>"This version is approved and can be delivered. Retiring it stops delivery; attempts that used it keep their version."</p>
+                <div class="field">
+                    <label for="comment">"Reason for retiring"</label>
+                    <textarea id="comment" name="comment" rows="3"></textarea>
+                </div>
+                <button type="submit" name="action" value="retire">"Retire this item"</button>
+            </form>
+        }.into_any(),
+        _ => view! {
+            <p>"This item is retired: it is never delivered again, and attempts that used it keep their version."</p>
+        }.into_any(),
     }
 }

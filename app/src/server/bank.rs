@@ -21,7 +21,7 @@ pub struct SyncReport {
     pub unchanged_items: u32,
 }
 
-fn status_name(s: ItemStatus) -> &'static str {
+pub fn status_name(s: ItemStatus) -> &'static str {
     match s {
         ItemStatus::Draft => "draft",
         ItemStatus::InReview => "in_review",

@@ -301,6 +301,55 @@ pub async fn submit(
     Ok(Redirect::to(&format!("/attempts/{id}/report")).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ItemStatusForm {
+    /// submit, approve, return or retire
+    pub action: String,
+    /// The version the vendor was looking at.
+    pub base_version: String,
+    pub comment: Option<String>,
+}
+
+/// A step in an item's review workflow, from the vendor's item page.
+pub async fn item_status(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    ValidForm(form): ValidForm<ItemStatusForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    super::workspace::require_vendor(&user)?;
+    let action = super::workspace::ReviewAction::parse(&form.action)?;
+    let base: i64 = form.base_version.trim().parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "version {:?} is not a whole number",
+            form.base_version
+        ))
+    })?;
+    let back = format!("/vendor/items/{id}");
+    match super::workspace::change_status(
+        &state.db,
+        state.clock.now_ms(),
+        &user,
+        &id,
+        action,
+        base,
+        form.comment.as_deref().unwrap_or(""),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::Forbidden(_) | AppError::BadRequest(_))) => {
+            Ok(error_page(
+                e.status(),
+                &e.public_message(),
+                Some((&back, "Back to the item")),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `GET /healthz`: the database kind and whether it answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let reachable = state.db.reachable().await;

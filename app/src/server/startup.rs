@@ -132,6 +132,7 @@ impl Application {
             .route("/attempts/{id}/items/{n}/answer", post(forms::answer))
             .route("/attempts/{id}/break/action", post(forms::break_action))
             .route("/attempts/{id}/submit", post(forms::submit))
+            .route("/vendor/items/{id}/status", post(forms::item_status))
             .leptos_routes_with_context(
                 &state,
                 routes,

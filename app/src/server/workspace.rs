@@ -218,23 +218,30 @@ pub async fn item_detail(
     compare: Option<(i64, i64)>,
 ) -> Result<dto::ItemDetail, AppError> {
     require_vendor(user)?;
-    let rows =
-        sqlx::query("SELECT version, body, created_at FROM items WHERE id = $1 ORDER BY version")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT i.version, i.body, i.created_at, u.display_name FROM items i \
+             LEFT JOIN users u ON u.id = i.author_id WHERE i.id = $1 ORDER BY i.version",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
     if rows.is_empty() {
         return Err(AppError::NotFound(format!(
             "there is no item {id:?} in the bank"
         )));
     }
     let mut versions: Vec<(i64, i64, Item)> = Vec::with_capacity(rows.len());
+    let mut authors: Vec<String> = Vec::with_capacity(rows.len());
     for r in &rows {
         versions.push((
             r.try_get("version")?,
             r.try_get("created_at")?,
             bank::parse_item(&r.try_get::<String, _>("body")?)?,
         ));
+        authors.push(
+            r.try_get::<Option<String>, _>("display_name")?
+                .unwrap_or_else(|| "bank files".into()),
+        );
     }
     let mut history = Vec::with_capacity(versions.len());
     for (k, (version, at, item)) in versions.iter().enumerate() {
@@ -248,6 +255,7 @@ pub async fn item_detail(
         history.push(dto::ItemVersionRow {
             version: *version,
             created_at_ms: *at,
+            by: authors[k].clone(),
             status: status_name(item.status).to_string(),
             changed,
         });
@@ -302,8 +310,27 @@ pub async fn item_detail(
         });
     }
     let stats = live_stats(db, id).await?;
+    let reviews = sqlx::query(
+        "SELECT r.version, r.decision, r.comment, r.decided_at, u.display_name FROM item_reviews r \
+         JOIN users u ON u.id = r.reviewer_id WHERE r.item_id = $1 ORDER BY r.version DESC",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(dto::ReviewDecision {
+            version: r.try_get("version")?,
+            reviewer: r.try_get("display_name")?,
+            decision: r.try_get("decision")?,
+            comment: r.try_get("comment")?,
+            decided_at_ms: r.try_get("decided_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
     Ok(dto::ItemDetail {
         stats,
+        reviews,
         id: item.id.clone(),
         version,
         competency: item.competency.clone(),
@@ -381,4 +408,184 @@ async fn live_stats(db: &Db, id: &str) -> Result<dto::LiveItemStats, AppError> {
         p_value: p.is_finite().then_some(p),
         r_rest: r.is_finite().then_some(r),
     })
+}
+
+/// A step in an item's review workflow, taken from the vendor's item page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewAction {
+    /// draft → in review
+    Submit,
+    /// in review → approved (by someone other than its authors)
+    Approve,
+    /// in review → draft, with the reviewer's comments (by someone other than its authors)
+    Return,
+    /// approved → retired, with the reason; attempts that used it keep their version
+    Retire,
+}
+
+impl ReviewAction {
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        match s {
+            "submit" => Ok(Self::Submit),
+            "approve" => Ok(Self::Approve),
+            "return" => Ok(Self::Return),
+            "retire" => Ok(Self::Retire),
+            other => Err(AppError::BadRequest(format!(
+                "{other:?} is not a review action (submit, approve, return or retire)"
+            ))),
+        }
+    }
+}
+
+/// Moves item `id` one step through the workflow as a new version. `base_version` is the
+/// version the person was looking at: if the item has changed since, nothing happens and they
+/// are told (no silent overwrite). The two-person rule: nobody approves or returns a version
+/// they submitted or authored since the item was last approved.
+pub async fn change_status(
+    db: &Db,
+    now: i64,
+    user: &User,
+    id: &str,
+    action: ReviewAction,
+    base_version: i64,
+    comment: &str,
+) -> Result<i64, AppError> {
+    require_vendor(user)?;
+    let comment = comment.trim();
+    if matches!(action, ReviewAction::Return | ReviewAction::Retire) && comment.is_empty() {
+        return Err(AppError::BadRequest(match action {
+            ReviewAction::Return => {
+                "say what the author should change: returning needs a comment".into()
+            }
+            _ => "say why the item is retired: retiring needs a reason".into(),
+        }));
+    }
+    if comment.chars().count() > 4000 {
+        return Err(AppError::BadRequest(
+            "the comment is longer than 4,000 characters".into(),
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    // A write first takes the lock (SQLite: the database; PostgreSQL: the row), so two people
+    // acting on the same item at once are serialised and the second sees the first's version.
+    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(base_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if touched == 0 {
+        return Err(AppError::NotFound(format!(
+            "item {id} has no version {base_version}"
+        )));
+    }
+    let rows = sqlx::query(
+        "SELECT version, status, body, author_id FROM items WHERE id = $1 ORDER BY version DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let latest: i64 = rows[0].try_get("version")?;
+    if latest != base_version {
+        return Err(AppError::Conflict(format!(
+            "item {id} changed while you were looking at version {base_version}: it is now at version {latest}, so nothing was done; look at the new version and try again"
+        )));
+    }
+    let mut item = bank::parse_item(&rows[0].try_get::<String, _>("body")?)?;
+    let (from, to) = match action {
+        ReviewAction::Submit => (ItemStatus::Draft, ItemStatus::InReview),
+        ReviewAction::Approve => (ItemStatus::InReview, ItemStatus::Approved),
+        ReviewAction::Return => (ItemStatus::InReview, ItemStatus::Draft),
+        ReviewAction::Retire => (ItemStatus::Approved, ItemStatus::Retired),
+    };
+    if item.status != from {
+        return Err(AppError::Conflict(format!(
+            "item {id} is {}; only an item that is {} can be {}",
+            status_name(item.status),
+            status_name(from),
+            match action {
+                ReviewAction::Submit => "submitted for review",
+                ReviewAction::Approve => "approved",
+                ReviewAction::Return => "returned",
+                ReviewAction::Retire => "retired",
+            }
+        )));
+    }
+    if matches!(action, ReviewAction::Approve | ReviewAction::Return) {
+        // Authors since the last approved version (submitters included); a reviewer's own
+        // return makes a version too, but reviewing is not authoring.
+        let returned: Vec<i64> = sqlx::query(
+            "SELECT version FROM item_reviews WHERE item_id = $1 AND decision = 'returned'",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("version"))
+        .collect::<Result<_, _>>()?;
+        let mut authors = Vec::new();
+        for row in &rows {
+            if row.try_get::<String, _>("status")? == "approved" {
+                break;
+            }
+            if !returned.contains(&row.try_get::<i64, _>("version")?) {
+                authors.extend(row.try_get::<Option<i64>, _>("author_id")?);
+            }
+        }
+        if authors.contains(&user.id) {
+            return Err(AppError::Forbidden(
+                "two-person rule: you submitted or wrote this version, so another vendor must review it".into(),
+            ));
+        }
+    }
+    item.status = to;
+    let body = serde_json::to_string(&item).map_err(|e| AppError::Internal(e.to_string()))?;
+    let key_index = item
+        .key_index()
+        .ok_or_else(|| AppError::Internal(format!("item {id} has no valid key")))?;
+    let next = latest + 1;
+    sqlx::query(
+        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(next)
+    .bind(&item.competency)
+    .bind(bank::status_name(to))
+    .bind(&body)
+    .bind(i64::from(key_index))
+    .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
+    .bind(now)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    let decision = match action {
+        ReviewAction::Approve => Some("approved"),
+        ReviewAction::Return => Some("returned"),
+        ReviewAction::Retire => Some("retired"),
+        ReviewAction::Submit => None,
+    };
+    if let Some(decision) = decision {
+        sqlx::query(
+            "INSERT INTO item_reviews (item_id, version, reviewer_id, decision, comment, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(next)
+        .bind(user.id)
+        .bind(decision)
+        .bind(comment)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        item = id,
+        version = next,
+        user_id = user.id,
+        ?action,
+        "item status changed"
+    );
+    Ok(next)
 }
