@@ -342,5 +342,25 @@ async fn the_review_workflow_keeps_the_two_person_rule_and_never_overwrites_sile
             .expect("count")
             .get("n");
     assert_eq!(versions, 5);
+    // Importing the old files now would undo the retirement: refused, nothing imported.
+    let sample = certamen_item_bank::sample_bank_dir();
+    let err = certamen_app::cli::bank::import(&sample, &app.database_url)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("item PS-C02-01 was changed in the workspace"),
+        "{err:#}"
+    );
+    // A restart (the demo's load at start) keeps the workspace's version.
+    let mut app = app;
+    app.restart().await;
+    let latest: String =
+        sqlx::query("SELECT status FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
+            .bind(id)
+            .fetch_one(&app.db().await)
+            .await
+            .expect("latest")
+            .get("status");
+    assert_eq!(latest, "retired");
     app.cleanup().await;
 }

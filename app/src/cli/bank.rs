@@ -27,7 +27,7 @@ fn now_ms() -> i64 {
 pub async fn import(dir: &Path, database_url: &str) -> anyhow::Result<SyncReport> {
     let bank = load_bank(dir)?;
     let db = Db::connect(database_url, 2).await?;
-    let report = bank::sync_bank(&db, &bank, now_ms())
+    let report = bank::sync_bank(&db, &bank, now_ms(), bank::WorkspaceChanges::Refuse)
         .await
         .with_context(|| format!("nothing was imported from {}", dir.display()))?;
     db.pool.close().await;

@@ -19,6 +19,18 @@ pub struct SyncReport {
     pub exam_loaded: bool,
     pub new_item_versions: u32,
     pub unchanged_items: u32,
+    /// Items whose newest version was made in the workspace and differs from the file: left
+    /// as the workspace has them (server start only).
+    pub kept_from_workspace: u32,
+}
+
+/// What a bank load does with an item changed in the workspace since the files were written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceChanges {
+    /// `certamen bank import`: refuse the whole import and say which items.
+    Refuse,
+    /// The demo's load at every server start: keep the workspace's version.
+    Keep,
 }
 
 pub fn status_name(s: ItemStatus) -> &'static str {
@@ -34,7 +46,12 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, AppError> {
+pub async fn sync_bank(
+    db: &Db,
+    bank: &Bank,
+    now: i64,
+    workspace: WorkspaceChanges,
+) -> Result<SyncReport, AppError> {
     let mut report = SyncReport::default();
     let mut tx = db.pool.begin().await?;
 
@@ -72,7 +89,7 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
     for item in &bank.items {
         let body = json(item)?;
         let latest = sqlx::query(
-            "SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1",
+            "SELECT version, body, author_id FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1",
         )
         .bind(&item.id)
         .fetch_optional(&mut *tx)
@@ -81,6 +98,23 @@ pub async fn sync_bank(db: &Db, bank: &Bank, now: i64) -> Result<SyncReport, App
             Some(row) if row.try_get::<String, _>("body")? == body => {
                 report.unchanged_items += 1;
                 continue;
+            }
+            Some(row) if row.try_get::<Option<i64>, _>("author_id")?.is_some() => {
+                // The workspace changed this item after the files were written: never undo
+                // a review decision silently.
+                let version: i64 = row.try_get("version")?;
+                match workspace {
+                    WorkspaceChanges::Keep => {
+                        report.kept_from_workspace += 1;
+                        continue;
+                    }
+                    WorkspaceChanges::Refuse => {
+                        return Err(AppError::Conflict(format!(
+                            "item {} was changed in the workspace (its version {version}) and differs from the file; export the bank to pick up the workspace's changes, then import again",
+                            item.id
+                        )));
+                    }
+                }
             }
             Some(row) => row.try_get::<i64, _>("version")? + 1,
             None => 1,

@@ -64,9 +64,11 @@ impl Application {
         let mut demo_logins = None;
         if config.demo {
             let bank_data = certamen_item_bank::load::load_bank(&config.bank_dir)?;
-            let report = bank::sync_bank(&db, &bank_data, now).await?;
+            let report =
+                bank::sync_bank(&db, &bank_data, now, bank::WorkspaceChanges::Keep).await?;
             tracing::info!(exam = %bank_data.exam.id, items = bank_data.items.len(),
-                new_versions = report.new_item_versions, "sample bank loaded");
+                new_versions = report.new_item_versions,
+                kept_from_workspace = report.kept_from_workspace, "sample bank loaded");
             let password = match &config.demo_password {
                 Some(p) => p.clone(),
                 None => super::auth::random_password()?,
