@@ -197,7 +197,7 @@ try {
   });
 
   // --- The vendor's item bank ----------------------------------------------------------------
-  await check('the vendor item bank, a filtered search and an item page meet WCAG 2.2 AA (axe)', async () => {
+  await check('the vendor item bank, a filtered search, an item page and its editor meet WCAG 2.2 AA (axe)', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await signIn(p, BASE, 'vendor@demo.certamen.test');
@@ -210,6 +210,8 @@ try {
     await axeClean(p, 'vendor-bank-c13');
     await Promise.all([p.waitForURL(/\/vendor\/items\/PS-C13-/), p.locator('table.items a').first().click()]);
     await axeClean(p, 'vendor-item');
+    await Promise.all([p.waitForURL(/\/edit$/), p.click('text=Edit this item')]);
+    await axeClean(p, 'vendor-edit');
     await ctx.close();
   });
 

@@ -6,9 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    bank::BankPage, bank_item::BankItemPage, break_page::BreakPage, dashboard::DashboardPage,
-    instructions::InstructionsPage, item::ItemPage, layout::NotFound, report::ReportPage,
-    review::ReviewPage, signin::SignInPage,
+    bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
+    dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
+    report::ReportPage, review::ReviewPage, signin::SignInPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/attempts/:id/report") view=ReportPage ssr=SsrMode::Async/>
                 <Route path=path!("/vendor/items") view=BankPage ssr=SsrMode::Async/>
                 <Route path=path!("/vendor/items/:id") view=BankItemPage ssr=SsrMode::Async/>
+                <Route path=path!("/vendor/items/:id/edit") view=BankEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

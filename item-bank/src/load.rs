@@ -625,6 +625,16 @@ fn check_set(c: &mut Collector, file: &Path, text: &str, set: &SetFile) {
     }
 }
 
+/// Every problem with one item as edited in the workspace (the same checks as a bank file;
+/// the "file" named in each problem is the item's id).
+pub fn item_problems(item: &Item, exam: &ExamDefinition) -> Vec<Problem> {
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
+    check_item(&mut c, Path::new(&item.id), "", item, Some(exam));
+    c.problems
+}
+
 /// Loads and validates the bank in `dir`.
 pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     let mut c = Collector {

@@ -364,3 +364,138 @@ async fn the_review_workflow_keeps_the_two_person_rule_and_never_overwrites_sile
     assert_eq!(latest, "retired");
     app.cleanup().await;
 }
+
+/// The edit form's fields for `item`, with `change` applied.
+fn edit_fields(
+    item: &certamen_item_bank::item::Item,
+    base: i64,
+    change: impl Fn(&mut Vec<(String, String)>),
+) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("base_version".to_string(), base.to_string()),
+        ("key".to_string(), item.key.clone()),
+        ("en_stem".to_string(), item.en.stem.clone()),
+        ("en_rationale".to_string(), item.en.rationale.clone()),
+        ("references".to_string(), item.references.join("\n")),
+    ];
+    for (i, o) in item.en.options.iter().enumerate() {
+        f.push((format!("en_option_{i}"), o.clone()));
+    }
+    let es = item.es.clone();
+    f.push((
+        "es_stem".into(),
+        es.as_ref().map(|t| t.stem.clone()).unwrap_or_default(),
+    ));
+    f.push((
+        "es_rationale".into(),
+        es.as_ref().map(|t| t.rationale.clone()).unwrap_or_default(),
+    ));
+    for i in 0..item.en.options.len() {
+        let o = es
+            .as_ref()
+            .and_then(|t| t.options.get(i).cloned())
+            .unwrap_or_default();
+        f.push((format!("es_option_{i}"), o));
+    }
+    change(&mut f);
+    f
+}
+
+fn set(f: &mut [(String, String)], name: &str, value: &str) {
+    if let Some(slot) = f.iter_mut().find(|(k, _)| k == name) {
+        slot.1 = value.to_string();
+    }
+}
+
+#[tokio::test]
+async fn an_edit_is_a_new_draft_checked_like_a_file_and_never_overwrites_another() {
+    let app = spawn_app().await;
+    let bank = load_bank(&certamen_item_bank::sample_bank_dir()).expect("sample");
+    let item = bank
+        .items
+        .iter()
+        .find(|i| i.id == "PS-C03-01")
+        .expect("item");
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let form = vendor.visit("/vendor/items/PS-C03-01/edit").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"base_version\" value=\"1\""));
+    assert!(form.body.contains("Save as a new draft"));
+
+    let post = |fields: Vec<(String, String)>| {
+        let vendor = &vendor;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            vendor.submit("/vendor/items/PS-C03-01/save", &pairs).await
+        }
+    };
+    // Two options with the same text: refused with the reason, nothing saved.
+    let first = item.en.options[0].clone();
+    let page = post(edit_fields(item, 1, |f| set(f, "en_option_1", &first))).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body.contains("options A and B have the same text"),
+        "{}",
+        page.body
+    );
+
+    // A good edit: a new draft version by this vendor; candidates still get version 1.
+    let reworded = format!("{} (reworded)", item.en.stem.trim());
+    let page = post(edit_fields(item, 1, |f| set(f, "en_stem", &reworded))).await;
+    assert!(
+        page.url.ends_with("/vendor/items/PS-C03-01"),
+        "{} {}",
+        page.url,
+        page.body
+    );
+    assert!(page.body.contains("(reworded)"));
+    assert!(page.body.contains("Victor Vendor"));
+    assert!(page.body.contains("Submit for review"));
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let (attempt, _) = candidate.start_exam().await;
+    let db = app.db().await;
+    let delivered: Vec<i64> = sqlx::query(
+        "SELECT item_version FROM attempt_items WHERE attempt_id = $1 AND item_id = 'PS-C03-01'",
+    )
+    .bind(&attempt)
+    .fetch_all(&db)
+    .await
+    .expect("rows")
+    .iter()
+    .map(|r| r.get("item_version"))
+    .collect();
+    assert!(
+        delivered.iter().all(|&v| v == 1),
+        "the draft is not delivered: {delivered:?}"
+    );
+
+    // Another vendor saving from the page they opened at version 1 is told, not overwritten.
+    app.add_user(
+        "second@vendor.certamen.test",
+        "Sam Second",
+        certamen_app::dto::Role::Vendor,
+    )
+    .await;
+    let other = app.browser();
+    other.sign_in("second@vendor.certamen.test").await;
+    let fields = edit_fields(item, 1, |f| set(f, "en_rationale", "Another rationale."));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let page = other.submit("/vendor/items/PS-C03-01/save", &pairs).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains("was changed by someone else"));
+    let versions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE id = 'PS-C03-01'")
+        .fetch_one(&db)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(versions, 2, "only the one good edit was saved");
+    app.cleanup().await;
+}

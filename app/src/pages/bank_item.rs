@@ -71,6 +71,9 @@ fn Detail(item: ItemDetail) -> impl IntoView {
     view! {
         <p><a href="/vendor/items">"Back to the item bank"</a></p>
         <h1>{format!("Item {}", item.id)}</h1>
+        {(item.status != "retired").then(|| view! {
+            <p><a class="button" href=format!("/vendor/items/{}/edit", item.id)>"Edit this item"</a></p>
+        })}
         <dl class="facts">
             <dt>"Competency"</dt><dd>{format!("{} {}", item.competency, item.competency_name)}</dd>
             <dt>"Status"</dt><dd>{item.status.clone()}</dd>

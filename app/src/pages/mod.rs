@@ -2,6 +2,7 @@
 //! functions that load its data.
 
 pub mod bank;
+pub mod bank_edit;
 pub mod bank_item;
 pub mod break_page;
 pub mod dashboard;

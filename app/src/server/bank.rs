@@ -234,11 +234,14 @@ impl PoolParams {
     }
 }
 
-/// The newest version of every approved item, in id order.
+/// Every deliverable item, in id order: an item is delivered in its newest *decided*
+/// version (approved or retired) when that is approved. Drafts and versions in review on top
+/// of it are pending revisions and change nothing for candidates until approved.
 pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
     let rows = sqlx::query(
         "SELECT i.id, i.version, i.competency, i.option_count, i.body FROM items i \
-         WHERE i.status = 'approved' AND i.version = (SELECT MAX(v.version) FROM items v WHERE v.id = i.id) \
+         WHERE i.status = 'approved' AND i.version = (SELECT MAX(v.version) FROM items v \
+         WHERE v.id = i.id AND v.status IN ('approved', 'retired')) \
          ORDER BY i.id",
     )
     .fetch_all(&db.pool)

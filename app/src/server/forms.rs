@@ -350,6 +350,27 @@ pub async fn item_status(
     }
 }
 
+/// Saves the vendor's edit of an item as a new draft (see `workspace::save_edit`).
+pub async fn item_save(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    ValidForm(fields): ValidForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    super::workspace::require_vendor(&user)?;
+    let back = format!("/vendor/items/{id}/edit");
+    match super::workspace::save_edit(&state.db, state.clock.now_ms(), &user, &id, &fields).await {
+        Ok(_) => Ok(Redirect::to(&format!("/vendor/items/{id}")).into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::BadRequest(_))) => Ok(error_page(
+            e.status(),
+            &e.public_message(),
+            Some((&back, "Back to the editor")),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 /// `GET /healthz`: the database kind and whether it answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let reachable = state.db.reachable().await;

@@ -589,3 +589,127 @@ pub async fn change_status(
     );
     Ok(next)
 }
+
+/// Saves a vendor's edit of item `id` as a new draft version. `fields` is the edit form:
+/// `base_version`, `key`, `en_stem`, `en_option_0`.., `en_rationale`, the same with `es_`
+/// (all empty: no Spanish variant) and `references` (one per line). The edit must be based on
+/// the newest version (else nothing is saved and the vendor is told), and must pass every
+/// check a bank file passes.
+pub async fn save_edit(
+    db: &Db,
+    now: i64,
+    user: &User,
+    id: &str,
+    fields: &[(String, String)],
+) -> Result<i64, AppError> {
+    require_vendor(user)?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.replace("\r\n", "\n").trim().to_string())
+    };
+    let base: i64 = field("base_version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("the form has no valid base_version".into()))?;
+    let options = |lang: &str| -> Vec<String> {
+        (0..8)
+            .map_while(|i| field(&format!("{lang}_option_{i}")))
+            .collect()
+    };
+    let text = |lang: &str| certamen_item_bank::item::ItemText {
+        stem: field(&format!("{lang}_stem")).unwrap_or_default(),
+        options: options(lang),
+        rationale: field(&format!("{lang}_rationale")).unwrap_or_default(),
+    };
+    let exam_id = bank::exam_ids(db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("no exam is loaded".into()))?;
+    let (_, exam) = bank::latest_exam(db, &exam_id).await?;
+
+    let mut tx = db.pool.begin().await?;
+    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(base)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if touched == 0 {
+        return Err(AppError::NotFound(format!(
+            "item {id} has no version {base}"
+        )));
+    }
+    let row =
+        sqlx::query("SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let latest: i64 = row.try_get("version")?;
+    if latest != base {
+        return Err(AppError::Conflict(format!(
+            "item {id} was changed by someone else while you were editing version {base} (it is now at version {latest}); your changes were not saved. Open the item again to see the new version"
+        )));
+    }
+    let current = bank::parse_item(&row.try_get::<String, _>("body")?)?;
+    let es = text("es");
+    let mut edited = current.clone();
+    edited.status = ItemStatus::Draft;
+    edited.key = field("key").unwrap_or_default();
+    edited.en = text("en");
+    edited.es = (!(es.stem.is_empty()
+        && es.rationale.is_empty()
+        && es.options.iter().all(String::is_empty)))
+    .then_some(es);
+    edited.references = field("references")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let problems = certamen_item_bank::load::item_problems(&edited, &exam);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| match &p.field {
+                Some(f) => format!("{f}: {}", p.message),
+                None => p.message.clone(),
+            })
+            .collect();
+        return Err(AppError::BadRequest(format!(
+            "nothing was saved; fix these and save again: {}",
+            list.join("; ")
+        )));
+    }
+    let mut unchanged = current.clone();
+    unchanged.status = ItemStatus::Draft;
+    if unchanged == edited {
+        return Err(AppError::BadRequest(
+            "nothing was saved: the edit changes nothing".into(),
+        ));
+    }
+    let body = serde_json::to_string(&edited).map_err(|e| AppError::Internal(e.to_string()))?;
+    let key_index = edited
+        .key_index()
+        .ok_or_else(|| AppError::Internal("a validated item without a key".into()))?;
+    let next = latest + 1;
+    sqlx::query(
+        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(next)
+    .bind(&edited.competency)
+    .bind(&body)
+    .bind(i64::from(key_index))
+    .bind(i64::try_from(edited.en.options.len()).unwrap_or(i64::MAX))
+    .bind(now)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(item = id, version = next, user_id = user.id, "item edited");
+    Ok(next)
+}
