@@ -67,6 +67,25 @@ enum BankCommand {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
         database_url: String,
     },
+    /// Write every item as a QTI 3.0 package (an unzipped IMS content package) into a new folder.
+    QtiExport {
+        /// The folder to create (it must not exist yet).
+        out: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+        /// The exam whose competencies the test sections follow, when there is more than one.
+        #[arg(long)]
+        exam: Option<String>,
+    },
+    /// Read a QTI 3.0 package folder and load its items: all of them or, on any problem, none.
+    QtiImport {
+        path: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+        /// The exam whose blueprint the items are checked against, when there is more than one.
+        #[arg(long)]
+        exam: Option<String>,
+    },
     /// Write the newest exam definition and every item from the database into a new folder.
     Export {
         /// The folder to create (it must not exist yet).
@@ -173,6 +192,41 @@ async fn run() -> anyhow::Result<()> {
                 r.exam_id,
                 r.exam_version,
                 r.items
+            );
+        }
+        Command::Bank {
+            command:
+                BankCommand::QtiExport {
+                    out,
+                    database_url,
+                    exam,
+                },
+        } => {
+            let r =
+                certamen_app::cli::bank::qti_export(&database_url, exam.as_deref(), &out).await?;
+            eprintln!(
+                "{}: QTI 3.0 package of {} items (exam {} version {})",
+                out.display(),
+                r.items,
+                r.exam_id,
+                r.exam_version
+            );
+        }
+        Command::Bank {
+            command:
+                BankCommand::QtiImport {
+                    path,
+                    database_url,
+                    exam,
+                },
+        } => {
+            let r =
+                certamen_app::cli::bank::qti_import(&path, &database_url, exam.as_deref()).await?;
+            eprintln!(
+                "{}: imported: {} new item versions, {} items unchanged",
+                path.display(),
+                r.new_item_versions,
+                r.unchanged_items
             );
         }
         Command::Psychometrics { command } => certamen_app::cli::psychometrics::run(command)?,

@@ -7,6 +7,7 @@
 pub mod exam;
 pub mod item;
 pub mod load;
+pub mod qti;
 pub mod write;
 
 #[cfg(test)]

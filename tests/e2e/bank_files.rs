@@ -109,3 +109,41 @@ async fn an_import_with_one_invalid_item_imports_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_qti_package_round_trips_through_the_database_and_a_bad_one_imports_nothing() {
+    use certamen_app::cli::bank::{qti_export, qti_import};
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let before = item_versions(&db).await;
+    let out = temp_path("qti");
+    let report = qti_export(&app.database_url, None, &out)
+        .await
+        .expect("export");
+    assert!(out.join("imsmanifest.xml").is_file() && out.join("test.xml").is_file());
+    // Importing our own package changes nothing: every item comes back as it is.
+    let again = qti_import(&out, &app.database_url, None)
+        .await
+        .expect("import");
+    assert_eq!(
+        again.new_item_versions, 0,
+        "the round trip changed some item"
+    );
+    assert_eq!(again.unchanged_items as usize, report.items);
+
+    // One item whose key names no choice: the whole package is refused, naming the file.
+    let file = out.join("items/PS-C05-01.xml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let start = text.find("<qti-value>").expect("key") + "<qti-value>".len();
+    let broken = format!("{}Q{}", &text[..start], &text[start + 1..]);
+    std::fs::write(&file, broken).expect("write");
+    let err = qti_import(&out, &app.database_url, None).await.unwrap_err();
+    assert!(
+        format!("{err:#}")
+            .contains("items/PS-C05-01.xml: the correct response \"Q\" is none of the choices"),
+        "{err:#}"
+    );
+    assert_eq!(item_versions(&db).await, before, "nothing was imported");
+    let _ = std::fs::remove_dir_all(&out);
+    app.cleanup().await;
+}

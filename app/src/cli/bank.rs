@@ -139,3 +139,102 @@ fn staging_dir(out: &Path) -> anyhow::Result<PathBuf> {
         .unwrap_or_else(|| "bank".into());
     Ok(parent.join(format!(".{name}.export-{}", std::process::id())))
 }
+
+/// The single exam in the database, or the one named.
+async fn pick_exam(db: &Db, exam_id: Option<&str>) -> anyhow::Result<String> {
+    if let Some(id) = exam_id {
+        return Ok(id.to_string());
+    }
+    let ids = bank::exam_ids(db).await?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("the database has no exam"),
+        many => bail!(
+            "the database has {} exams ({}): name one with --exam",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
+/// Writes the exam's items as a QTI 3.0 package into the new folder `out`.
+pub async fn qti_export(
+    database_url: &str,
+    exam_id: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<ExportReport> {
+    if out.exists() {
+        bail!(
+            "{} already exists: export writes a new folder and never overwrites one",
+            out.display()
+        );
+    }
+    let db = Db::connect(database_url, 2).await?;
+    let exam_id = pick_exam(&db, exam_id).await?;
+    let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
+    let items = bank::latest_items(&db).await?;
+    db.pool.close().await;
+    let files = certamen_item_bank::qti::export(&exam, &items);
+    let staging = staging_dir(out)?;
+    if let Err(e) = certamen_item_bank::qti::write_package(&staging, &files) {
+        let _ = std::fs::remove_dir_all(&staging);
+        bail!("nothing was written to {}: {e}", out.display());
+    }
+    std::fs::rename(&staging, out).with_context(|| {
+        let _ = std::fs::remove_dir_all(&staging);
+        format!("cannot move the export into {}", out.display())
+    })?;
+    Ok(ExportReport {
+        exam_id,
+        exam_version,
+        items: items.len(),
+    })
+}
+
+/// Reads a QTI 3.0 package folder and loads its items into the exam's bank: every item is
+/// checked as a bank file would be, and any problem imports nothing.
+pub async fn qti_import(
+    dir: &Path,
+    database_url: &str,
+    exam_id: Option<&str>,
+) -> anyhow::Result<SyncReport> {
+    let items = certamen_item_bank::qti::import(dir)?;
+    let db = Db::connect(database_url, 2).await?;
+    let exam_id = pick_exam(&db, exam_id).await?;
+    let (_, exam) = bank::latest_exam(&db, &exam_id).await?;
+    let known: std::collections::HashSet<String> = bank::latest_items(&db)
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .chain(items.iter().map(|i| i.id.clone()))
+        .collect();
+    let mut problems: Vec<String> = Vec::new();
+    for item in &items {
+        for p in certamen_item_bank::load::item_problems(item, &exam) {
+            problems.push(match &p.field {
+                Some(f) => format!("item {}: field `{f}`: {}", item.id, p.message),
+                None => format!("item {}: {}", item.id, p.message),
+            });
+        }
+        for enemy in item.enemies.iter().filter(|e| !known.contains(*e)) {
+            problems.push(format!(
+                "item {}: enemy {enemy:?} is neither in the package nor in the bank",
+                item.id
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{}: {} problem(s), nothing was imported:\n  {}",
+            dir.display(),
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    let package = certamen_item_bank::load::Bank { exam, items };
+    let report = bank::sync_bank(&db, &package, now_ms(), bank::WorkspaceChanges::Refuse)
+        .await
+        .with_context(|| format!("nothing was imported from {}", dir.display()))?;
+    db.pool.close().await;
+    Ok(report)
+}
