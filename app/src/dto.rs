@@ -177,6 +177,9 @@ pub struct ScaledResult {
     pub scale_max: f64,
 }
 
+/// Items per page of the bank browser.
+pub const BANK_PAGE_SIZE: u32 = 50;
+
 /// The item bank browser's filters (empty: no filter).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankFilter {
@@ -186,6 +189,8 @@ pub struct BankFilter {
     pub language: String,
     /// Words to find in the id, stems, options or scenario, in either language.
     pub q: String,
+    /// The page of results (1-based; empty or 0: the first).
+    pub page: u32,
 }
 
 /// One item in the bank browser: never its key or rationale in the list.
@@ -221,7 +226,12 @@ pub struct BankView {
     /// (id, name) of every competency, for the filter.
     pub competencies: Vec<(String, String)>,
     pub total_items: u32,
+    /// The items matching the filter (all pages).
+    pub matching: u32,
+    /// This page's rows, [`BANK_PAGE_SIZE`] at most.
     pub rows: Vec<BankRow>,
+    pub page: u32,
+    pub pages: u32,
     pub coverage: Vec<CoverageRow>,
 }
 

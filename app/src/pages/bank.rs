@@ -14,13 +14,22 @@ pub async fn load_bank_view(
     status: String,
     language: String,
     q: String,
+    page: String,
 ) -> Result<BankView, ServerFnError> {
+    use crate::server::error::AppError;
     let (state, user) = super::layout::ssr::signed_in().await?;
+    let page = match page.trim() {
+        "" => 1,
+        p => p.parse().map_err(|_| {
+            AppError::BadRequest(format!("page {p:?} is not a page number")).into_server_fn_error()
+        })?,
+    };
     let filter = BankFilter {
         competency,
         status,
         language,
         q,
+        page,
     };
     crate::server::workspace::bank_view(&state.db, &user, filter)
         .await
@@ -34,9 +43,15 @@ pub fn BankPage() -> impl IntoView {
         move || {
             let q = query.read();
             let get = |k: &str| q.get(k).unwrap_or_default();
-            (get("competency"), get("status"), get("language"), get("q"))
+            (
+                get("competency"),
+                get("status"),
+                get("language"),
+                get("q"),
+                get("page"),
+            )
         },
-        |(c, s, l, q)| load_bank_view(c, s, l, q),
+        |(c, s, l, q, p)| load_bank_view(c, s, l, q, p),
     );
     view! {
         <Title text="Item bank · Certamen"/>
@@ -125,7 +140,7 @@ fn BankViewPage(view: BankView) -> impl IntoView {
             <button type="submit" class="primary">"Find items"</button>
         </form>
         <table class="report items">
-            <caption>{format!("{} of {} items match", view.rows.len(), view.total_items)}</caption>
+            <caption>{format!("{} of {} items match", view.matching, view.total_items)}</caption>
             <thead><tr>
                 <th scope="col">"Item"</th>
                 <th scope="col">"Competency"</th>
@@ -149,5 +164,36 @@ fn BankViewPage(view: BankView) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        {(view.pages > 1).then(|| {
+            let link = |page: u32| {
+                format!(
+                    "/vendor/items?competency={}&status={}&language={}&q={}&page={page}",
+                    encode(&f.competency),
+                    encode(&f.status),
+                    encode(&f.language),
+                    encode(&f.q)
+                )
+            };
+            view! {
+                <nav class="pages" aria-label="Result pages">
+                    <p>{format!("Page {} of {}", view.page, view.pages)}</p>
+                    {(view.page > 1).then(|| view! { <a href=link(view.page - 1)>"Previous page"</a> })}
+                    " "
+                    {(view.page < view.pages).then(|| view! { <a href=link(view.page + 1)>"Next page"</a> })}
+                </nav>
+            }
+        })}
     }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -94,7 +94,7 @@ pub async fn bank_view(
             filter.competency
         )));
     }
-    let rows = items
+    let rows: Vec<dto::BankRow> = items
         .iter()
         .filter(|i| filter.competency.is_empty() || i.competency == filter.competency)
         .filter(|i| filter.status.is_empty() || status_name(i.status) == filter.status)
@@ -145,7 +145,23 @@ pub async fn bank_view(
             }
         })
         .collect();
+    let matching = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let pages = matching.div_ceil(dto::BANK_PAGE_SIZE).max(1);
+    let page = filter.page.max(1);
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "page {page} is past the last page of results ({pages})"
+        )));
+    }
+    let rows = rows
+        .into_iter()
+        .skip(((page - 1) * dto::BANK_PAGE_SIZE) as usize)
+        .take(dto::BANK_PAGE_SIZE as usize)
+        .collect();
     Ok(dto::BankView {
+        matching,
+        page,
+        pages,
         exam_title: exam.title.clone(),
         competencies: exam
             .competencies()
