@@ -130,6 +130,16 @@ async fn a_qti_package_round_trips_through_the_database_and_a_bad_one_imports_no
         "the round trip changed some item"
     );
     assert_eq!(again.unchanged_items as usize, report.items);
+    // The same as one zip file, as other QTI tools exchange packages.
+    let zipped = temp_path("qti-zip").with_extension("zip");
+    qti_export(&app.database_url, None, &zipped)
+        .await
+        .expect("zip export");
+    let from_zip = qti_import(&zipped, &app.database_url, None)
+        .await
+        .expect("zip import");
+    assert_eq!(from_zip.new_item_versions, 0);
+    let _ = std::fs::remove_file(&zipped);
 
     // One item whose key names no choice: the whole package is refused, naming the file.
     let file = out.join("items/PS-C05-01.xml");

@@ -157,7 +157,8 @@ async fn pick_exam(db: &Db, exam_id: Option<&str>) -> anyhow::Result<String> {
     }
 }
 
-/// Writes the exam's items as a QTI 3.0 package into the new folder `out`.
+/// Writes the exam's items as a QTI 3.0 package into the new folder `out`, or into the new
+/// zip file `out` when it ends in `.zip`.
 pub async fn qti_export(
     database_url: &str,
     exam_id: Option<&str>,
@@ -176,8 +177,17 @@ pub async fn qti_export(
     db.pool.close().await;
     let files = certamen_item_bank::qti::export(&exam, &items);
     let staging = staging_dir(out)?;
-    if let Err(e) = certamen_item_bank::qti::write_package(&staging, &files) {
+    let zipped = out
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("zip"));
+    let written = if zipped {
+        certamen_item_bank::qti::write_zip(&staging, &files).map_err(|e| e.to_string())
+    } else {
+        certamen_item_bank::qti::write_package(&staging, &files).map_err(|e| e.to_string())
+    };
+    if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
+        let _ = std::fs::remove_file(&staging);
         bail!("nothing was written to {}: {e}", out.display());
     }
     std::fs::rename(&staging, out).with_context(|| {
@@ -191,14 +201,18 @@ pub async fn qti_export(
     })
 }
 
-/// Reads a QTI 3.0 package folder and loads its items into the exam's bank: every item is
+/// Reads a QTI 3.0 package (a folder or a zip file) and loads its items into the exam's bank: every item is
 /// checked as a bank file would be, and any problem imports nothing.
 pub async fn qti_import(
     dir: &Path,
     database_url: &str,
     exam_id: Option<&str>,
 ) -> anyhow::Result<SyncReport> {
-    let items = certamen_item_bank::qti::import(dir)?;
+    let items = if dir.is_file() {
+        certamen_item_bank::qti::import_zip(dir)?
+    } else {
+        certamen_item_bank::qti::import(dir)?
+    };
     let db = Db::connect(database_url, 2).await?;
     let exam_id = pick_exam(&db, exam_id).await?;
     let (_, exam) = bank::latest_exam(&db, &exam_id).await?;

@@ -295,11 +295,15 @@ struct ReadItem {
     stimulus: Option<(String, String)>,
 }
 
-fn read_file(dir: &Path, rel: &str) -> Result<Node, QtiError> {
-    let outside = rel.starts_with('/') || rel.split(['/', '\\']).any(|part| part == "..");
-    if outside {
-        return Err(err(rel, "a path outside the package is not accepted"));
-    }
+/// Where a package's files come from: a folder or an unpacked zip.
+type Source<'a> = dyn Fn(&str) -> Result<String, QtiError> + 'a;
+
+fn outside(rel: &str) -> bool {
+    rel.starts_with('/') || rel.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// A file of a package folder, within the size limit.
+fn from_dir(dir: &Path, rel: &str) -> Result<String, QtiError> {
     let path = dir.join(rel);
     let meta = std::fs::metadata(&path).map_err(|e| err(rel, format!("cannot read: {e}")))?;
     if meta.len() > xml::MAX_BYTES as u64 {
@@ -312,12 +316,19 @@ fn read_file(dir: &Path, rel: &str) -> Result<Node, QtiError> {
             ),
         ));
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| err(rel, format!("cannot read: {e}")))?;
+    std::fs::read_to_string(&path).map_err(|e| err(rel, format!("cannot read: {e}")))
+}
+
+fn read_file(src: &Source<'_>, rel: &str) -> Result<Node, QtiError> {
+    if outside(rel) {
+        return Err(err(rel, "a path outside the package is not accepted"));
+    }
+    let text = src(rel)?;
     xml::parse(&text).map_err(|m| err(rel, m))
 }
 
-fn read_item(dir: &Path, rel: &str) -> Result<ReadItem, QtiError> {
-    let root = read_file(dir, rel)?;
+fn read_item(src: &Source<'_>, rel: &str) -> Result<ReadItem, QtiError> {
+    let root = read_file(src, rel)?;
     if root.name != "qti-assessment-item" {
         return Err(err(
             rel,
@@ -394,9 +405,9 @@ fn read_item(dir: &Path, rel: &str) -> Result<ReadItem, QtiError> {
 }
 
 /// A stimulus referenced from an item file in `items/` (so its href starts with `../`).
-fn read_stimulus(dir: &Path, href: &str) -> Result<String, QtiError> {
+fn read_stimulus(src: &Source<'_>, href: &str) -> Result<String, QtiError> {
     let rel = href.strip_prefix("../").unwrap_or(href);
-    let root = read_file(dir, rel)?;
+    let root = read_file(src, rel)?;
     if root.name != "qti-assessment-stimulus" {
         return Err(err(rel, "not a qti-assessment-stimulus"));
     }
@@ -408,7 +419,103 @@ fn read_stimulus(dir: &Path, href: &str) -> Result<String, QtiError> {
 
 /// Reads a package folder back into items (validate them with the bank's checks after).
 pub fn import(dir: &Path) -> Result<Vec<Item>, QtiError> {
-    let manifest = read_file(dir, "imsmanifest.xml")?;
+    import_from(&|rel: &str| from_dir(dir, rel))
+}
+
+/// Reads a zipped package (as TAO and other tools exchange them).
+pub fn import_zip(path: &Path) -> Result<Vec<Item>, QtiError> {
+    let files = unzip(path)?;
+    import_from(&|rel: &str| {
+        files
+            .get(rel)
+            .cloned()
+            .ok_or_else(|| err(rel, "not in the zip package"))
+    })
+}
+
+/// The most a zip package may hold, unpacked: a zip bomb stops here.
+pub const MAX_ZIP_ENTRIES: usize = 20_000;
+pub const MAX_ZIP_TOTAL: u64 = 256 << 20;
+
+fn unzip(path: &Path) -> Result<BTreeMap<String, String>, QtiError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| err(&name, format!("cannot read: {e}")))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| err(&name, format!("not a readable zip: {e}")))?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(err(
+            &name,
+            format!(
+                "{} entries; at most {MAX_ZIP_ENTRIES} are accepted",
+                archive.len()
+            ),
+        ));
+    }
+    let mut files = BTreeMap::new();
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| err(&name, format!("entry {i}: {e}")))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let rel = entry
+            .enclosed_name()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .ok_or_else(|| {
+                err(
+                    &name,
+                    format!("entry {:?} points outside the package", entry.name()),
+                )
+            })?;
+        // Never trust the declared size: read at most one byte past the limit.
+        let mut bytes = Vec::new();
+        (&mut entry)
+            .take(xml::MAX_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(&rel, format!("cannot unpack: {e}")))?;
+        if bytes.len() > xml::MAX_BYTES {
+            return Err(err(
+                &rel,
+                format!("unpacks to more than {} bytes", xml::MAX_BYTES),
+            ));
+        }
+        total += bytes.len() as u64;
+        if total > MAX_ZIP_TOTAL {
+            return Err(err(
+                &name,
+                format!("unpacks to more than {MAX_ZIP_TOTAL} bytes"),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| err(&rel, "not UTF-8 text"))?;
+        files.insert(rel, text);
+    }
+    Ok(files)
+}
+
+/// Writes a package as one zip file (deflated).
+pub fn write_zip(path: &Path, files: &[PackageFile]) -> Result<(), QtiError> {
+    use std::io::Write;
+    let name = path.display().to_string();
+    let file =
+        std::fs::File::create(path).map_err(|e| err(&name, format!("cannot create: {e}")))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for f in files {
+        zip.start_file(f.path.as_str(), options)
+            .and_then(|()| zip.write_all(f.text.as_bytes()).map_err(Into::into))
+            .map_err(|e| err(&f.path, format!("cannot write: {e}")))?;
+    }
+    zip.finish()
+        .map_err(|e| err(&name, format!("cannot finish: {e}")))?;
+    Ok(())
+}
+
+fn import_from(src: &Source<'_>) -> Result<Vec<Item>, QtiError> {
+    let manifest = read_file(src, "imsmanifest.xml")?;
     let mut resources = Vec::new();
     manifest.find_all("resource", &mut resources);
     let mut items = Vec::new();
@@ -423,9 +530,9 @@ pub fn import(dir: &Path) -> Result<Vec<Item>, QtiError> {
             .attr("href")
             .or(files.first().copied())
             .ok_or_else(|| err("imsmanifest.xml", "an item resource without an href"))?;
-        let en = read_item(dir, en_rel)?;
+        let en = read_item(src, en_rel)?;
         let es_rel = files.iter().copied().find(|f| *f != en_rel);
-        let es = es_rel.map(|rel| read_item(dir, rel)).transpose()?;
+        let es = es_rel.map(|rel| read_item(src, rel)).transpose()?;
         if let (Some(es), Some(rel)) = (&es, es_rel) {
             if es.key != en.key || es.identifier != en.identifier {
                 return Err(err(
@@ -489,9 +596,9 @@ pub fn import(dir: &Path) -> Result<Vec<Item>, QtiError> {
             None => None,
             Some((set, href)) => Some(Scenario {
                 set: set.clone(),
-                en: read_stimulus(dir, href)?,
+                en: read_stimulus(src, href)?,
                 es: match es.as_ref().and_then(|e| e.stimulus.clone()) {
-                    Some((_, es_href)) => Some(read_stimulus(dir, &es_href)?),
+                    Some((_, es_href)) => Some(read_stimulus(src, &es_href)?),
                     None => None,
                 },
             }),
@@ -593,6 +700,53 @@ mod tests {
         let test = files.iter().find(|f| f.path == "test.xml").unwrap();
         assert!(test.text.contains(r#"category="C13""#));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_zipped_package_reads_back_and_a_zip_bomb_or_escape_is_refused() {
+        let bank = crate::load::load_bank(&crate::sample_bank_dir()).expect("sample");
+        let dir = temp("zip");
+        std::fs::create_dir_all(&dir).unwrap();
+        let package = dir.join("bank.zip");
+        write_zip(&package, &export(&bank.exam, &bank.items)).expect("zip");
+        assert_eq!(import_zip(&package).expect("import"), import_dir_of(&bank));
+
+        // An entry that unpacks past the limit (highly compressible, small on disk).
+        let bomb = dir.join("bomb.zip");
+        let mut files = export(&bank.exam, &bank.items[..1]);
+        files.push(PackageFile {
+            path: "items/huge.xml".into(),
+            text: "a".repeat(xml::MAX_BYTES + 10),
+        });
+        write_zip(&bomb, &files).unwrap();
+        assert!(
+            std::fs::metadata(&bomb).unwrap().len() < 100_000,
+            "small on disk"
+        );
+        let e = import_zip(&bomb).unwrap_err();
+        assert!(e.message.contains("unpacks to more than"), "{e}");
+        // An entry whose name climbs out of the package.
+        let escape = dir.join("escape.zip");
+        write_zip(
+            &escape,
+            &[PackageFile {
+                path: "../evil.xml".into(),
+                text: "<a/>".into(),
+            }],
+        )
+        .unwrap();
+        let e = import_zip(&escape).unwrap_err();
+        assert!(e.message.contains("points outside the package"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The items a package of `bank` reads back as, through a folder.
+    fn import_dir_of(bank: &crate::load::Bank) -> Vec<Item> {
+        let dir = temp("zip-folder");
+        write_package(&dir, &export(&bank.exam, &bank.items)).unwrap();
+        let items = import(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        items
     }
 
     #[test]
