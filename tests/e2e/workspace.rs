@@ -510,3 +510,59 @@ async fn an_edit_is_a_new_draft_checked_like_a_file_and_never_overwrites_another
     assert_eq!(versions, 2, "only the one good edit was saved");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn retiring_an_item_leaves_the_attempts_that_use_it_whole() {
+    let app = spawn_app().await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let (attempt, page) = candidate.start_exam().await;
+    let stem = crate::helpers::parse_question(&page.body).stem;
+    let db = app.db().await;
+    let item: String =
+        sqlx::query("SELECT item_id FROM attempt_items WHERE attempt_id = $1 AND position = 1")
+            .bind(&attempt)
+            .fetch_one(&db)
+            .await
+            .expect("first item")
+            .get("item_id");
+
+    // A vendor retires the item while the candidate is sitting the exam.
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let retired = step(&vendor, &item, "retire", 1, "Outdated after a rule change.").await;
+    assert!(
+        retired.body.contains("This item is retired"),
+        "{}",
+        retired.body
+    );
+
+    // The candidate's question is unchanged, can still be answered, and is scored.
+    let again = candidate
+        .visit(&format!("/attempts/{attempt}/items/1"))
+        .await;
+    let q = crate::helpers::parse_question(&again.body);
+    assert_eq!(q.stem, stem);
+    let saved = candidate
+        .submit(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("choice", "A"), ("seq", &q.seq), ("go", "review")],
+        )
+        .await;
+    assert!(saved.url.ends_with("/review"), "{}", saved.url);
+    let report = candidate
+        .submit(
+            &format!("/attempts/{attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert!(report.body.contains("Score report"), "{}", report.body);
+    let total: i64 = sqlx::query("SELECT raw_total FROM attempts WHERE id = $1")
+        .bind(&attempt)
+        .fetch_one(&db)
+        .await
+        .expect("attempt")
+        .get("raw_total");
+    assert_eq!(total, 120, "the retired item is still on the scored form");
+    app.cleanup().await;
+}
