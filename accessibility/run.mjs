@@ -197,7 +197,7 @@ try {
   });
 
   // --- The vendor's item bank ----------------------------------------------------------------
-  await check('the vendor item bank, a filtered search, an item page and its editor meet WCAG 2.2 AA (axe)', async () => {
+  await check('the vendor item bank, a filtered search, an item page and its editor meet WCAG 2.2 AA (axe), and the editor previews as you type', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await signIn(p, BASE, 'vendor@demo.certamen.test');
@@ -212,6 +212,13 @@ try {
     await axeClean(p, 'vendor-item');
     await Promise.all([p.waitForURL(/\/edit$/), p.click('text=Edit this item')]);
     await axeClean(p, 'vendor-edit');
+    // The preview follows the typing once the editor island is live.
+    await p.waitForTimeout(1500);
+    await p.fill('#en-en_stem', 'A stem typed just now');
+    await p.locator('.candidate-preview[lang=en] .stem', { hasText: 'A stem typed just now' }).waitFor({ timeout: 5000 });
+    await p.selectOption('#key', 'A');
+    await p.locator('.candidate-preview[lang=en] .option-preview.key', { hasText: 'A' }).first().waitFor({ timeout: 5000 });
+    if (SHOTS) await p.screenshot({ path: `${SHOTS}/vendor-edit-preview.png`, fullPage: true });
     await ctx.close();
   });
 

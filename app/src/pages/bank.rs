@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::layout::{ErrorBox, Header};
-use crate::dto::{BankFilter, BankView};
+use crate::dto::BankView;
 
 #[server]
 pub async fn load_bank_view(
@@ -24,7 +24,7 @@ pub async fn load_bank_view(
             AppError::BadRequest(format!("page {p:?} is not a page number")).into_server_fn_error()
         })?,
     };
-    let filter = BankFilter {
+    let filter = crate::dto::BankFilter {
         competency,
         status,
         language,

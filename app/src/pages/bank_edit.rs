@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::bank_item::load_item_detail;
 use super::layout::{ErrorBox, Header};
-use crate::dto::{ItemDetail, ItemLanguage};
+use crate::dto::ItemDetail;
 
 #[component]
 pub fn BankEditPage() -> impl IntoView {
@@ -34,81 +34,165 @@ pub fn BankEditPage() -> impl IntoView {
 
 #[component]
 fn EditForm(item: ItemDetail) -> impl IntoView {
-    let en = item.languages.first().cloned();
-    let es = item.languages.get(1).cloned();
-    let count = en.as_ref().map_or(4, |l| l.options.len());
-    let letters: Vec<char> = (0..count).map(|i| char::from(b'A' + i as u8)).collect();
-    let key = item.key.clone();
+    let count = item.languages.first().map_or(4, |l| l.options.len());
+    let text = |i: usize| -> EditText {
+        let l = item.languages.get(i);
+        EditText {
+            stem: l.map(|t| t.stem.clone()).unwrap_or_default(),
+            options: (0..count)
+                .map(|k| {
+                    l.and_then(|t| t.options.get(k).cloned())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            rationale: l.map(|t| t.rationale.clone()).unwrap_or_default(),
+            scenario: l.and_then(|t| t.scenario.clone()),
+        }
+    };
+    let start = EditStart {
+        id: item.id.clone(),
+        version: item.version,
+        key: item.key.clone(),
+        en: text(0),
+        es: text(1),
+        references: item.references.join("\n"),
+    };
     view! {
         <p><a href=format!("/vendor/items/{}", item.id)>"Back to the item"</a></p>
         <h1>{format!("Edit item {}", item.id)}</h1>
         <p>{format!("You are editing version {}. Saving makes a new draft version; the version candidates get does not change until the draft is reviewed and approved.", item.version)}</p>
         {item.set.clone().map(|s| view! { <p>{format!("This item belongs to scenario set {s}; the scenario itself is edited in the set's file.")}</p> })}
-        <form method="post" action=format!("/vendor/items/{}/save", item.id) class="editor">
-            <input type="hidden" name="base_version" value=item.version.to_string()/>
+        <Editor start=start/>
+    }
+    .into_any()
+}
+
+/// One language's fields as the editor starts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditText {
+    pub stem: String,
+    pub options: Vec<String>,
+    pub rationale: String,
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditStart {
+    pub id: String,
+    pub version: i64,
+    pub key: String,
+    pub en: EditText,
+    pub es: EditText,
+    pub references: String,
+}
+
+/// The form, and beside it a preview of each language as the candidate will see it, updated
+/// as the vendor types (with JavaScript; without it, the preview shows the version opened).
+#[island]
+pub fn Editor(start: EditStart) -> impl IntoView {
+    let count = start.en.options.len();
+    let letters: Vec<String> = (0..count)
+        .map(|i| char::from(b'A' + i as u8).to_string())
+        .collect();
+    let (key, set_key) = signal(start.key.clone());
+    let lang = |t: &EditText| {
+        (
+            RwSignal::new(t.stem.clone()),
+            t.options
+                .iter()
+                .map(|o| RwSignal::new(o.clone()))
+                .collect::<Vec<_>>(),
+            RwSignal::new(t.rationale.clone()),
+        )
+    };
+    let en = lang(&start.en);
+    let es = lang(&start.es);
+    let field =
+        |prefix: &'static str, label: String, name: String, value: RwSignal<String>, rows: u32| {
+            let id = format!("{prefix}-{name}");
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{label}</label>
+                    <textarea id=id name=name rows=rows.to_string()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                        prop:value=move || value.get()>{value.get_untracked()}</textarea>
+                </div>
+            }
+        };
+    let fields = |prefix: &'static str,
+                  title: &'static str,
+                  lang_code: &'static str,
+                  (stem, options, rationale): (
+        RwSignal<String>,
+        Vec<RwSignal<String>>,
+        RwSignal<String>,
+    )| {
+        view! {
+            <fieldset class="preview" lang=lang_code>
+                <legend>{title}</legend>
+                {field(prefix, "Stem".into(), format!("{prefix}_stem"), stem, 4)}
+                {options.iter().enumerate().map(|(i, o)| field(prefix, format!("Option {}", char::from(b'A' + i as u8)), format!("{prefix}_option_{i}"), *o, 2)).collect_view()}
+                {field(prefix, "Rationale".into(), format!("{prefix}_rationale"), rationale, 4)}
+            </fieldset>
+        }
+        .into_any()
+    };
+    let preview =
+        |title: &'static str,
+         lang_code: &'static str,
+         scenario: Option<String>,
+         (stem, options, _): (RwSignal<String>, Vec<RwSignal<String>>, RwSignal<String>)| {
+            let letters = letters.clone();
+            view! {
+            <section class="candidate-preview" lang=lang_code aria-label=format!("{title} preview")>
+                <h3>{format!("{title}: as the candidate sees it")}</h3>
+                {scenario.map(|s| view! { <div class="scenario"><p>{s}</p></div> })}
+                <p class="stem">{move || stem.get()}</p>
+                {options.iter().enumerate().map(|(i, o)| {
+                    let o = *o;
+                    let letter = letters[i].clone();
+                    let is_key = {
+                        let letter = letter.clone();
+                        move || key.get() == letter
+                    };
+                    view! {
+                        <div class="option-preview" class:key=is_key>
+                            <span class="letter" aria-hidden="true">{letter.clone()}</span>
+                            <span>{move || o.get()}</span>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        }
+        .into_any()
+        };
+    view! {
+        <form method="post" action=format!("/vendor/items/{}/save", start.id) class="editor">
+            <input type="hidden" name="base_version" value=start.version.to_string()/>
             <div class="field">
                 <label for="key">"Key (the correct option)"</label>
-                <select id="key" name="key">
+                <select id="key" name="key" on:change=move |ev| set_key.set(event_target_value(&ev))>
                     {letters.iter().map(|l| {
-                        let l = l.to_string();
-                        let selected = l == key;
+                        let selected = *l == start.key;
                         view! { <option value=l.clone() selected=selected>{l.clone()}</option> }
                     }).collect_view()}
                 </select>
             </div>
             <div class="side-by-side">
-                <Language prefix="en" title="English" lang="en" text=en count=count/>
-                <Language prefix="es" title="Spanish (leave every field empty for none)" lang="es" text=es count=count/>
+                {fields("en", "English", "en", en.clone())}
+                {fields("es", "Spanish (leave every field empty for none)", "es", es.clone())}
             </div>
             <div class="field">
                 <label for="references">"References (one per line)"</label>
-                <textarea id="references" name="references" rows="3">{item.references.join("\n")}</textarea>
+                <textarea id="references" name="references" rows="3">{start.references.clone()}</textarea>
             </div>
             <button type="submit" class="primary">"Save as a new draft"</button>
         </form>
-    }
-}
-
-#[component]
-fn Language(
-    prefix: &'static str,
-    title: &'static str,
-    lang: &'static str,
-    text: Option<ItemLanguage>,
-    count: usize,
-) -> impl IntoView {
-    let stem = text.as_ref().map(|t| t.stem.clone()).unwrap_or_default();
-    let rationale = text
-        .as_ref()
-        .map(|t| t.rationale.clone())
-        .unwrap_or_default();
-    let options: Vec<String> = (0..count)
-        .map(|i| {
-            text.as_ref()
-                .and_then(|t| t.options.get(i).cloned())
-                .unwrap_or_default()
-        })
-        .collect();
-    view! {
-        <fieldset class="preview" lang=lang>
-            <legend>{title}</legend>
-            <div class="field">
-                <label for=format!("{prefix}_stem")>"Stem"</label>
-                <textarea id=format!("{prefix}_stem") name=format!("{prefix}_stem") rows="4">{stem}</textarea>
-            </div>
-            {options.into_iter().enumerate().map(|(i, o)| {
-                let name = format!("{prefix}_option_{i}");
-                view! {
-                    <div class="field">
-                        <label for=name.clone()>{format!("Option {}", char::from(b'A' + i as u8))}</label>
-                        <textarea id=name.clone() name=name rows="2">{o}</textarea>
-                    </div>
-                }
-            }).collect_view()}
-            <div class="field">
-                <label for=format!("{prefix}_rationale")>"Rationale"</label>
-                <textarea id=format!("{prefix}_rationale") name=format!("{prefix}_rationale") rows="4">{rationale}</textarea>
-            </div>
-        </fieldset>
+        <h2>"Preview"</h2>
+        <p>"Options in authored order (each candidate's order is shuffled); the key is outlined for you only."</p>
+        <div class="side-by-side">
+            {preview("English", "en", start.en.scenario.clone(), en)}
+            {preview("Spanish", "es", start.es.scenario.clone(), es)}
+        </div>
     }
 }
