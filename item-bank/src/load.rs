@@ -635,6 +635,37 @@ pub fn item_problems(item: &Item, exam: &ExamDefinition) -> Vec<Problem> {
     c.problems
 }
 
+/// How many seeded forms the bank check assembles.
+const ASSEMBLY_CHECKS: u64 = 300;
+
+/// The first failure (if any) of assembling a linear form from the approved items with seeds
+/// 0, 1, 2, ...
+fn assembly_trouble(exam: &ExamDefinition, items: &BTreeMap<String, Item>) -> Option<String> {
+    use certamen_engine::form::{assemble_linear, PoolItem};
+    let blueprint = exam.blueprint().ok()?;
+    let pool: Vec<PoolItem> = items
+        .values()
+        .filter(|i| i.status == ItemStatus::Approved)
+        .map(|i| PoolItem {
+            id: i.id.clone(),
+            competency: i.competency.clone(),
+            option_count: u8::try_from(i.en.options.len()).unwrap_or(u8::MAX),
+            enemies: i.enemies.clone(),
+            set: i.scenario.as_ref().map(|s| s.set.clone()),
+        })
+        .collect();
+    let seen = std::collections::HashSet::new();
+    (0..ASSEMBLY_CHECKS).find_map(|seed| {
+        assemble_linear(&pool, &blueprint, &seen, &mut certamen_engine::random::attempt_rng(seed))
+            .err()
+            .map(|e| {
+                format!(
+                    "forms cannot always be assembled with these enemy items and scenario sets (seed {seed} of {ASSEMBLY_CHECKS} tried): {e}; add items to that competency or drop an enemy pair"
+                )
+            })
+    })
+}
+
 /// Loads and validates the bank in `dir`.
 pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     let mut c = Collector {
@@ -758,6 +789,25 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
                         ),
                     });
                 }
+            }
+        }
+    }
+
+    // Enemies and scenario sets can make a blueprint impossible to fill even when every
+    // competency has enough items (two enemies of one competency's items both taken by an
+    // earlier one): assemble forms from many seeds to be sure before a candidate hits it.
+    if let Some(exam) = &exam {
+        let constrained = items
+            .values()
+            .any(|i| !i.enemies.is_empty() || i.scenario.is_some());
+        if c.problems.is_empty() && constrained {
+            if let Some(message) = assembly_trouble(exam, &items) {
+                c.problems.push(Problem {
+                    file: dir.join("exam.toml"),
+                    line: None,
+                    field: None,
+                    message,
+                });
             }
         }
     }
@@ -1024,6 +1074,38 @@ mod tests {
                 "missing {place} {message} in:\n{text}"
             );
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn enemies_that_make_forms_impossible_are_caught_by_the_bank_check() {
+        let dir = std::env::temp_dir().join(format!("certamen-enemies-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("items")).expect("items");
+        let sample = crate::sample_bank_dir();
+        std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
+        for entry in std::fs::read_dir(sample.join("items")).expect("items") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(
+                &path,
+                dir.join("items").join(path.file_name().expect("name")),
+            )
+            .expect("copy");
+        }
+        // Two C11 items are enemies of C16 items; C16 (earlier in the blueprint) takes 7 of
+        // its 8, so both are usually taken and C11 is left with 6 for its 7 places.
+        for (item, enemy) in [("PS-C11-02", "PS-C16-05"), ("PS-C11-06", "PS-C16-06")] {
+            let path = dir.join(format!("items/{item}.toml"));
+            let text = std::fs::read_to_string(&path).expect("read");
+            let with = text.replacen("\n[en]", &format!("enemies = [\"{enemy}\"]\n\n[en]"), 1);
+            std::fs::write(&path, with).expect("write");
+        }
+        let err = load_bank(&dir).expect_err("impossible forms");
+        assert!(
+            err.to_string()
+                .contains("forms cannot always be assembled with these enemy items"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
