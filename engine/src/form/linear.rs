@@ -4,9 +4,10 @@
 //! order never matters) is shuffled, the items the candidate saw in earlier attempts are moved
 //! behind the unseen ones (keeping the shuffled order within each part), and the first `n`
 //! items taken: a retake gets unseen items wherever the bank has enough, and seen ones only to
-//! fill what the bank cannot; an item that is an enemy of one already chosen is passed over.
-//! A scenario set is one unit: taken whole (if it fits the count left) and kept together in id
-//! order. The chosen units are then
+//! fill what the bank cannot; an item that is an enemy of one already chosen is passed over,
+//! backing up into earlier choices (even of earlier competencies) when that leaves a competency
+//! short. A scenario set is one unit: taken whole and kept together in id order. The chosen
+//! units are then
 //! shuffled into one order, and each item's options get their own shuffled order. Every draw
 //! comes from the attempt's ChaCha stream, so the same seed and pool give the same form.
 
@@ -61,52 +62,84 @@ pub enum AssemblyError {
     CannotFill { competency: String, needed: u32 },
 }
 
-/// Whether a unit clashes (an enemy) with the units picked so far.
-type Clashes<'a> = dyn Fn(&[&'a PoolItem], &[&[&'a PoolItem]]) -> bool + 'a;
+/// Whether two units may not share a form: an item of one lists an item of the other as an
+/// enemy (either way round).
+fn clash(a: &[&PoolItem], b: &[&PoolItem]) -> bool {
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| x.enemies.contains(&y.id) || y.enemies.contains(&x.id))
+    })
+}
 
-/// The indices of the first choice of `units`, in their order, whose sizes add up to exactly
-/// `need` with no unit clashing with those picked before it (depth first, taking a unit before
-/// leaving it out). `budget` caps the search; an exhausted budget counts as no fill.
-fn exact_fill<'a>(
-    units: &[Vec<&'a PoolItem>],
-    need: usize,
-    clashes: &Clashes<'a>,
-    budget: &mut usize,
-) -> Option<Vec<usize>> {
-    fn go<'a>(
-        units: &[Vec<&'a PoolItem>],
-        from: usize,
-        need: usize,
-        picked: &mut Vec<usize>,
-        clashes: &Clashes<'a>,
-        budget: &mut usize,
-    ) -> bool {
-        if need == 0 {
+/// The search for a whole form: competency by competency in blueprint order, each filled from
+/// its units in their (shuffled, unseen-first) order, taking a unit before leaving it out, and
+/// backing up — within the competency and, if need be, into earlier ones — when enemies or
+/// whole scenario sets leave a competency short. The first form found is the plain greedy
+/// pick whenever that works. `budget` caps the steps.
+struct Search<'u, 'a> {
+    /// Per competency: the items it needs and its units.
+    per: &'u [(usize, Vec<Vec<&'a PoolItem>>)],
+    chosen: Vec<&'u [&'a PoolItem]>,
+    budget: usize,
+    /// The furthest competency that could not be filled (for the error).
+    stuck_at: usize,
+    /// Ids in any enemy relation: a unit holding none of them clashes with nothing.
+    involved: HashSet<&'a str>,
+}
+
+impl<'u, 'a> Search<'u, 'a> {
+    /// Forward checking: every competency after `k` still has enough items that clash with
+    /// nothing chosen so far (else this choice cannot lead to a form, however far we search).
+    fn later_can_fill(&self, k: usize) -> bool {
+        if self.involved.is_empty() {
             return true;
         }
-        for k in from..units.len() {
-            if *budget == 0 {
+        self.per[k + 1..].iter().all(|(need, units)| {
+            let open: usize = units
+                .iter()
+                .filter(|unit| !self.clashes(unit))
+                .map(Vec::len)
+                .sum();
+            open >= *need
+        })
+    }
+
+    /// Whether `unit` clashes with any unit chosen so far.
+    fn clashes(&self, unit: &[&PoolItem]) -> bool {
+        unit.iter().any(|i| self.involved.contains(i.id.as_str()))
+            && self.chosen.iter().any(|c| clash(unit, c))
+    }
+
+    fn competency(&mut self, k: usize) -> bool {
+        if k == self.per.len() {
+            return true;
+        }
+        self.unit(k, 0, self.per[k].0)
+    }
+
+    fn unit(&mut self, k: usize, from: usize, need: usize) -> bool {
+        if need == 0 {
+            return self.competency(k + 1);
+        }
+        let per = self.per;
+        for u in from..per[k].1.len() {
+            if self.budget == 0 {
                 return false;
             }
-            *budget -= 1;
-            let unit = &units[k];
-            if unit.len() > need {
+            self.budget -= 1;
+            let unit = per[k].1[u].as_slice();
+            if unit.len() > need || self.clashes(unit) {
                 continue;
             }
-            let before: Vec<&[&PoolItem]> = picked.iter().map(|&i| units[i].as_slice()).collect();
-            if clashes(unit, &before) {
-                continue;
-            }
-            picked.push(k);
-            if go(units, k + 1, need - unit.len(), picked, clashes, budget) {
+            self.chosen.push(unit);
+            if self.later_can_fill(k) && self.unit(k, u + 1, need - unit.len()) {
                 return true;
             }
-            picked.pop();
+            self.chosen.pop();
         }
+        self.stuck_at = self.stuck_at.max(k);
         false
     }
-    let mut picked = Vec::new();
-    go(units, 0, need, &mut picked, clashes, budget).then_some(picked)
 }
 
 /// Assembles a linear form meeting `blueprint` from `pool`.
@@ -118,8 +151,9 @@ pub fn assemble_linear<R: Rng + ?Sized>(
     seen: &HashSet<String>,
     rng: &mut R,
 ) -> Result<Form, AssemblyError> {
-    // Units: a single item, or a whole scenario set in id order.
-    let mut chosen: Vec<Vec<&PoolItem>> = Vec::with_capacity(blueprint.form_length() as usize);
+    // Units per competency: a single item, or a whole scenario set in id order; shuffled (all
+    // draws here, in blueprint order) and put unseen first.
+    let mut per: Vec<(usize, Vec<Vec<&PoolItem>>)> = Vec::new();
     for target in blueprint.targets() {
         let mut candidates: Vec<&PoolItem> = pool
             .iter()
@@ -147,33 +181,28 @@ pub fn assemble_linear<R: Rng + ?Sized>(
         shuffle(&mut units, rng);
         // A stable sort: no extra draws, and the shuffled order survives within each part.
         units.sort_by_key(|unit| unit.iter().any(|item| seen.contains(&item.id)));
-        // Take units in that order, passing over one that is too big for the room left or
-        // holds an enemy of an item already chosen; if that leaves the count short (a set
-        // that no longer fits), back up and try the next choice: the first exact fill in
-        // this order, which is the simple greedy pick whenever that works.
-        let clashes = |unit: &[&PoolItem], picked: &[&[&PoolItem]]| {
-            picked
-                .iter()
-                .copied()
-                .chain(chosen.iter().map(Vec::as_slice))
-                .flatten()
-                .any(|c| {
-                    unit.iter()
-                        .any(|item| c.enemies.contains(&item.id) || item.enemies.contains(&c.id))
-                })
-        };
-        let mut budget = 100_000usize;
-        let picked = exact_fill(&units, target.items as usize, &clashes, &mut budget);
-        match picked {
-            Some(indices) => chosen.extend(indices.into_iter().map(|k| units[k].clone())),
-            None => {
-                return Err(AssemblyError::CannotFill {
-                    competency: target.competency.clone(),
-                    needed: target.items,
-                })
-            }
-        }
+        per.push((target.items as usize, units));
     }
+    let involved: HashSet<&str> = pool
+        .iter()
+        .filter(|i| !i.enemies.is_empty())
+        .flat_map(|i| std::iter::once(i.id.as_str()).chain(i.enemies.iter().map(String::as_str)))
+        .collect();
+    let mut search = Search {
+        per: &per,
+        chosen: Vec::new(),
+        budget: 200_000,
+        stuck_at: 0,
+        involved,
+    };
+    if !search.competency(0) {
+        let target = &blueprint.targets()[search.stuck_at];
+        return Err(AssemblyError::CannotFill {
+            competency: target.competency.clone(),
+            needed: target.items,
+        });
+    }
+    let mut chosen: Vec<&[&PoolItem]> = search.chosen;
     shuffle(&mut chosen, rng);
     let items = chosen
         .into_iter()
