@@ -60,12 +60,7 @@ pub async fn bank_view(
     filter: BankFilter,
 ) -> Result<dto::BankView, AppError> {
     require_vendor(user)?;
-    let exam_id = bank::exam_ids(db)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::NotFound("no exam is loaded".into()))?;
-    let (_, exam) = bank::latest_exam(db, &exam_id).await?;
+    let exam = current_exam(db).await?;
     let items = bank::latest_items(db).await?;
     let versions: std::collections::HashMap<String, i64> =
         sqlx::query("SELECT id, MAX(version) AS version FROM items GROUP BY id")
@@ -481,20 +476,7 @@ pub async fn change_status(
             "the comment is longer than 4,000 characters".into(),
         ));
     }
-    let mut tx = db.pool.begin().await?;
-    // A write first takes the lock (SQLite: the database; PostgreSQL: the row), so two people
-    // acting on the same item at once are serialised and the second sees the first's version.
-    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
-        .bind(id)
-        .bind(base_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if touched == 0 {
-        return Err(AppError::NotFound(format!(
-            "item {id} has no version {base_version}"
-        )));
-    }
+    let mut tx = lock_item(db, id, base_version).await?;
     let rows = sqlx::query(
         "SELECT version, status, body, author_id FROM items WHERE id = $1 ORDER BY version DESC",
     )
@@ -555,26 +537,8 @@ pub async fn change_status(
         }
     }
     item.status = to;
-    let body = serde_json::to_string(&item).map_err(|e| AppError::Internal(e.to_string()))?;
-    let key_index = item
-        .key_index()
-        .ok_or_else(|| AppError::Internal(format!("item {id} has no valid key")))?;
     let next = latest + 1;
-    sqlx::query(
-        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(id)
-    .bind(next)
-    .bind(&item.competency)
-    .bind(bank::status_name(to))
-    .bind(&body)
-    .bind(i64::from(key_index))
-    .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
-    .bind(now)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await?;
+    insert_version(&mut tx, &item, next, now, user.id).await?;
     let decision = match action {
         ReviewAction::Approve => Some("approved"),
         ReviewAction::Return => Some("returned"),
@@ -638,25 +602,9 @@ pub async fn save_edit(
         options: options(lang),
         rationale: field(&format!("{lang}_rationale")).unwrap_or_default(),
     };
-    let exam_id = bank::exam_ids(db)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::NotFound("no exam is loaded".into()))?;
-    let (_, exam) = bank::latest_exam(db, &exam_id).await?;
+    let exam = current_exam(db).await?;
 
-    let mut tx = db.pool.begin().await?;
-    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
-        .bind(id)
-        .bind(base)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if touched == 0 {
-        return Err(AppError::NotFound(format!(
-            "item {id} has no version {base}"
-        )));
-    }
+    let mut tx = lock_item(db, id, base).await?;
     let row =
         sqlx::query("SELECT version, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
             .bind(id)
@@ -706,26 +654,72 @@ pub async fn save_edit(
             "nothing was saved: the edit changes nothing".into(),
         ));
     }
-    let body = serde_json::to_string(&edited).map_err(|e| AppError::Internal(e.to_string()))?;
-    let key_index = edited
-        .key_index()
-        .ok_or_else(|| AppError::Internal("a validated item without a key".into()))?;
     let next = latest + 1;
-    sqlx::query(
-        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
-         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(next)
-    .bind(&edited.competency)
-    .bind(&body)
-    .bind(i64::from(key_index))
-    .bind(i64::try_from(edited.en.options.len()).unwrap_or(i64::MAX))
-    .bind(now)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await?;
+    insert_version(&mut tx, &edited, next, now, user.id).await?;
     tx.commit().await?;
     tracing::info!(item = id, version = next, user_id = user.id, "item edited");
     Ok(next)
+}
+
+/// The exam whose blueprint the workspace shows (the first loaded).
+async fn current_exam(db: &Db) -> Result<certamen_item_bank::exam::ExamDefinition, AppError> {
+    let exam_id = bank::exam_ids(db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("no exam is loaded".into()))?;
+    Ok(bank::latest_exam(db, &exam_id).await?.1)
+}
+
+/// A transaction holding item `id`'s write lock, if `base` is one of its versions. The write
+/// comes first (SQLite: the database lock; PostgreSQL: the row), so two people acting on the
+/// same item at once are serialised and the second sees the first's version.
+async fn lock_item<'d>(
+    db: &'d Db,
+    id: &str,
+    base: i64,
+) -> Result<sqlx::Transaction<'d, sqlx::Any>, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(base)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if touched == 0 {
+        return Err(AppError::NotFound(format!(
+            "item {id} has no version {base}"
+        )));
+    }
+    Ok(tx)
+}
+
+/// Stores `item` as version `version` of itself, made by `author` in the workspace.
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    item: &Item,
+    version: i64,
+    now: i64,
+    author: i64,
+) -> Result<(), AppError> {
+    let body = serde_json::to_string(item).map_err(|e| AppError::Internal(e.to_string()))?;
+    let key_index = item
+        .key_index()
+        .ok_or_else(|| AppError::Internal(format!("item {} has no valid key", item.id)))?;
+    sqlx::query(
+        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&item.id)
+    .bind(version)
+    .bind(&item.competency)
+    .bind(bank::status_name(item.status))
+    .bind(&body)
+    .bind(i64::from(key_index))
+    .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
+    .bind(now)
+    .bind(author)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
