@@ -48,32 +48,7 @@ pub async fn export(
     exam_id: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<ExportReport> {
-    if out.exists() {
-        bail!(
-            "{} already exists: export writes a new folder and never overwrites one",
-            out.display()
-        );
-    }
-    let db = Db::connect(database_url, 2).await?;
-    let exam_id = match exam_id {
-        Some(id) => id.to_string(),
-        None => {
-            let ids = bank::exam_ids(&db).await?;
-            match ids.as_slice() {
-                [one] => one.clone(),
-                [] => bail!("the database has no exam to export"),
-                many => bail!(
-                    "the database has {} exams ({}): name one with --exam",
-                    many.len(),
-                    many.join(", ")
-                ),
-            }
-        }
-    };
-    let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
-    let items = bank::latest_items(&db).await?;
-    db.pool.close().await;
-
+    let (exam_id, exam_version, exam, items) = newest_bank(database_url, exam_id, out).await?;
     let staging = staging_dir(out)?;
     let written = (|| -> anyhow::Result<()> {
         std::fs::create_dir_all(staging.join("items"))?;
@@ -109,18 +84,54 @@ pub async fn export(
         }
         Ok(())
     })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e.context(format!("nothing was written to {}", out.display())));
-    }
-    std::fs::rename(&staging, out).with_context(|| {
-        let _ = std::fs::remove_dir_all(&staging);
-        format!("cannot move the export into {}", out.display())
-    })?;
+    publish(&staging, out, written)?;
     Ok(ExportReport {
         exam_id,
         exam_version,
         items: items.len(),
+    })
+}
+
+/// The newest definition of the exam (the only one if not named) and every item's newest
+/// version, for an export into `out`, which must not exist yet.
+async fn newest_bank(
+    database_url: &str,
+    exam_id: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<(
+    String,
+    i64,
+    certamen_item_bank::exam::ExamDefinition,
+    Vec<Item>,
+)> {
+    if out.exists() {
+        bail!(
+            "{} already exists: export writes a new folder and never overwrites one",
+            out.display()
+        );
+    }
+    let db = Db::connect(database_url, 2).await?;
+    let exam_id = pick_exam(&db, exam_id).await?;
+    let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
+    let items = bank::latest_items(&db).await?;
+    db.pool.close().await;
+    Ok((exam_id, exam_version, exam, items))
+}
+
+/// Moves what was written into `staging` to `out`, or removes it if writing failed: an export
+/// is all there or not there at all.
+fn publish(staging: &Path, out: &Path, written: anyhow::Result<()>) -> anyhow::Result<()> {
+    let discard = || {
+        let _ = std::fs::remove_dir_all(staging);
+        let _ = std::fs::remove_file(staging);
+    };
+    if let Err(e) = written {
+        discard();
+        return Err(e.context(format!("nothing was written to {}", out.display())));
+    }
+    std::fs::rename(staging, out).map_err(|e| {
+        discard();
+        anyhow::anyhow!("cannot move the export into {}: {e}", out.display())
     })
 }
 
@@ -164,17 +175,7 @@ pub async fn qti_export(
     exam_id: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<ExportReport> {
-    if out.exists() {
-        bail!(
-            "{} already exists: export writes a new folder and never overwrites one",
-            out.display()
-        );
-    }
-    let db = Db::connect(database_url, 2).await?;
-    let exam_id = pick_exam(&db, exam_id).await?;
-    let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
-    let items = bank::latest_items(&db).await?;
-    db.pool.close().await;
+    let (exam_id, exam_version, exam, items) = newest_bank(database_url, exam_id, out).await?;
     let files = certamen_item_bank::qti::export(&exam, &items);
     let staging = staging_dir(out)?;
     let zipped = out
@@ -185,15 +186,7 @@ pub async fn qti_export(
     } else {
         certamen_item_bank::qti::write_package(&staging, &files).map_err(|e| e.to_string())
     };
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        let _ = std::fs::remove_file(&staging);
-        bail!("nothing was written to {}: {e}", out.display());
-    }
-    std::fs::rename(&staging, out).with_context(|| {
-        let _ = std::fs::remove_dir_all(&staging);
-        format!("cannot move the export into {}", out.display())
-    })?;
+    publish(&staging, out, written.map_err(anyhow::Error::msg))?;
     Ok(ExportReport {
         exam_id,
         exam_version,
