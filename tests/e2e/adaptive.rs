@@ -15,27 +15,13 @@ use crate::helpers::{parse_question, spawn_app_with_bank, Browser, TestApp, CAND
 /// A copy of the sample bank delivered adaptively: 20 to 40 items, SPRT around θ = 0, with
 /// the `exposure` line if given.
 fn adaptive_bank_with(exposure: Option<&str>) -> std::path::PathBuf {
-    let from = certamen_item_bank::sample_bank_dir();
-    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let to = std::env::temp_dir().join(format!("certamen-cat-bank-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(to.join("items")).expect("bank folder");
-    for entry in std::fs::read_dir(from.join("items")).expect("items") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(
-            &path,
-            to.join("items").join(path.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
-    let exam = std::fs::read_to_string(from.join("exam.toml")).expect("exam.toml");
-    assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
-    let cat = exam.replace("mode = \"loft\"", "mode = \"cat\"")
-        + "\n[delivery.cat]\nmin_length = 20\nmax_length = 40\nstop = \"sprt:0.5\"\ncut_theta = 0.0\n\
-           selection = \"randomesque:3\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n"
-        + &exposure.map(|e| format!("exposure = \"{e}\"\n")).unwrap_or_default();
-    std::fs::write(to.join("exam.toml"), cat).expect("write exam.toml");
-    to
+    crate::helpers::sample_bank_copy("cat-bank", |exam| {
+        assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
+        exam.replace("mode = \"loft\"", "mode = \"cat\"")
+            + "\n[delivery.cat]\nmin_length = 20\nmax_length = 40\nstop = \"sprt:0.5\"\ncut_theta = 0.0\n\
+               selection = \"randomesque:3\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n"
+            + &exposure.map(|e| format!("exposure = \"{e}\"\n")).unwrap_or_default()
+    })
 }
 
 fn adaptive_bank() -> std::path::PathBuf {

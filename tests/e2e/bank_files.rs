@@ -14,19 +14,6 @@ fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("certamen-{name}-{}-{n}", std::process::id()))
 }
 
-fn copy_bank(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to.join("items")).expect("folder");
-    std::fs::copy(from.join("exam.toml"), to.join("exam.toml")).expect("exam");
-    for entry in std::fs::read_dir(from.join("items")).expect("items") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(
-            &path,
-            to.join("items").join(path.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
-}
-
 async fn item_versions(db: &sqlx::AnyPool) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM items")
         .fetch_one(db)
@@ -64,8 +51,7 @@ async fn an_import_with_one_invalid_item_imports_nothing() {
     let app = spawn_app().await;
     let db = app.db().await;
     let before = item_versions(&db).await;
-    let dir = temp_path("bad-import");
-    copy_bank(&certamen_item_bank::sample_bank_dir(), &dir);
+    let dir = crate::helpers::sample_bank_copy("bad-import", |exam| exam);
     // One good change (a new version of C01-01) and one broken item (a key that is no option).
     let good = dir.join("items/PS-C01-01.toml");
     let text = std::fs::read_to_string(&good).expect("read");

@@ -372,22 +372,10 @@ async fn a_retake_gets_every_item_the_candidate_has_not_seen() {
 
 /// A copy of the sample bank whose exam.toml says `mode = "fixed"` with a form seed.
 fn fixed_form_bank() -> std::path::PathBuf {
-    let from = certamen_item_bank::sample_bank_dir();
-    let to = std::env::temp_dir().join(format!("certamen-fixed-bank-{}", std::process::id()));
-    std::fs::create_dir_all(to.join("items")).expect("bank folder");
-    for entry in std::fs::read_dir(from.join("items")).expect("items") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(
-            &path,
-            to.join("items").join(path.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
-    let exam = std::fs::read_to_string(from.join("exam.toml")).expect("exam.toml");
-    assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
-    let fixed = exam.replace("mode = \"loft\"", "mode = \"fixed\"\nform_seed = 20261123");
-    std::fs::write(to.join("exam.toml"), fixed).expect("write exam.toml");
-    to
+    crate::helpers::sample_bank_copy("fixed-bank", |exam| {
+        assert!(exam.contains("mode = \"loft\""), "the sample is LOFT");
+        exam.replace("mode = \"loft\"", "mode = \"fixed\"\nform_seed = 20261123")
+    })
 }
 
 async fn form_of(db: &sqlx::AnyPool, attempt: &str) -> Vec<(i64, String, String)> {

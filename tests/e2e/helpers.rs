@@ -357,3 +357,27 @@ pub fn parse_question(html: &str) -> Question {
     }
     Question { seq, options, stem }
 }
+
+/// A copy of the sample bank (items and scenario sets) in a fresh temporary folder, its
+/// exam.toml passed through `exam` (to change the delivery mode, say).
+pub fn sample_bank_copy(name: &str, exam: impl FnOnce(String) -> String) -> std::path::PathBuf {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let from = certamen_item_bank::sample_bank_dir();
+    let to = std::env::temp_dir().join(format!("certamen-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    for folder in ["items", "sets"] {
+        let Ok(entries) = std::fs::read_dir(from.join(folder)) else {
+            continue;
+        };
+        std::fs::create_dir_all(to.join(folder)).expect("bank folder");
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, to.join(folder).join(path.file_name().expect("name")))
+                .expect("copy");
+        }
+    }
+    let text = std::fs::read_to_string(from.join("exam.toml")).expect("exam.toml");
+    std::fs::write(to.join("exam.toml"), exam(text)).expect("write exam.toml");
+    to
+}

@@ -263,11 +263,16 @@ fn serve_demo(
 
 /// A copy of the sample bank whose exam is delivered adaptively (20 to 40 items, SPRT).
 fn adaptive_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf> {
-    std::fs::create_dir_all(to.join("items"))?;
-    for entry in std::fs::read_dir(sample.join("items"))? {
-        let path = entry?.path();
-        if let Some(name) = path.file_name() {
-            std::fs::copy(&path, to.join("items").join(name))?;
+    for folder in ["items", "sets"] {
+        let Ok(entries) = std::fs::read_dir(sample.join(folder)) else {
+            continue;
+        };
+        std::fs::create_dir_all(to.join(folder))?;
+        for entry in entries {
+            let path = entry?.path();
+            if let Some(name) = path.file_name() {
+                std::fs::copy(&path, to.join(folder).join(name))?;
+            }
         }
     }
     let exam = std::fs::read_to_string(sample.join("exam.toml"))?;
