@@ -79,8 +79,10 @@ pub struct ItemPage {
     pub stem: String,
     /// Option texts in this attempt's display order.
     pub options: Vec<String>,
-    /// The chosen option's display index.
-    pub choice: Option<u32>,
+    /// The chosen options' display indexes (at most one unless `select` is more than 1).
+    pub choices: Vec<u32>,
+    /// How many options the question asks for: 1, or more for a multiple-answer question.
+    pub select: u32,
     pub flagged: bool,
     /// The sequence number the next save from this page must carry.
     pub next_seq: i64,
@@ -103,8 +105,22 @@ pub struct AdaptiveProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRow {
     pub position: u32,
-    pub answered: bool,
+    /// How many options are chosen (0: unanswered).
+    pub chosen: u32,
+    /// How many the question asks for.
+    pub select: u32,
     pub flagged: bool,
+}
+
+impl ReviewRow {
+    pub fn answered(&self) -> bool {
+        self.chosen > 0
+    }
+
+    /// A multiple-answer question with fewer options chosen than it asks for.
+    pub fn incomplete(&self) -> bool {
+        self.chosen > 0 && self.chosen < self.select
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! The item model: a multiple-choice item with its key and rationale.
+//! The item model: a multiple-choice item (one answer, or several for a multiple-answer item)
+//! with its key and rationale.
 //!
 //! The key and rationale are secrets (invariant 3): they live here and in the server, and are
 //! never part of what a candidate receives.
@@ -69,7 +70,9 @@ pub struct Item {
     pub id: String,
     pub competency: String,
     pub status: ItemStatus,
-    /// The letter of the correct option in authored order ("A" is the first option).
+    /// The letter of the correct option in authored order ("A" is the first option), or for a
+    /// multiple-answer item every correct option's letter, separated by commas ("A, C"): the
+    /// candidate must choose exactly those to score the item.
     pub key: String,
     pub en: ItemText,
     /// The Spanish variant: the same options in the same order, so the key applies to both.
@@ -94,16 +97,101 @@ pub struct Item {
 }
 
 impl Item {
-    /// The authored index of the key, if the key letter names an existing option.
-    pub fn key_index(&self) -> Option<u8> {
-        let mut chars = self.key.chars();
-        let letter = chars.next()?;
-        if chars.next().is_some() || !letter.is_ascii_uppercase() {
-            return None;
-        }
-        let index = u8::try_from(u32::from(letter) - u32::from('A')).ok()?;
-        (usize::from(index) < self.en.options.len()).then_some(index)
+    /// The authored indexes of the key (ascending), if the key is well formed and names
+    /// existing options.
+    pub fn key_indexes(&self) -> Option<Vec<u8>> {
+        parse_key(&self.key, self.en.options.len()).ok()
     }
+
+    /// The key as a bit set of authored option indexes (bit i: option i is correct). A response
+    /// is scored correct when its own bit set equals this one exactly.
+    pub fn key_mask(&self) -> Option<i64> {
+        self.key_indexes().map(|keys| mask_of(&keys))
+    }
+
+    /// A multiple-answer item asks for every correct option (its key names more than one).
+    pub fn is_multiple_answer(&self) -> bool {
+        self.key.contains(',')
+    }
+}
+
+/// The bit set of option indexes (bit i: option i).
+pub fn mask_of(indexes: &[u8]) -> i64 {
+    indexes.iter().fold(0, |m, &i| m | (1i64 << i))
+}
+
+/// The indexes (ascending) in a bit set of option indexes.
+pub fn indexes_of(mask: i64) -> Vec<u8> {
+    (0u8..63).filter(|i| mask & (1i64 << i) != 0).collect()
+}
+
+/// Why a key does not fit its item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    /// Not a letter, or letters separated by commas.
+    Malformed,
+    /// This letter names no option.
+    NotAnOption(char),
+    /// This letter appears twice.
+    Repeated(char),
+    /// Every option is keyed: a multiple-answer item needs at least one wrong option.
+    EveryOption,
+}
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyError::Malformed => write!(
+                f,
+                "is not an option letter or letters separated by commas (such as \"B\" or \"A, C\")"
+            ),
+            KeyError::NotAnOption(l) => write!(f, "names {l}, which is not one of the options"),
+            KeyError::Repeated(l) => write!(f, "names option {l} twice"),
+            KeyError::EveryOption => write!(
+                f,
+                "names every option; a multiple-answer item needs at least one wrong option"
+            ),
+        }
+    }
+}
+
+/// Reads a key: one option letter ("B") for a single-answer item, or two or more letters
+/// separated by commas ("A, C") for a multiple-answer item. Returns the authored indexes,
+/// ascending.
+pub fn parse_key(key: &str, option_count: usize) -> Result<Vec<u8>, KeyError> {
+    let mut indexes = Vec::new();
+    for part in key.split(',') {
+        let part = part.trim();
+        let mut chars = part.chars();
+        let (Some(letter), None) = (chars.next(), chars.next()) else {
+            return Err(KeyError::Malformed);
+        };
+        if !letter.is_ascii_uppercase() {
+            return Err(KeyError::Malformed);
+        }
+        let index = u8::try_from(u32::from(letter) - u32::from('A')).unwrap_or(u8::MAX);
+        if usize::from(index) >= option_count {
+            return Err(KeyError::NotAnOption(letter));
+        }
+        if indexes.contains(&index) {
+            return Err(KeyError::Repeated(letter));
+        }
+        indexes.push(index);
+    }
+    if indexes.len() > 1 && indexes.len() >= option_count {
+        return Err(KeyError::EveryOption);
+    }
+    indexes.sort_unstable();
+    Ok(indexes)
+}
+
+/// The key written back in its canonical form ("A, C").
+pub fn key_text(indexes: &[u8]) -> String {
+    indexes
+        .iter()
+        .map(|&i| option_letter(usize::from(i)).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The letter shown for display position `index` (0 → "A").
@@ -212,5 +300,34 @@ impl SetFile {
                 })
                 .collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_one_letter_or_letters_separated_by_commas() {
+        assert_eq!(parse_key("B", 4), Ok(vec![1]));
+        assert_eq!(parse_key("C, A", 4), Ok(vec![0, 2]));
+        assert_eq!(parse_key("A,B,D", 5), Ok(vec![0, 1, 3]));
+        assert_eq!(parse_key("", 4), Err(KeyError::Malformed));
+        assert_eq!(parse_key("AC", 4), Err(KeyError::Malformed));
+        assert_eq!(parse_key("a", 4), Err(KeyError::Malformed));
+        assert_eq!(parse_key("A,", 4), Err(KeyError::Malformed));
+        assert_eq!(parse_key("E", 4), Err(KeyError::NotAnOption('E')));
+        assert_eq!(parse_key("A, A", 4), Err(KeyError::Repeated('A')));
+        assert_eq!(parse_key("A, B, C, D", 4), Err(KeyError::EveryOption));
+        // A two-option single-answer item keys one of its two options: that is fine.
+        assert_eq!(parse_key("B", 2), Ok(vec![1]));
+    }
+
+    #[test]
+    fn a_key_round_trips_through_its_bit_set() {
+        let keys = parse_key("D, B", 4).expect("valid");
+        assert_eq!(mask_of(&keys), 0b1010);
+        assert_eq!(indexes_of(0b1010), keys);
+        assert_eq!(key_text(&keys), "B, D");
     }
 }

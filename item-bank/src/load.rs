@@ -488,13 +488,13 @@ fn check_item(
             format!("item {} lists itself as an enemy", item.id),
         );
     }
-    if item.key_index().is_none() {
+    if let Err(e) = crate::item::parse_key(&item.key, item.en.options.len()) {
         c.add(
             file,
             text,
             Some("key"),
             format!(
-                "item {}: key {:?} is not among the options A-{}",
+                "item {}: key {:?} {e} (the options are A-{})",
                 item.id,
                 item.key,
                 crate::item::option_letter(item.en.options.len().saturating_sub(1))
@@ -885,7 +885,7 @@ mod tests {
         let expect = [
             (
                 "X-1.toml:4: field `key`",
-                "key \"E\" is not among the options A-D",
+                "key \"E\" names E, which is not one of the options (the options are A-D)",
             ),
             (
                 "X-2.toml:2: field `competency`",
@@ -1092,11 +1092,33 @@ mod tests {
             )
             .expect("copy");
         }
-        // C13 needs all 8 of its items on every form, so two of them can never be enemies.
-        let path = dir.join("items/PS-C13-01.toml");
-        let text = std::fs::read_to_string(&path).expect("read");
-        let with = text.replacen("\n[en]", "enemies = [\"PS-C13-02\"]\n\n[en]", 1);
-        std::fs::write(&path, with).expect("write");
+        // C13 needs `need` of its `m` items on every form. Make m - need + 2 of them mutual
+        // enemies: a form holds at most one of those and every other item, need - 1 in all.
+        let bank = load_bank(&dir).expect("the copy loads");
+        let need = bank
+            .exam
+            .competencies()
+            .find(|(_, c)| c.id == "C13")
+            .map(|(_, c)| c.items as usize)
+            .expect("C13");
+        let ids: Vec<&str> = bank
+            .items
+            .iter()
+            .filter(|i| i.competency == "C13")
+            .map(|i| i.id.as_str())
+            .collect();
+        let clique = &ids[..ids.len() - need + 2];
+        for (n, id) in clique.iter().enumerate() {
+            let path = dir.join(format!("items/{id}.toml"));
+            let text = std::fs::read_to_string(&path).expect("read");
+            let later: Vec<String> = clique[n + 1..].iter().map(|e| format!("{e:?}")).collect();
+            let with = text.replacen(
+                "\n[en]",
+                &format!("enemies = [{}]\n\n[en]", later.join(", ")),
+                1,
+            );
+            std::fs::write(&path, with).expect("write");
+        }
         let err = load_bank(&dir).expect_err("impossible forms");
         assert!(
             err.to_string()

@@ -28,17 +28,19 @@ fn adaptive_bank() -> std::path::PathBuf {
     adaptive_bank_with(None)
 }
 
-/// Item id → (stem, key text), from the sample bank.
-fn bank_keys() -> HashMap<String, String> {
+/// Stem → the key options' texts, from the sample bank.
+fn bank_keys() -> HashMap<String, Vec<String>> {
     let bank = certamen_item_bank::load::load_bank(&certamen_item_bank::sample_bank_dir())
         .expect("sample bank is valid");
     bank.items
         .iter()
         .map(|item| {
-            let key = usize::from(item.key_index().expect("key"));
+            let key = item.key_indexes().expect("key");
             (
                 item.en.stem.trim().to_string(),
-                item.en.options[key].clone(),
+                key.iter()
+                    .map(|&k| item.en.options[usize::from(k)].clone())
+                    .collect(),
             )
         })
         .collect()
@@ -51,21 +53,28 @@ async fn answer(
     attempt: &str,
     position: usize,
     page: &crate::helpers::Page,
-    keys: &HashMap<String, String>,
+    keys: &HashMap<String, Vec<String>>,
     correct: bool,
 ) -> crate::helpers::Page {
     let q = parse_question(&page.body);
     let key = keys.get(&q.stem).expect("stem is in the bank");
-    let letter = q
+    // Correct: every key (a multiple-answer item has several); wrong: one distractor.
+    let mut letters: Vec<String> = q
         .options
         .iter()
-        .find(|o| (&o.1 == key) == correct)
+        .filter(|o| key.contains(&o.1) == correct)
         .map(|o| o.0.clone())
-        .expect("an option to choose");
+        .collect();
+    if !correct {
+        letters.truncate(1);
+    }
+    assert!(!letters.is_empty(), "an option to choose");
+    let mut form: Vec<(&str, &str)> = letters.iter().map(|l| ("choice", l.as_str())).collect();
+    form.extend([("seq", q.seq.as_str()), ("go", "next")]);
     browser
         .submit(
             &format!("/attempts/{attempt}/items/{position}/answer"),
-            &[("choice", &letter), ("seq", &q.seq), ("go", "next")],
+            &form,
         )
         .await
 }
@@ -153,7 +162,7 @@ async fn an_adaptive_exam_goes_forward_only_and_stops_by_its_rule() {
     let other = q
         .options
         .iter()
-        .find(|o| &o.1 != key)
+        .find(|o| !key.contains(&o.1))
         .map(|o| o.0.clone())
         .expect("a wrong option");
     let stale = browser
@@ -227,8 +236,8 @@ async fn an_adaptive_path_is_reproduced_from_the_seed_pool_and_answers() {
     let exam: ExamDefinition =
         serde_json::from_str(&header.get::<String, _>("definition")).expect("exam");
     let rows = sqlx::query(
-        "SELECT ai.position, ai.item_id, ai.item_version, ai.option_order, ai.choice, ai.irt_a, \
-         ai.irt_b, ai.irt_c, ai.irt_source, i.key_index, i.competency FROM attempt_items ai \
+        "SELECT ai.position, ai.item_id, ai.item_version, ai.option_order, ai.choice_mask, ai.irt_a, \
+         ai.irt_b, ai.irt_c, ai.irt_source, i.key_mask, i.competency FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 ORDER BY ai.position",
     )
@@ -276,7 +285,7 @@ async fn an_adaptive_path_is_reproduced_from_the_seed_pool_and_answers() {
         shuffle(&mut order, &mut option_rng(seed, position as u64));
         let order: Vec<String> = order.iter().map(u8::to_string).collect();
         assert_eq!(row.get::<String, _>("option_order"), order.join(","));
-        let correct = row.get::<Option<i64>, _>("choice") == Some(row.get("key_index"));
+        let correct = row.get::<Option<i64>, _>("choice_mask") == Some(row.get("key_mask"));
         given.push((next, correct));
         *per_competency.entry(row.get("competency")).or_default() += 1;
     }

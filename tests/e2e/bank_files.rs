@@ -78,7 +78,7 @@ async fn an_import_with_one_invalid_item_imports_nothing() {
     let message = format!("{err:#}");
     assert!(
         message.contains("PS-C02-01.toml")
-            && message.contains("key \"F\" is not among the options"),
+            && message.contains("key \"F\" names F, which is not one of the options"),
         "{message}"
     );
     assert_eq!(item_versions(&db).await, before, "nothing was imported");

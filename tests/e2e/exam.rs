@@ -6,17 +6,20 @@ use reqwest::StatusCode;
 
 use crate::helpers::{candidate_in_exam, parse_question, spawn_app, CANDIDATE};
 
-/// Stem → key option text, from the bank the app loaded.
-fn answer_key() -> (HashMap<String, String>, Vec<String>) {
+/// Stem → the key options' texts (several for a multiple-answer item), from the bank the
+/// app loaded.
+fn answer_key() -> (HashMap<String, Vec<String>>, Vec<String>) {
     let bank = certamen_item_bank::load::load_bank(&certamen_item_bank::sample_bank_dir())
         .expect("sample bank is valid");
     let mut keys = HashMap::new();
     let mut rationales = Vec::new();
     for item in &bank.items {
-        let key = usize::from(item.key_index().expect("valid key"));
+        let key = item.key_indexes().expect("valid key");
         keys.insert(
             item.en.stem.trim().to_string(),
-            item.en.options[key].clone(),
+            key.iter()
+                .map(|&k| item.en.options[usize::from(k)].clone())
+                .collect(),
         );
         rationales.push(item.en.rationale.trim().to_string());
     }
@@ -80,24 +83,29 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
         let key_text = keys
             .get(&q.stem)
             .unwrap_or_else(|| panic!("question {position}: stem not in the bank: {}", q.stem));
-        // Answer the first 90 correctly and the rest wrongly (leave the last 5 blank).
-        let letter = if position <= 90 {
+        // Answer the first 90 correctly and the rest wrongly (leave the last 5 blank). A
+        // multiple-answer question is answered by ticking every key.
+        let letters: Vec<String> = if position <= 90 {
             correct_given += 1;
-            q.options
+            let chosen: Vec<String> = q
+                .options
                 .iter()
-                .find(|(_, t, _)| t == key_text)
+                .filter(|(_, t, _)| key_text.contains(t))
                 .map(|(l, _, _)| l.clone())
-                .expect("key shown")
+                .collect();
+            assert_eq!(chosen.len(), key_text.len(), "every key shown");
+            chosen
         } else {
-            q.options
+            vec![q
+                .options
                 .iter()
-                .find(|(_, t, _)| t != key_text)
+                .find(|(_, t, _)| !key_text.contains(t))
                 .map(|(l, _, _)| l.clone())
-                .expect("distractor shown")
+                .expect("distractor shown")]
         };
         let mut form = vec![("seq", q.seq.as_str()), ("go", "next")];
         if position <= 115 {
-            form.push(("choice", letter.as_str()));
+            form.extend(letters.iter().map(|l| ("choice", l.as_str())));
         }
         if position == 7 {
             form.push(("flagged", "on"));
@@ -187,7 +195,7 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
         let probe: String = r.chars().take(60).collect();
         assert!(!seen_html.contains(&probe), "a rationale leaked: {probe}");
     }
-    for needle in ["key_index", "rationale", "\"key\""] {
+    for needle in ["key_mask", "rationale", "\"key\""] {
         assert!(
             !seen_html.contains(needle),
             "{needle} appears in candidate HTML"
@@ -265,7 +273,7 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
         .form(&[
             ("attempt_id", attempt.as_str()),
             ("position", "3"),
-            ("choice", "0"),
+            ("choices", "A"),
             ("flagged", "true"),
             ("seq", "6"),
         ])
@@ -281,7 +289,7 @@ async fn repeated_and_out_of_order_saves_change_nothing() {
         .form(&[
             ("attempt_id", attempt.as_str()),
             ("position", "3"),
-            ("choice", "2"),
+            ("choices", "C"),
             ("flagged", "false"),
             ("seq", "6"),
         ])

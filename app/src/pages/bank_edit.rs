@@ -94,7 +94,14 @@ pub fn Editor(start: EditStart) -> impl IntoView {
     let letters: Vec<String> = (0..count)
         .map(|i| char::from(b'A' + i as u8).to_string())
         .collect();
-    let (key, set_key) = signal(start.key.clone());
+    // The key as the letters ticked ("A, C" is stored for a multiple-answer item).
+    let start_keys: Vec<String> = start
+        .key
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let (key, set_key) = signal(start_keys.clone());
     let lang = |t: &EditText| {
         (
             RwSignal::new(t.stem.clone()),
@@ -148,12 +155,15 @@ pub fn Editor(start: EditStart) -> impl IntoView {
                 <h3>{format!("{title}: as the candidate sees it")}</h3>
                 {scenario.map(|s| view! { <div class="scenario"><p>{s}</p></div> })}
                 <p class="stem">{move || stem.get()}</p>
+                {move || (key.get().len() > 1).then(|| view! {
+                    <p class="select-hint">{format!("Choose {} answers.", key.get().len())}</p>
+                })}
                 {options.iter().enumerate().map(|(i, o)| {
                     let o = *o;
                     let letter = letters[i].clone();
                     let is_key = {
                         let letter = letter.clone();
-                        move || key.get() == letter
+                        move || key.get().contains(&letter)
                     };
                     view! {
                         <div class="option-preview" class:key=is_key>
@@ -169,15 +179,31 @@ pub fn Editor(start: EditStart) -> impl IntoView {
     view! {
         <form method="post" action=format!("/vendor/items/{}/save", start.id) class="editor">
             <input type="hidden" name="base_version" value=start.version.to_string()/>
-            <div class="field">
-                <label for="key">"Key (the correct option)"</label>
-                <select id="key" name="key" on:change=move |ev| set_key.set(event_target_value(&ev))>
-                    {letters.iter().map(|l| {
-                        let selected = *l == start.key;
-                        view! { <option value=l.clone() selected=selected>{l.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <fieldset class="field key-choice">
+                <legend>"Key: tick the correct option, or several for a multiple-answer item (the candidate must choose exactly those)"</legend>
+                {letters.iter().map(|l| {
+                    let id = format!("key-{l}");
+                    let letter = l.clone();
+                    let ticked = start_keys.contains(l);
+                    view! {
+                        <span class="key-box">
+                            <input type="checkbox" id=id.clone() name="key" value=l.clone() checked=ticked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let letter = letter.clone();
+                                    set_key.update(|k| {
+                                        k.retain(|x| *x != letter);
+                                        if on {
+                                            k.push(letter);
+                                            k.sort();
+                                        }
+                                    });
+                                }/>
+                            <label for=id>{l.clone()}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </fieldset>
             <div class="side-by-side">
                 {fields("en", "English", "en", en.clone())}
                 {fields("es", "Spanish (leave every field empty for none)", "es", es.clone())}

@@ -62,11 +62,13 @@ pub fn BankItemPage() -> impl IntoView {
 
 #[component]
 fn Detail(item: ItemDetail) -> impl IntoView {
-    let key_index = item
+    // Every keyed option (several for a multiple-answer item).
+    let keys: Vec<usize> = item
         .key
-        .chars()
-        .next()
-        .map(|c| (c as u32).saturating_sub('A' as u32) as usize);
+        .split(',')
+        .filter_map(|k| k.trim().chars().next())
+        .map(|c| (c as u32).saturating_sub('A' as u32) as usize)
+        .collect();
     let latest = item.version;
     view! {
         <p><a href="/vendor/items">"Back to the item bank"</a></p>
@@ -78,6 +80,7 @@ fn Detail(item: ItemDetail) -> impl IntoView {
             <dt>"Competency"</dt><dd>{format!("{} {}", item.competency, item.competency_name)}</dd>
             <dt>"Status"</dt><dd>{item.status.clone()}</dd>
             <dt>"Version"</dt><dd>{item.version}</dd>
+            <dt>"Type"</dt><dd>{if keys.len() > 1 { format!("Multiple answer (choose {})", keys.len()) } else { "Single answer".to_string() }}</dd>
             <dt>"Key"</dt><dd>{item.key.clone()}</dd>
             <dt>"IRT parameters"</dt><dd>{item.params.clone()}</dd>
             {item.set.clone().map(|s| view! { <dt>"Scenario set"</dt><dd>{s}</dd> })}
@@ -118,7 +121,7 @@ fn Detail(item: ItemDetail) -> impl IntoView {
         <h2>"Preview"</h2>
         <p>"As a candidate sees it (options in authored order; each candidate's order is shuffled). The key is marked here for reviewers only."</p>
         <div class="side-by-side">
-            {item.languages.iter().map(|l| view! { <Preview language=l.clone() key_index=key_index/> }).collect_view()}
+            {item.languages.iter().map(|l| view! { <Preview language=l.clone() keys=keys.clone()/> }).collect_view()}
         </div>
         {item.compared.clone().map(|(a, b, changes)| view! {
             <h2 id="compare">{format!("Version {a} against version {b}")}</h2>
@@ -162,7 +165,7 @@ fn Detail(item: ItemDetail) -> impl IntoView {
 }
 
 #[component]
-fn Preview(language: ItemLanguage, key_index: Option<usize>) -> impl IntoView {
+fn Preview(language: ItemLanguage, keys: Vec<usize>) -> impl IntoView {
     let lang = if language.language == "Spanish" {
         "es"
     } else {
@@ -175,7 +178,7 @@ fn Preview(language: ItemLanguage, key_index: Option<usize>) -> impl IntoView {
             <p class="stem">{language.stem.clone()}</p>
             <ol class="preview-options" type="A">
                 {language.options.iter().enumerate().map(|(i, o)| {
-                    let is_key = Some(i) == key_index;
+                    let is_key = keys.contains(&i);
                     view! {
                         <li class=if is_key { "key" } else { "" }>
                             {o.clone()}

@@ -30,7 +30,8 @@ pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData,
 pub async fn save_answer(
     attempt_id: String,
     position: u32,
-    choice: Option<u32>,
+    // The chosen display letters, comma-separated ("B", or "A,C"); empty clears the answer.
+    choices: String,
     flagged: bool,
     seq: i64,
 ) -> Result<SaveAck, ServerFnError> {
@@ -39,7 +40,8 @@ pub async fn save_answer(
     let now = state.clock.now_ms();
     let req = SaveRequest {
         position,
-        choice,
+        choices: attempts::parse_choices([choices.as_str()])
+            .map_err(|e| e.into_server_fn_error())?,
         flagged,
         seq,
     };
@@ -111,25 +113,33 @@ enum SaveStatus {
 
 #[island]
 pub fn AnswerForm(page: ItemData) -> impl IntoView {
-    let (choice, set_choice) = signal(page.choice);
+    let (choices, set_choices) = signal(page.choices.clone());
     let (flagged, set_flagged) = signal(page.flagged);
     let (next_seq, set_next_seq) = signal(page.next_seq);
     let (status, set_status) = signal(SaveStatus::WithForm);
     let (problem, set_problem) = signal(String::new());
+    let (limit_note, set_limit_note) = signal(String::new());
     let attempt_id = page.attempt_id.clone();
     let position = page.position;
     let adaptive = page.adaptive.is_some();
+    let select = page.select.max(1);
+    let multiple = select > 1;
 
     // Runs only in the browser, once the island is live.
     Effect::new(move |_| set_status.set(SaveStatus::Saved));
 
-    let save = move |new_choice: Option<u32>, new_flag: bool| {
+    let save = move |new_choices: Vec<u32>, new_flag: bool| {
         let seq = next_seq.get_untracked();
         set_next_seq.set(seq + 1);
         set_status.set(SaveStatus::Saving);
         let attempt_id = attempt_id.clone();
+        let letters = new_choices
+            .iter()
+            .map(|&i| certamen_letter(i as usize).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         leptos::task::spawn_local(async move {
-            match save_answer(attempt_id, position, new_choice, new_flag, seq).await {
+            match save_answer(attempt_id, position, letters, new_flag, seq).await {
                 Ok(ack) => {
                     set_next_seq.update(|n| *n = (*n).max(ack.seq + 1));
                     set_status.set(SaveStatus::Saved);
@@ -145,20 +155,30 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
         });
     };
     let save_choice = save.clone();
-    let status_text = move || match status.get() {
-        SaveStatus::WithForm if adaptive => "Your choice is saved when you confirm it.".to_string(),
-        SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
-        SaveStatus::Saving => "Saving your answer…".to_string(),
-        SaveStatus::Saved if choice.get().is_some() => "Your answer is saved.".to_string(),
-        SaveStatus::Saved => "No answer chosen yet.".to_string(),
-        SaveStatus::Failed if adaptive => format!(
-            "Not saved: {}. Your choice is still selected; press Confirm and continue to save it.",
-            problem.get()
-        ),
-        SaveStatus::Failed => format!(
-            "Not saved: {}. Your choice is still selected; press Next or Previous to save it.",
-            problem.get()
-        ),
+    let status_text = move || {
+        let note = limit_note.get();
+        if !note.is_empty() {
+            return note;
+        }
+        let chosen = choices.get().len();
+        match status.get() {
+            SaveStatus::WithForm if adaptive => "Your choice is saved when you confirm it.".to_string(),
+            SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
+            SaveStatus::Saving => "Saving your answer…".to_string(),
+            SaveStatus::Saved if multiple && chosen > 0 && chosen < select as usize => format!(
+                "Your answer is saved: {chosen} of {select} chosen."
+            ),
+            SaveStatus::Saved if chosen > 0 => "Your answer is saved.".to_string(),
+            SaveStatus::Saved => "No answer chosen yet.".to_string(),
+            SaveStatus::Failed if adaptive => format!(
+                "Not saved: {}. Your choice is still selected; press Confirm and continue to save it.",
+                problem.get()
+            ),
+            SaveStatus::Failed => format!(
+                "Not saved: {}. Your choice is still selected; press Next or Previous to save it.",
+                problem.get()
+            ),
+        }
     };
     let letters: Vec<char> = (0..page.options.len()).map(certamen_letter).collect();
     let last = page.position >= page.total;
@@ -169,22 +189,44 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
         (false, false, true) => "Review answers",
         (false, false, false) => "Next",
     };
+    let input_type = if multiple { "checkbox" } else { "radio" };
     view! {
         <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
             <input type="hidden" name="seq" value=move || next_seq.get().to_string()/>
-            <fieldset>
+            <fieldset aria-describedby=multiple.then_some("select-hint")>
                 <legend class="stem">{page.stem.clone()}</legend>
+                {multiple.then(|| view! {
+                    <p class="select-hint" id="select-hint">{format!("Choose {select} answers.")}</p>
+                })}
                 {page.options.iter().enumerate().map(|(i, text)| {
                     let index = u32::try_from(i).unwrap_or(u32::MAX);
                     let id = format!("option-{}", letters[i]);
                     let save_choice = save_choice.clone();
                     view! {
                         <div class="option">
-                            <input type="radio" name="choice" id=id.clone() value=letters[i].to_string()
-                                checked=move || choice.get() == Some(index)
-                                on:change=move |_| {
-                                    set_choice.set(Some(index));
-                                    save_choice(Some(index), flagged.get_untracked());
+                            <input type=input_type name="choice" id=id.clone() value=letters[i].to_string()
+                                checked=move || choices.get().contains(&index)
+                                prop:checked=move || choices.get().contains(&index)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let mut next = if multiple { choices.get_untracked() } else { Vec::new() };
+                                    next.retain(|&c| c != index);
+                                    if on {
+                                        next.push(index);
+                                        next.sort_unstable();
+                                    }
+                                    if next.len() > select as usize {
+                                        // Keep the box clear and say why, rather than sending an
+                                        // answer the server must refuse.
+                                        set_choices.set(choices.get_untracked());
+                                        set_limit_note.set(format!(
+                                            "This question asks for {select} answers. Clear one of your choices before choosing another."
+                                        ));
+                                        return;
+                                    }
+                                    set_limit_note.set(String::new());
+                                    set_choices.set(next.clone());
+                                    save_choice(next, flagged.get_untracked());
                                 }/>
                             <label for=id>
                                 <span class="letter" aria-hidden="true">{letters[i].to_string()}</span>
@@ -200,7 +242,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             set_flagged.set(on);
-                            save(choice.get_untracked(), on);
+                            save(choices.get_untracked(), on);
                         }/>
                     <label for="flagged">"Flag this question for review"</label>
                 </div>

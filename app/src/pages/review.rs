@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::layout::{ErrorBox, Header};
 use super::timer::Countdown;
-use crate::dto::Review;
+use crate::dto::{Review, ReviewRow};
 
 #[server]
 pub async fn load_review(attempt_id: String) -> Result<Review, ServerFnError> {
@@ -43,7 +43,8 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn ReviewView(review: Review) -> impl IntoView {
-    let unanswered = review.rows.iter().filter(|r| !r.answered).count();
+    let unanswered = review.rows.iter().filter(|r| !r.answered()).count();
+    let incomplete = review.rows.iter().filter(|r| r.incomplete()).count();
     let flagged = review.rows.iter().filter(|r| r.flagged).count();
     let id = review.attempt_id.clone();
     view! {
@@ -58,9 +59,9 @@ fn ReviewView(review: Review) -> impl IntoView {
             <thead><tr><th scope="col">"Question"</th><th scope="col">"Answer"</th><th scope="col">"Flag"</th></tr></thead>
             <tbody>
                 {review.rows.iter().map(|r| view! {
-                    <tr class:unanswered=!r.answered>
+                    <tr class:unanswered=!r.answered() || r.incomplete()>
                         <th scope="row"><a href=format!("/attempts/{}/items/{}", id, r.position)>{format!("Question {}", r.position)}</a></th>
-                        <td>{if r.answered { "Answered" } else { "Not answered" }}</td>
+                        <td>{answer_status(r)}</td>
                         <td>{if r.flagged { "Flagged" } else { "" }}</td>
                     </tr>
                 }).collect_view()}
@@ -71,11 +72,24 @@ fn ReviewView(review: Review) -> impl IntoView {
             {(unanswered > 0).then(|| view! {
                 <p class="notice warning">{format!("You have {unanswered} unanswered question(s). Unanswered questions are scored as incorrect.")}</p>
             })}
+            {(incomplete > 0).then(|| view! {
+                <p class="notice warning">{format!("{incomplete} question(s) ask for more answers than you chose. Such a question is scored correct only when you choose all of its correct answers.")}</p>
+            })}
             <div class="flag">
                 <input type="checkbox" id="confirm" name="confirm" value="yes" required/>
                 <label for="confirm">"I am ready to submit. I understand I cannot change my answers afterwards."</label>
             </div>
             <button type="submit" class="primary">"Submit exam"</button>
         </form>
+    }
+}
+
+fn answer_status(row: &ReviewRow) -> String {
+    if !row.answered() {
+        "Not answered".into()
+    } else if row.incomplete() {
+        format!("{} of {} answers chosen", row.chosen, row.select)
+    } else {
+        "Answered".into()
     }
 }

@@ -119,14 +119,14 @@ pub async fn sync_bank(
             Some(row) => row.try_get::<i64, _>("version")? + 1,
             None => 1,
         };
-        let key_index = item.key_index().ok_or_else(|| {
+        let key_mask = item.key_mask().ok_or_else(|| {
             AppError::Internal(format!(
                 "item {} passed validation without a valid key",
                 item.id
             ))
         })?;
         sqlx::query(
-            "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at) \
+            "INSERT INTO items (id, version, competency, status, body, key_mask, option_count, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&item.id)
@@ -134,7 +134,7 @@ pub async fn sync_bank(
         .bind(&item.competency)
         .bind(status_name(item.status))
         .bind(&body)
-        .bind(i64::from(key_index))
+        .bind(key_mask)
         .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
         .bind(now)
         .execute(&mut *tx)

@@ -104,15 +104,46 @@ pub async fn resume(
     Ok(Redirect::to(&attempts::resume_target(&attempt, state.clock.now_ms())).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// The answer form's fields. A multiple-answer question sends one `choice` per ticked box,
+/// so the body is read as a list of pairs (a plain struct would refuse the repeated name).
+#[derive(Debug, Default)]
 pub struct AnswerForm {
-    /// The display letter chosen ("A", "B", ...); absent when nothing is chosen.
-    pub choice: Option<String>,
+    /// The display letters chosen ("A", "B", ...); empty when nothing is chosen.
+    pub choices: Vec<String>,
     /// Present ("on") when the flag box is ticked.
     pub flagged: Option<String>,
     pub seq: String,
     /// Where to go next: "prev", "next", "review", "stay", or "item-N".
     pub go: Option<String>,
+}
+
+impl AnswerForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Result<AnswerForm, AppError> {
+        let mut form = AnswerForm::default();
+        let mut seq = None;
+        for (name, value) in pairs {
+            let once = |slot: &mut Option<String>| {
+                if slot.replace(value.clone()).is_some() {
+                    return Err(AppError::BadRequest(format!(
+                        "the form could not be read: {name} was sent twice"
+                    )));
+                }
+                Ok(())
+            };
+            match name.as_str() {
+                "choice" => form.choices.push(value),
+                "flagged" => once(&mut form.flagged)?,
+                "seq" => once(&mut seq)?,
+                "go" => once(&mut form.go)?,
+                // Other fields (a browser extension's, say) are not ours to judge.
+                _ => {}
+            }
+        }
+        form.seq = seq.ok_or_else(|| {
+            AppError::BadRequest("the form could not be read: missing field `seq`".into())
+        })?;
+        Ok(form)
+    }
 }
 
 enum Go {
@@ -121,25 +152,14 @@ enum Go {
     Next,
 }
 
-fn parse_choice(raw: Option<&str>) -> Result<Option<u32>, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() => {
-            Ok(Some(u32::from(s.as_bytes()[0] - b'A')))
-        }
-        Some(s) => Err(AppError::BadRequest(format!(
-            "choice {s:?} is not an option letter such as A, B, C or D"
-        ))),
-    }
-}
-
 pub async fn answer(
     State(state): State<AppState>,
     session: Session,
     Path((id, position)): Path<(String, String)>,
-    ValidForm(form): ValidForm<AnswerForm>,
+    ValidForm(pairs): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
+    let form = AnswerForm::from_pairs(pairs)?;
     let position: u32 = position
         .parse()
         .map_err(|_| AppError::BadRequest(format!("{position:?} is not a question number")))?;
@@ -151,7 +171,7 @@ pub async fn answer(
     })?;
     let request = SaveRequest {
         position,
-        choice: parse_choice(form.choice.as_deref())?,
+        choices: attempts::parse_choices(form.choices.iter().map(String::as_str))?,
         flagged: form.flagged.is_some(),
         seq,
     };

@@ -389,7 +389,7 @@ async fn live_stats(db: &Db, id: &str) -> Result<dto::LiveItemStats, AppError> {
         .fetch_one(&db.pool)
         .await?)?;
     let rows = sqlx::query(
-        "SELECT ai.choice, i.key_index, a.raw_correct, a.raw_total FROM attempt_items ai \
+        "SELECT ai.choice_mask, i.key_mask, a.raw_correct, a.raw_total FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          JOIN attempts a ON a.id = ai.attempt_id \
          WHERE ai.item_id = $1 AND a.status = 'submitted' AND a.item_pool IS NULL",
@@ -399,8 +399,8 @@ async fn live_stats(db: &Db, id: &str) -> Result<dto::LiveItemStats, AppError> {
     .await?;
     let mut scored = Vec::with_capacity(rows.len());
     for r in &rows {
-        let choice: Option<i64> = r.try_get("choice")?;
-        let key: i64 = r.try_get("key_index")?;
+        let choice: Option<i64> = r.try_get("choice_mask")?;
+        let key: i64 = r.try_get("key_mask")?;
         let correct: Option<i64> = r.try_get("raw_correct")?;
         let total: Option<i64> = r.try_get("raw_total")?;
         if let (Some(c), Some(t)) = (correct, total) {
@@ -620,7 +620,13 @@ pub async fn save_edit(
     let es = text("es");
     let mut edited = current.clone();
     edited.status = ItemStatus::Draft;
-    edited.key = field("key").unwrap_or_default();
+    // One ticked box per correct option: one letter, or several for a multiple-answer item.
+    edited.key = fields
+        .iter()
+        .filter(|(k, _)| k == "key")
+        .map(|(_, v)| v.trim())
+        .collect::<Vec<_>>()
+        .join(", ");
     edited.en = text("en");
     edited.es = (!(es.stem.is_empty()
         && es.rationale.is_empty()
@@ -703,11 +709,11 @@ async fn insert_version(
     author: i64,
 ) -> Result<(), AppError> {
     let body = serde_json::to_string(item).map_err(|e| AppError::Internal(e.to_string()))?;
-    let key_index = item
-        .key_index()
+    let key_mask = item
+        .key_mask()
         .ok_or_else(|| AppError::Internal(format!("item {} has no valid key", item.id)))?;
     sqlx::query(
-        "INSERT INTO items (id, version, competency, status, body, key_index, option_count, created_at, author_id) \
+        "INSERT INTO items (id, version, competency, status, body, key_mask, option_count, created_at, author_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&item.id)
@@ -715,7 +721,7 @@ async fn insert_version(
     .bind(&item.competency)
     .bind(bank::status_name(item.status))
     .bind(&body)
-    .bind(i64::from(key_index))
+    .bind(key_mask)
     .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
     .bind(now)
     .bind(author)

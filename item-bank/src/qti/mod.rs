@@ -1,8 +1,8 @@
 //! QTI 3.0: a bank as an IMS content package (unzipped folder) and back.
 //!
-//! - Each item is a `qti-assessment-item` with one `qti-choice-interaction` (one correct
-//!   choice), `qti-correct-response` for its key and the standard `match_correct` response
-//!   processing; the rationale is a scorer-only `qti-rubric-block`. The Spanish variant is a
+//! - Each item is a `qti-assessment-item` with one `qti-choice-interaction`,
+//!   `qti-correct-response` for its key (cardinality "single", or "multiple" with every key of a
+//!   multiple-answer item) and the standard `match_correct` response processing; the rationale is a scorer-only `qti-rubric-block`. The Spanish variant is a
 //!   second item file with `xml:lang="es"` (`items/ID.es.xml`).
 //! - A scenario set's shared scenario is a `qti-assessment-stimulus` (`stimuli/SET.xml` and
 //!   `.es.xml`) that its items reference.
@@ -10,7 +10,9 @@
 //!   reference carries the competency as its `category`.
 //! - What QTI has no element for (status, IRT parameters, references, enemies) travels in the
 //!   manifest's metadata for each item resource, in the `urn:certamen:qti` namespace; other
-//!   tools ignore it, and importing our own export gives the same bank.
+//!   tools ignore it, and importing our own export gives the same bank. A package from another
+//!   tool without it imports as approved items with no IRT parameters, taking each item's
+//!   competency from its category in the package's assessment test.
 //!
 //! Reading is defensive (see [`xml`]); every problem names the file.
 
@@ -68,10 +70,22 @@ fn item_xml(item: &Item, text: &ItemText, lang: &str, stimulus: Option<&str>) ->
         r#"<qti-assessment-item xmlns="{QTI_NS}" identifier="{id}" title="{id}" xml:lang="{lang}" adaptive="false" time-dependent="false">"#,
         id = escape(&item.id)
     );
+    // A multiple-answer item is a multiple-cardinality response whose correct value is the
+    // whole set of keys; match_correct then scores it all or nothing, as Certamen does.
+    let keys = item.key_indexes().unwrap_or_default();
+    let cardinality = if keys.len() > 1 { "multiple" } else { "single" };
+    let values: String = keys
+        .iter()
+        .map(|&k| {
+            format!(
+                "<qti-value>{}</qti-value>",
+                crate::item::option_letter(k.into())
+            )
+        })
+        .collect();
     let _ = writeln!(
         x,
-        r#"  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier"><qti-correct-response><qti-value>{}</qti-value></qti-correct-response></qti-response-declaration>"#,
-        escape(&item.key)
+        r#"  <qti-response-declaration identifier="RESPONSE" cardinality="{cardinality}" base-type="identifier"><qti-correct-response>{values}</qti-correct-response></qti-response-declaration>"#,
     );
     let _ = writeln!(
         x,
@@ -93,7 +107,8 @@ fn item_xml(item: &Item, text: &ItemText, lang: &str, stimulus: Option<&str>) ->
     let _ = writeln!(x, "  <qti-item-body>");
     let _ = writeln!(
         x,
-        r#"    <qti-choice-interaction response-identifier="RESPONSE" shuffle="true" max-choices="1">"#
+        r#"    <qti-choice-interaction response-identifier="RESPONSE" shuffle="true" max-choices="{}">"#,
+        keys.len().max(1)
     );
     let _ = writeln!(x, "      <qti-prompt>{}</qti-prompt>", escape(&text.stem));
     for (i, option) in text.options.iter().enumerate() {
@@ -350,12 +365,6 @@ fn read_item(src: &Source<'_>, rel: &str) -> Result<ReadItem, QtiError> {
             ),
         ));
     };
-    if interaction.attr("max-choices").is_some_and(|m| m != "1") {
-        return Err(err(
-            rel,
-            "only single-answer choice interactions are supported yet",
-        ));
-    }
     let mut options = Vec::new();
     let mut ids = Vec::new();
     let mut simple = Vec::new();
@@ -364,17 +373,68 @@ fn read_item(src: &Source<'_>, rel: &str) -> Result<ReadItem, QtiError> {
         ids.push(c.attr("identifier").unwrap_or_default().to_string());
         options.push(c.text());
     }
-    let correct = root
-        .find("qti-correct-response")
-        .and_then(|c| c.find("qti-value"))
-        .map(|v| v.text())
-        .ok_or_else(|| err(rel, "no qti-correct-response: the item has no key"))?;
-    let position = ids.iter().position(|i| *i == correct).ok_or_else(|| {
-        err(
-            rel,
-            format!("the correct response {correct:?} is none of the choices"),
-        )
-    })?;
+    let declaration = root
+        .find("qti-response-declaration")
+        .ok_or_else(|| err(rel, "no qti-response-declaration: the item has no key"))?;
+    let cardinality = declaration.attr("cardinality").unwrap_or("single");
+    let mut values = Vec::new();
+    if let Some(c) = declaration.find("qti-correct-response") {
+        c.find_all("qti-value", &mut values);
+    }
+    if values.is_empty() {
+        return Err(err(rel, "no qti-correct-response: the item has no key"));
+    }
+    let mut keys = Vec::new();
+    for v in values {
+        let correct = v.text();
+        let position = ids.iter().position(|i| *i == correct).ok_or_else(|| {
+            err(
+                rel,
+                format!("the correct response {correct:?} is none of the choices"),
+            )
+        })?;
+        keys.push(u8::try_from(position).map_err(|_| err(rel, "too many choices"))?);
+    }
+    keys.sort_unstable();
+    match cardinality {
+        "single" if keys.len() == 1 => {}
+        "multiple" if keys.len() > 1 => {}
+        "single" => {
+            return Err(err(
+                rel,
+                format!("cardinality \"single\" with {} correct values", keys.len()),
+            ))
+        }
+        "multiple" => {
+            return Err(err(
+                rel,
+                "cardinality \"multiple\" with one correct value: write it as a single-answer item",
+            ))
+        }
+        other => {
+            return Err(err(
+                rel,
+                format!(
+                    "response cardinality {other:?}; choice items are \"single\" or \"multiple\""
+                ),
+            ))
+        }
+    }
+    // A choice limit below the number of keys could never be answered correctly.
+    if let Some(max) = interaction.attr("max-choices") {
+        let max: usize = max
+            .parse()
+            .map_err(|_| err(rel, format!("max-choices {max:?} is not a number")))?;
+        if max != 0 && max < keys.len() {
+            return Err(err(
+                rel,
+                format!(
+                    "max-choices=\"{max}\" but the key has {} options: no response could be correct",
+                    keys.len()
+                ),
+            ));
+        }
+    }
     let mut rubric = Vec::new();
     root.find_all("qti-rubric-block", &mut rubric);
     let rationale = rubric
@@ -391,7 +451,7 @@ fn read_item(src: &Source<'_>, rel: &str) -> Result<ReadItem, QtiError> {
     });
     Ok(ReadItem {
         identifier,
-        key: crate::item::option_letter(position).to_string(),
+        key: crate::item::key_text(&keys),
         text: ItemText {
             stem: interaction
                 .find("qti-prompt")
@@ -518,6 +578,26 @@ fn import_from(src: &Source<'_>) -> Result<Vec<Item>, QtiError> {
     let manifest = read_file(src, "imsmanifest.xml")?;
     let mut resources = Vec::new();
     manifest.find_all("resource", &mut resources);
+    // Packages from other tools carry no certamen metadata: an item's competency may then come
+    // from its reference's category in an assessment test.
+    let mut categories = BTreeMap::new();
+    for r in resources
+        .iter()
+        .filter(|r| r.attr("type").is_some_and(|t| t.starts_with("imsqti_test")))
+    {
+        let Some(href) = r.attr("href") else { continue };
+        let test = read_file(src, href)?;
+        let mut refs = Vec::new();
+        test.find_all("qti-assessment-item-ref", &mut refs);
+        for item_ref in refs {
+            let first = item_ref
+                .attr("category")
+                .and_then(|c| c.split_whitespace().next());
+            if let (Some(id), Some(category)) = (item_ref.attr("identifier"), first) {
+                categories.insert(id.to_string(), category.to_string());
+            }
+        }
+    }
     let mut items = Vec::new();
     for r in resources
         .iter()
@@ -555,12 +635,17 @@ fn import_from(src: &Source<'_>) -> Result<Vec<Item>, QtiError> {
                 ))
             }
         };
-        let competency = attr("competency").ok_or_else(|| {
-            err(
-                "imsmanifest.xml",
-                format!("item {}: no competency in its metadata", en.identifier),
-            )
-        })?;
+        let competency = attr("competency")
+            .or_else(|| categories.get(&en.identifier).cloned())
+            .ok_or_else(|| {
+                err(
+                    "imsmanifest.xml",
+                    format!(
+                        "item {}: no competency: give it in the item's certamen metadata or as the category of its qti-assessment-item-ref in the test",
+                        en.identifier
+                    ),
+                )
+            })?;
         let irt = match meta.and_then(|m| m.find("irt")) {
             None => None,
             Some(p) => {
@@ -651,7 +736,8 @@ mod tests {
                 id: format!("ZZ-SET-{n}"),
                 competency: "C13".into(),
                 status: ItemStatus::InReview,
-                key: "C".into(),
+                // The second is a multiple-answer item: two keys travel as one correct set.
+                key: if n == 1 { "C".into() } else { "A, C".into() },
                 en: text("en"),
                 es: Some(text("es")),
                 references: vec!["DHCS (2022). Peer Support Services.".into()],
@@ -750,6 +836,38 @@ mod tests {
     }
 
     #[test]
+    fn a_package_without_our_metadata_takes_competencies_from_the_test() {
+        let bank = crate::load::load_bank(&crate::sample_bank_dir()).expect("sample");
+        let dir = temp("foreign");
+        write_package(&dir, &export(&bank.exam, &bank.items[..3])).expect("write");
+        // What another tool's package looks like: no certamen metadata in the manifest.
+        let path = dir.join("imsmanifest.xml");
+        let manifest = std::fs::read_to_string(&path).unwrap();
+        let mut bare = String::new();
+        let mut rest = manifest.as_str();
+        while let Some(start) = rest.find("<metadata>") {
+            bare.push_str(&rest[..start]);
+            let end = rest[start..].find("</metadata>").expect("closed") + start;
+            rest = &rest[end + "</metadata>".len()..];
+        }
+        bare.push_str(rest);
+        std::fs::write(&path, &bare).unwrap();
+        let items = import(&dir).expect("import");
+        assert_eq!(items.len(), 3);
+        for (got, source) in items.iter().zip(&bank.items) {
+            assert_eq!(got.competency, source.competency);
+            assert_eq!(got.status, ItemStatus::Approved);
+            assert_eq!(got.irt, None);
+            assert_eq!(got.key, source.key);
+        }
+        // Without the test either, the importer says what is missing.
+        std::fs::write(&path, bare.replace("imsqti_test", "webcontent")).unwrap();
+        let e = import(&dir).unwrap_err();
+        assert!(e.message.contains("no competency"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn hostile_or_broken_packages_are_refused_naming_the_file() {
         let bank = crate::load::load_bank(&crate::sample_bank_dir()).expect("sample");
         let dir = temp("hostile");
@@ -780,6 +898,17 @@ mod tests {
             (
                 good.replace("qti-choice-interaction", "qti-text-entry-interaction"),
                 "0 choice interactions",
+            ),
+            (
+                good.replace(
+                    &format!("<qti-value>{}</qti-value>", bank.items[0].key),
+                    "<qti-value>A</qti-value><qti-value>B</qti-value>",
+                ),
+                "cardinality \"single\" with 2 correct values",
+            ),
+            (
+                good.replace(r#"cardinality="single""#, r#"cardinality="ordered""#),
+                "response cardinality \"ordered\"",
             ),
         ];
         for (text, expected) in cases {

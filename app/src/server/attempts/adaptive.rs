@@ -346,7 +346,7 @@ pub async fn advance(
             .ok_or_else(|| AppError::Internal("an adaptive attempt without its pool".into()))?,
     )?;
     let rows = sqlx::query(
-        "SELECT ai.item_id, ai.choice, i.key_index FROM attempt_items ai \
+        "SELECT ai.item_id, ai.choice_mask, i.key_mask FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 ORDER BY ai.position",
     )
@@ -366,13 +366,13 @@ pub async fn advance(
             .iter()
             .position(|e| e.id == id)
             .ok_or_else(|| AppError::Internal(format!("item {id} is not in the attempt's pool")))?;
-        let choice: Option<i64> = row.try_get("choice")?;
+        let choice: Option<i64> = row.try_get("choice_mask")?;
         let Some(choice) = choice else {
             return Err(AppError::BadRequest(format!(
                 "choose an answer to question {position} first: in this adaptive exam each question is answered before the next one is chosen"
             )));
         };
-        given.push((j, choice == row.try_get::<i64, _>("key_index")?));
+        given.push((j, choice == row.try_get::<i64, _>("key_mask")?));
     }
     let plan = plan(&exam, &pool)?;
     match replay(&plan, seed, &given)? {

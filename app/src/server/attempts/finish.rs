@@ -65,7 +65,7 @@ pub async fn submit(
         return Ok(false);
     }
     let rows = sqlx::query(
-        "SELECT ai.choice, ai.irt_a, ai.irt_b, ai.irt_c, i.competency, i.key_index FROM attempt_items ai \
+        "SELECT ai.choice_mask, ai.irt_a, ai.irt_b, ai.irt_c, i.competency, i.key_mask FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 ORDER BY ai.position",
     )
@@ -83,8 +83,8 @@ pub async fn submit(
         _ => {
             let mut graded: Vec<(String, bool)> = Vec::with_capacity(rows.len());
             for row in &rows {
-                let choice: Option<i64> = row.try_get("choice")?;
-                let key: i64 = row.try_get("key_index")?;
+                let choice: Option<i64> = row.try_get("choice_mask")?;
+                let key: i64 = row.try_get("key_mask")?;
                 graded.push((row.try_get("competency")?, choice == Some(key)));
             }
             let items: Vec<ScoredItem<'_>> = graded
@@ -128,8 +128,8 @@ fn scaled_score(
 ) -> Result<ScaledScore, AppError> {
     let mut graded = Vec::with_capacity(rows.len());
     for row in rows {
-        let choice: Option<i64> = row.try_get("choice")?;
-        let key: i64 = row.try_get("key_index")?;
+        let choice: Option<i64> = row.try_get("choice_mask")?;
+        let key: i64 = row.try_get("key_mask")?;
         let param = |k: &str| -> Result<f64, AppError> {
             row.try_get::<Option<f64>, _>(k)?.ok_or_else(|| {
                 AppError::Internal("an adaptive attempt's item has no stored parameters".into())

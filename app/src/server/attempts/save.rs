@@ -14,8 +14,8 @@ use crate::server::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveRequest {
     pub position: u32,
-    /// Display index of the chosen option; `None` clears the answer.
-    pub choice: Option<u32>,
+    /// Display indexes of the chosen options; empty clears the answer.
+    pub choices: Vec<u32>,
     pub flagged: bool,
     pub seq: i64,
 }
@@ -28,18 +28,54 @@ pub enum SaveOutcome {
     Unchanged { last_seq: i64 },
 }
 
+/// Reads the chosen options as sent by a form or the page's script: option letters ("A"),
+/// one per value or several in one value separated by commas ("A,C"). Returns display
+/// indexes, ascending; nothing chosen is an empty list.
+pub fn parse_choices<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<u32>, AppError> {
+    let mut choices = Vec::new();
+    for letter in values
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let index = match letter.as_bytes() {
+            [b] if b.is_ascii_uppercase() => u32::from(b - b'A'),
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "choice {letter:?} is not an option letter such as A, B, C or D"
+                )))
+            }
+        };
+        if choices.contains(&index) {
+            return Err(AppError::BadRequest(format!(
+                "choice {letter} was sent twice"
+            )));
+        }
+        choices.push(index);
+    }
+    choices.sort_unstable();
+    Ok(choices)
+}
+
 struct Slot {
     option_order: Vec<i64>,
     choice: Option<i64>,
     flagged: bool,
+    /// How many options the question asks for (the number of keys, never which).
+    select: u32,
 }
 
 async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, AppError> {
-    let row = sqlx::query("SELECT option_order, choice, flagged FROM attempt_items WHERE attempt_id = $1 AND position = $2")
-        .bind(attempt_id)
-        .bind(i64::from(position))
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT ai.option_order, ai.choice_mask, ai.flagged, i.key_mask FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         WHERE ai.attempt_id = $1 AND ai.position = $2",
+    )
+    .bind(attempt_id)
+    .bind(i64::from(position))
+    .fetch_optional(&db.pool)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let order: String = row.try_get("option_order")?;
     let option_order = order
@@ -51,8 +87,9 @@ async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, 
         .collect::<Result<_, _>>()?;
     Ok(Some(Slot {
         option_order,
-        choice: row.try_get("choice")?,
+        choice: row.try_get("choice_mask")?,
         flagged: row.try_get::<i64, _>("flagged")? != 0,
+        select: row.try_get::<i64, _>("key_mask")?.count_ones(),
     }))
 }
 
@@ -76,17 +113,34 @@ pub async fn save_answer(
             req.position
         )));
     };
-    let choice = match req.choice {
-        None => None,
-        Some(display) => Some(*slot.option_order.get(display as usize).ok_or_else(|| {
+    let mut mask = 0i64;
+    for &display in &req.choices {
+        let authored = *slot.option_order.get(display as usize).ok_or_else(|| {
             AppError::BadRequest(format!(
-                "question {} has options A to {}; {:?} is not one of them",
+                "question {} has options A to {}; {} is not one of them",
                 req.position,
                 certamen_item_bank::item::option_letter(slot.option_order.len().saturating_sub(1)),
-                display
+                certamen_item_bank::item::option_letter(display as usize)
             ))
-        })?),
-    };
+        })?;
+        mask |= 1i64 << authored.clamp(0, 62);
+    }
+    if req.choices.len() > slot.select as usize {
+        return Err(AppError::BadRequest(match slot.select {
+            1 => format!(
+                "question {} takes one answer; {} were chosen",
+                req.position,
+                req.choices.len()
+            ),
+            n => format!(
+                "question {} asks for {n} answers; {} were chosen",
+                req.position,
+                req.choices.len()
+            ),
+        }));
+    }
+    // The response as stored: the set of authored option indexes, or none.
+    let choice = (mask != 0).then_some(mask);
     if choice == slot.choice && req.flagged == slot.flagged {
         return Ok(SaveOutcome::Unchanged {
             last_seq: attempt.last_seq,
@@ -117,7 +171,7 @@ pub async fn save_answer(
     .rows_affected();
     if advanced == 1 {
         sqlx::query(
-            "INSERT INTO response_log (attempt_id, seq, position, choice, flagged, received_at) \
+            "INSERT INTO response_log (attempt_id, seq, position, choice_mask, flagged, received_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&attempt.id)
@@ -129,7 +183,7 @@ pub async fn save_answer(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE attempt_items SET choice = $1, flagged = $2, answered_at = $3 \
+            "UPDATE attempt_items SET choice_mask = $1, flagged = $2, answered_at = $3 \
              WHERE attempt_id = $4 AND position = $5",
         )
         .bind(choice)
@@ -148,7 +202,7 @@ pub async fn save_answer(
     let fresh = owned(db, user_id, attempt_id).await?;
     ensure_open(&fresh, now)?;
     let logged = sqlx::query(
-        "SELECT position, choice, flagged FROM response_log WHERE attempt_id = $1 AND seq = $2",
+        "SELECT position, choice_mask, flagged FROM response_log WHERE attempt_id = $1 AND seq = $2",
     )
     .bind(&attempt.id)
     .bind(req.seq)
@@ -156,7 +210,7 @@ pub async fn save_answer(
     .await?;
     if let Some(row) = logged {
         let same = row.try_get::<i64, _>("position")? == i64::from(req.position)
-            && row.try_get::<Option<i64>, _>("choice")? == choice
+            && row.try_get::<Option<i64>, _>("choice_mask")? == choice
             && (row.try_get::<i64, _>("flagged")? != 0) == req.flagged;
         if same {
             return Ok(SaveOutcome::Unchanged {

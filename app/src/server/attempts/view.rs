@@ -48,7 +48,7 @@ async fn open_or_redirect(
 
 async fn counts(db: &Db, attempt_id: &str) -> Result<(u32, u32), AppError> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS total, COUNT(choice) AS answered FROM attempt_items WHERE attempt_id = $1",
+        "SELECT COUNT(*) AS total, COUNT(choice_mask) AS answered FROM attempt_items WHERE attempt_id = $1",
     )
     .bind(attempt_id)
     .fetch_one(&db.pool)
@@ -92,7 +92,7 @@ pub async fn item_page(
         None
     };
     let row = sqlx::query(
-        "SELECT ai.option_order, ai.choice, ai.flagged, i.body FROM attempt_items ai \
+        "SELECT ai.option_order, ai.choice_mask, ai.flagged, i.body FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 AND ai.position = $2",
     )
@@ -125,9 +125,16 @@ pub async fn item_page(
                 .ok_or_else(|| AppError::Internal("option order out of range".into()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let choice: Option<i64> = row.try_get("choice")?;
-    let choice_display =
-        choice.and_then(|c| order.iter().position(|&i| i64::try_from(i).ok() == Some(c)));
+    // The chosen options' display indexes, in display order.
+    let chosen: i64 = row.try_get::<Option<i64>, _>("choice_mask")?.unwrap_or(0);
+    let choices: Vec<u32> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, &authored)| authored < 63 && chosen & (1i64 << authored) != 0)
+        .filter_map(|(display, _)| u32::try_from(display).ok())
+        .collect();
+    // How many options to choose is part of the question, never the key itself.
+    let select = item.key_indexes().map_or(1, |k| k.len());
     // Remember where the candidate is, so closing the browser resumes here.
     sqlx::query(
         "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
@@ -143,7 +150,8 @@ pub async fn item_page(
         total,
         stem: item.en.stem,
         options,
-        choice: choice_display.and_then(|c| u32::try_from(c).ok()),
+        choices,
+        select: u32::try_from(select).unwrap_or(1),
         flagged: row.try_get::<i64, _>("flagged")? != 0,
         next_seq: attempt.last_seq + 1,
         remaining_ms: attempt.clock.remaining_ms(now),
@@ -172,16 +180,24 @@ pub async fn review(
         // An adaptive exam has no review: it ends when its stopping rule is met.
         return Ok(Err(resume_target(&attempt, now)));
     }
-    let rows = sqlx::query("SELECT position, choice, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position")
-        .bind(&attempt.id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT ai.position, ai.choice_mask, ai.flagged, i.key_mask FROM attempt_items ai \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
+         WHERE ai.attempt_id = $1 ORDER BY ai.position",
+    )
+    .bind(&attempt.id)
+    .fetch_all(&db.pool)
+    .await?;
     let rows = rows
         .iter()
         .map(|r| {
             Ok(dto::ReviewRow {
                 position: u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
-                answered: r.try_get::<Option<i64>, _>("choice")?.is_some(),
+                chosen: r
+                    .try_get::<Option<i64>, _>("choice_mask")?
+                    .map_or(0, i64::count_ones),
+                // Only the number of options to choose leaves the server, not which.
+                select: r.try_get::<i64, _>("key_mask")?.count_ones(),
                 flagged: r.try_get::<i64, _>("flagged")? != 0,
             })
         })
