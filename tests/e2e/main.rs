@@ -10,5 +10,6 @@ mod bad_input;
 mod bank_files;
 mod exam;
 mod helpers;
+mod multiple_answer;
 mod time;
 mod workspace;

@@ -212,8 +212,10 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                                     let mut next = if multiple { choices.get_untracked() } else { Vec::new() };
                                     next.retain(|&c| c != index);
                                     if on {
-                                        next.push(index);
-                                        next.sort_unstable();
+                                        // Kept in display order without a sort: std's sorts
+                                        // add kilobytes to the wasm bundle.
+                                        let at = next.iter().position(|&c| c > index).unwrap_or(next.len());
+                                        next.insert(at, index);
                                     }
                                     if next.len() > select as usize {
                                         // Keep the box clear and say why, rather than sending an
