@@ -236,6 +236,10 @@ pub struct SetFile {
 #[serde(deny_unknown_fields)]
 pub struct SetItem {
     pub id: String,
+    /// Only where this item's status differs from the set's (one item of the set approved
+    /// before the others, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ItemStatus>,
     pub key: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
@@ -261,7 +265,7 @@ impl SetFile {
             .map(|i| Item {
                 id: i.id.clone(),
                 competency: self.competency.clone(),
-                status: self.status,
+                status: i.status.unwrap_or(self.status),
                 key: i.key.clone(),
                 en: i.en.clone(),
                 es: i.es.clone(),
@@ -291,6 +295,7 @@ impl SetFile {
                 .iter()
                 .map(|i| SetItem {
                     id: i.id.clone(),
+                    status: (i.status != first.status).then_some(i.status),
                     key: i.key.clone(),
                     references: i.references.clone(),
                     enemies: i.enemies.clone(),

@@ -632,6 +632,38 @@ pub fn item_problems(item: &Item, exam: &ExamDefinition) -> Vec<Problem> {
         problems: Vec::new(),
     };
     check_item(&mut c, Path::new(&item.id), "", item, Some(exam));
+    // What a set file's check says of its scenario, for an item of a set edited on its own.
+    if let Some(scenario) = &item.scenario {
+        let mut add = |field: &str, message: String| {
+            c.problems.push(Problem {
+                file: PathBuf::from(&item.id),
+                line: None,
+                field: Some(field.into()),
+                message,
+            })
+        };
+        if scenario.en.trim().is_empty() {
+            add(
+                "scenario",
+                format!("set {}: the scenario is empty", scenario.set),
+            );
+        }
+        if scenario.es.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            add(
+                "scenario",
+                format!("set {}: the Spanish scenario is empty", scenario.set),
+            );
+        }
+        if scenario.es.is_some() != item.es.is_some() {
+            add(
+                "scenario",
+                format!(
+                    "set {}: the item and its scenario must both have a Spanish version or neither",
+                    scenario.set
+                ),
+            );
+        }
+    }
     c.problems
 }
 

@@ -90,6 +90,7 @@ fn the_set_schema_names_every_field_of_a_set_file() {
     let s = schema("set.schema.json");
     let set_item = SetItem {
         id: "S-1".into(),
+        status: Some(ItemStatus::Draft),
         key: "A".into(),
         references: vec!["r".into()],
         enemies: vec!["Y".into()],

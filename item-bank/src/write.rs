@@ -46,6 +46,14 @@ mod tests {
             let back: SetFile =
                 toml::from_str(&set_file(&set).expect("serialises")).expect("reads back");
             assert_eq!(back.items().iter().collect::<Vec<_>>(), members);
+
+            // Items of one set under review one at a time keep their own statuses.
+            let mut mixed: Vec<Item> = members.iter().map(|i| (*i).clone()).collect();
+            mixed[1].status = crate::item::ItemStatus::Draft;
+            let refs: Vec<&Item> = mixed.iter().collect();
+            let text = set_file(&SetFile::from_items(&refs).expect("a set")).expect("serialises");
+            let back: SetFile = toml::from_str(&text).expect("reads back");
+            assert_eq!(back.items(), mixed);
         }
         let text = exam_file(&bank.exam, "test").expect("serialises");
         let back: ExamDefinition = toml::from_str(&text).expect("reads back");

@@ -566,3 +566,129 @@ async fn retiring_an_item_leaves_the_attempts_that_use_it_whole() {
     assert_eq!(total, 120, "the retired item is still on the scored form");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn editing_a_scenario_redrafts_every_item_of_its_set_and_keys_may_be_several() {
+    let app = spawn_app().await;
+    let bank = load_bank(&certamen_item_bank::sample_bank_dir()).expect("sample");
+    let item = bank
+        .items
+        .iter()
+        .find(|i| i.id == "PS-SET-02-1")
+        .expect("set item");
+    let scenario = item.scenario.clone().expect("a set item has its scenario");
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let form = vendor.visit("/vendor/items/PS-SET-02-1/edit").await;
+    assert!(form.body.contains("name=\"scenario_en\""), "{}", form.body);
+    assert!(form.body.contains("name=\"scenario_es\""));
+    let post = |fields: Vec<(String, String)>| {
+        let vendor = &vendor;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            vendor
+                .submit("/vendor/items/PS-SET-02-1/save", &pairs)
+                .await
+        }
+    };
+    let with_scenario = |en: &str, es: &str| {
+        let (en, es) = (en.to_string(), es.to_string());
+        edit_fields(item, 1, move |f| {
+            f.push(("scenario_en".into(), en.clone()));
+            f.push(("scenario_es".into(), es.clone()));
+        })
+    };
+    let es = scenario.es.clone().expect("Spanish scenario");
+
+    // An empty scenario, or a Spanish item without its Spanish scenario: refused, nothing saved.
+    let page = post(with_scenario("  ", &es)).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(page.body.contains("the scenario is empty"), "{}", page.body);
+    let page = post(with_scenario(&scenario.en, "")).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body
+            .contains("must both have a Spanish version or neither"),
+        "{}",
+        page.body
+    );
+    let db = app.db().await;
+    let versions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE id LIKE 'PS-SET-02-%'")
+        .fetch_one(&db)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(versions, 3, "nothing was saved");
+
+    // A changed scenario: a new draft of every item of the set, each carrying it.
+    let changed = format!("{}\n\nShe starts a new job next month.", scenario.en.trim());
+    let page = post(with_scenario(&changed, &es)).await;
+    assert!(
+        page.url.ends_with("/vendor/items/PS-SET-02-1"),
+        "{}",
+        page.body
+    );
+    for id in ["PS-SET-02-1", "PS-SET-02-2", "PS-SET-02-3"] {
+        let row = sqlx::query(
+            "SELECT version, status, body FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .expect("item");
+        assert_eq!(row.get::<i64, _>("version"), 2, "{id}");
+        assert_eq!(row.get::<String, _>("status"), "draft", "{id}");
+        let body: certamen_item_bank::item::Item =
+            serde_json::from_str(&row.get::<String, _>("body")).expect("body");
+        assert_eq!(body.scenario.expect("scenario").en, changed, "{id}");
+    }
+    // The candidate preview on the edit page shows the new paragraph.
+    let form = vendor.visit("/vendor/items/PS-SET-02-2/edit").await;
+    assert!(form.body.contains("She starts a new job next month."));
+
+    // Two ticked key boxes make a multiple-answer key; a key box naming no option is refused.
+    let single = bank
+        .items
+        .iter()
+        .find(|i| i.id == "PS-C03-02")
+        .expect("item");
+    let mut fields = edit_fields(single, 1, |_| {});
+    fields.retain(|(k, _)| k != "key");
+    let post_c03 = |fields: Vec<(String, String)>| {
+        let vendor = &vendor;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            vendor.submit("/vendor/items/PS-C03-02/save", &pairs).await
+        }
+    };
+    let mut bad = fields.clone();
+    bad.push(("key".into(), "A".into()));
+    bad.push(("key".into(), "F".into()));
+    let page = post_c03(bad).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(page
+        .body
+        .contains("names F, which is not one of the options"));
+    let mut two = fields;
+    two.push(("key".into(), "A".into()));
+    two.push(("key".into(), "C".into()));
+    let page = post_c03(two).await;
+    assert!(
+        page.url.ends_with("/vendor/items/PS-C03-02"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Multiple answer (choose 2)"),
+        "{}",
+        page.body
+    );
+    db.close().await;
+    app.cleanup().await;
+}

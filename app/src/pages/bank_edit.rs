@@ -61,7 +61,7 @@ fn EditForm(item: ItemDetail) -> impl IntoView {
         <p><a href=format!("/vendor/items/{}", item.id)>"Back to the item"</a></p>
         <h1>{format!("Edit item {}", item.id)}</h1>
         <p>{format!("You are editing version {}. Saving makes a new draft version; the version candidates get does not change until the draft is reviewed and approved.", item.version)}</p>
-        {item.set.clone().map(|s| view! { <p>{format!("This item belongs to scenario set {s}; the scenario itself is edited in the set's file.")}</p> })}
+        {item.set.clone().map(|s| view! { <p>{format!("This item belongs to scenario set {s}. The scenario is shared: changing it here makes a new draft version of every item of the set, each to be reviewed again.")}</p> })}
         <Editor start=start/>
     }
     .into_any()
@@ -114,6 +114,10 @@ pub fn Editor(start: EditStart) -> impl IntoView {
     };
     let en = lang(&start.en);
     let es = lang(&start.es);
+    // The shared scenario, for an item of a scenario set (the Spanish one may start empty).
+    let in_set = start.en.scenario.is_some();
+    let scenario_en = in_set.then(|| RwSignal::new(start.en.scenario.clone().unwrap_or_default()));
+    let scenario_es = in_set.then(|| RwSignal::new(start.es.scenario.clone().unwrap_or_default()));
     let field =
         |prefix: &'static str, label: String, name: String, value: RwSignal<String>, rows: u32| {
             let id = format!("{prefix}-{name}");
@@ -129,6 +133,7 @@ pub fn Editor(start: EditStart) -> impl IntoView {
     let fields = |prefix: &'static str,
                   title: &'static str,
                   lang_code: &'static str,
+                  scenario: Option<RwSignal<String>>,
                   (stem, options, rationale): (
         RwSignal<String>,
         Vec<RwSignal<String>>,
@@ -137,6 +142,7 @@ pub fn Editor(start: EditStart) -> impl IntoView {
         view! {
             <fieldset class="preview" lang=lang_code>
                 <legend>{title}</legend>
+                {scenario.map(|sc| field(prefix, "Scenario (shared by every item of the set; a blank line starts a paragraph)".into(), format!("scenario_{prefix}"), sc, 8))}
                 {field(prefix, "Stem".into(), format!("{prefix}_stem"), stem, 4)}
                 {options.iter().enumerate().map(|(i, o)| field(prefix, format!("Option {}", char::from(b'A' + i as u8)), format!("{prefix}_option_{i}"), *o, 2)).collect_view()}
                 {field(prefix, "Rationale".into(), format!("{prefix}_rationale"), rationale, 4)}
@@ -144,16 +150,23 @@ pub fn Editor(start: EditStart) -> impl IntoView {
         }
         .into_any()
     };
-    let preview =
-        |title: &'static str,
-         lang_code: &'static str,
-         scenario: Option<String>,
-         (stem, options, _): (RwSignal<String>, Vec<RwSignal<String>>, RwSignal<String>)| {
-            let letters = letters.clone();
-            view! {
+    let preview = |title: &'static str,
+                   lang_code: &'static str,
+                   scenario: Option<RwSignal<String>>,
+                   (stem, options, _): (
+        RwSignal<String>,
+        Vec<RwSignal<String>>,
+        RwSignal<String>,
+    )| {
+        let letters = letters.clone();
+        view! {
             <section class="candidate-preview" lang=lang_code aria-label=format!("{title} preview")>
                 <h3>{format!("{title}: as the candidate sees it")}</h3>
-                {scenario.map(|s| view! { <div class="scenario"><p>{s}</p></div> })}
+                {scenario.map(|s| view! {
+                    <div class="scenario">
+                        {move || s.get().split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
+                    </div>
+                })}
                 <p class="stem">{move || stem.get()}</p>
                 {move || (key.get().len() > 1).then(|| view! {
                     <p class="select-hint">{format!("Choose {} answers.", key.get().len())}</p>
@@ -175,7 +188,7 @@ pub fn Editor(start: EditStart) -> impl IntoView {
             </section>
         }
         .into_any()
-        };
+    };
     view! {
         <form method="post" action=format!("/vendor/items/{}/save", start.id) class="editor">
             <input type="hidden" name="base_version" value=start.version.to_string()/>
@@ -206,8 +219,8 @@ pub fn Editor(start: EditStart) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <div class="side-by-side">
-                {fields("en", "English", "en", en.clone())}
-                {fields("es", "Spanish (leave every field empty for none)", "es", es.clone())}
+                {fields("en", "English", "en", scenario_en, en.clone())}
+                {fields("es", "Spanish (leave every field empty for none)", "es", scenario_es, es.clone())}
             </div>
             <div class="field">
                 <label for="references">"References (one per line)"</label>
@@ -218,8 +231,8 @@ pub fn Editor(start: EditStart) -> impl IntoView {
         <h2>"Preview"</h2>
         <p>"Options in authored order (each candidate's order is shuffled); the key is outlined for you only."</p>
         <div class="side-by-side">
-            {preview("English", "en", start.en.scenario.clone(), en)}
-            {preview("Spanish", "es", start.es.scenario.clone(), es)}
+            {preview("English", "en", scenario_en, en)}
+            {preview("Spanish", "es", scenario_es, es)}
         </div>
     }
 }

@@ -632,6 +632,11 @@ pub async fn save_edit(
         && es.rationale.is_empty()
         && es.options.iter().all(String::is_empty)))
     .then_some(es);
+    // The shared scenario, when the form carries it (items of a scenario set only).
+    if let (Some(scenario), Some(en)) = (edited.scenario.as_mut(), field("scenario_en")) {
+        scenario.en = en;
+        scenario.es = field("scenario_es").filter(|s| !s.is_empty());
+    }
     edited.references = field("references")
         .unwrap_or_default()
         .lines()
@@ -662,9 +667,65 @@ pub async fn save_edit(
     }
     let next = latest + 1;
     insert_version(&mut tx, &edited, next, now, user.id).await?;
+    if edited.scenario != current.scenario {
+        if let Some(scenario) = &edited.scenario {
+            redraft_set(&mut tx, id, scenario, now, user.id).await?;
+        }
+    }
     tx.commit().await?;
     tracing::info!(item = id, version = next, user_id = user.id, "item edited");
     Ok(next)
+}
+
+/// A changed scenario changes every question of its set: each other item of the set gets a
+/// new draft version carrying the new scenario (in the same transaction as the edit), so the
+/// set stays one text and each of its items is reviewed again before candidates see it.
+async fn redraft_set(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    edited_id: &str,
+    scenario: &certamen_item_bank::item::Scenario,
+    now: i64,
+    author: i64,
+) -> Result<(), AppError> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.version, i.body FROM items i \
+         WHERE i.id <> $1 AND i.version = (SELECT MAX(j.version) FROM items j WHERE j.id = i.id) \
+         ORDER BY i.id",
+    )
+    .bind(edited_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in rows {
+        let mut member = bank::parse_item(&row.try_get::<String, _>("body")?)?;
+        let Some(old) = member.scenario.as_mut() else {
+            continue;
+        };
+        if old.set != scenario.set {
+            continue;
+        }
+        *old = scenario.clone();
+        member.status = ItemStatus::Draft;
+        // Taking the member's write lock first serialises this with anyone acting on it.
+        let version: i64 = row.try_get("version")?;
+        sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
+            .bind(&member.id)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+        let newest: i64 = sqlx::query("SELECT MAX(version) AS v FROM items WHERE id = $1")
+            .bind(&member.id)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("v")?;
+        if newest != version {
+            return Err(AppError::Conflict(format!(
+                "item {} of set {} was changed by someone else just now; nothing was saved. Open the item again and repeat the edit",
+                member.id, scenario.set
+            )));
+        }
+        insert_version(tx, &member, version + 1, now, author).await?;
+    }
+    Ok(())
 }
 
 /// The exam whose blueprint the workspace shows (the first loaded).
