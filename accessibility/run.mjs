@@ -18,6 +18,8 @@ const PASSWORD = process.env.CERTAMEN_PASSWORD;
 const SHOTS = process.env.SCREENSHOTS;
 // A second server whose exam is delivered adaptively (optional).
 const ADAPTIVE = process.env.CERTAMEN_ADAPTIVE_URL;
+// A third server whose every form holds a multiple-answer question and a scenario set.
+const EVERY_TYPE = process.env.CERTAMEN_EVERY_TYPE_URL;
 const CANDIDATE = 'candidate@demo.certamen.test';
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // The island status line once hydration has run and no answer is chosen yet.
@@ -216,11 +218,72 @@ try {
     await p.waitForTimeout(1500);
     await p.fill('#en-en_stem', 'A stem typed just now');
     await p.locator('.candidate-preview[lang=en] .stem', { hasText: 'A stem typed just now' }).waitFor({ timeout: 5000 });
-    await p.selectOption('#key', 'A');
-    await p.locator('.candidate-preview[lang=en] .option-preview.key', { hasText: 'A' }).first().waitFor({ timeout: 5000 });
+    // Ticking two key boxes makes it a multiple-answer item in the preview.
+    for (const letter of ['A', 'B', 'C', 'D']) await p.setChecked(`#key-${letter}`, letter === 'A' || letter === 'C');
+    await p.locator('.candidate-preview[lang=en] .select-hint', { hasText: 'Choose 2 answers.' }).waitFor({ timeout: 5000 });
+    const keyed = await p.locator('.candidate-preview[lang=en] .option-preview.key .letter').allTextContents();
+    assert(keyed.join(',') === 'A,C', `the preview outlines options A and C, got ${keyed}`);
     if (SHOTS) await p.screenshot({ path: `${SHOTS}/vendor-edit-preview.png`, fullPage: true });
     await ctx.close();
   });
+
+  // --- Every item type: a multiple-answer question and a scenario set ----------------------
+  if (EVERY_TYPE) {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    let attemptBase;
+    const found = { multiple: null, scenario: null };
+    await check('every form of the every-type bank holds a multiple-answer question and a scenario', async () => {
+      await signIn(p, EVERY_TYPE);
+      await p.goto(`${EVERY_TYPE}/exams/peer-support/instructions`);
+      await Promise.all([p.waitForURL(/\/items\/1$/), p.click('text=Start the exam')]);
+      attemptBase = p.url().replace(/\/items\/1$/, '');
+      // Read each question's HTML (no need to render): where are the item types?
+      for (let n = 1; n <= 120 && !(found.multiple && found.scenario); n++) {
+        const html = await (await p.request.get(`${attemptBase}/items/${n}`)).text();
+        if (!found.multiple && html.includes('type="checkbox" name="choice"')) found.multiple = n;
+        if (!found.scenario && html.includes('id="scenario-heading"')) found.scenario = n;
+      }
+      assert(found.multiple, 'no multiple-answer question on the form');
+      assert(found.scenario, 'no scenario question on the form');
+    });
+    await check('a multiple-answer question meets WCAG 2.2 AA (axe), takes two choices by keyboard and refuses a third', async () => {
+      assert(found.multiple, 'no multiple-answer question to check');
+      await p.goto(`${attemptBase}/items/${found.multiple}`);
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      const hint = await p.locator('#select-hint').textContent();
+      assert(hint === 'Choose 2 answers.', `the question says how many to choose, got ${hint}`);
+      const described = await p.locator('fieldset').first().getAttribute('aria-describedby');
+      assert(described === 'select-hint', 'the option group is described by the hint');
+      await axeClean(p, 'question-multiple-answer');
+      await p.focus('#option-A');
+      await p.keyboard.press('Space');
+      await p.getByRole('status').filter({ hasText: 'You have chosen 1 of 2.' }).waitFor({ timeout: 5000 });
+      await p.keyboard.press('Tab');
+      await p.keyboard.press('Space');
+      await p.getByRole('status').filter({ hasText: /^Your answer is saved\.$/ }).waitFor({ timeout: 5000 });
+      await p.keyboard.press('Tab');
+      await p.keyboard.press('Space');
+      await p.getByRole('status').filter({ hasText: 'asks for 2 answers' }).waitFor({ timeout: 5000 });
+      assert(!(await p.isChecked('#option-C')), 'a third choice stays unticked');
+      if (SHOTS) await p.screenshot({ path: `${SHOTS}/question-multiple-answer-limit.png`, fullPage: true });
+      await p.reload();
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      assert(await p.isChecked('#option-A') && await p.isChecked('#option-B'), 'both choices were saved');
+    });
+    await check('a scenario question meets WCAG 2.2 AA (axe) and shows the scenario under its own heading', async () => {
+      assert(found.scenario, 'no scenario question to check');
+      await p.goto(`${attemptBase}/items/${found.scenario}`);
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      const heading = p.getByRole('heading', { name: 'Scenario' });
+      assert(await heading.isVisible(), 'the scenario has a heading');
+      await axeClean(p, 'question-scenario');
+      assert(errors.length === 0, errors.join('\n'));
+    });
+    await ctx.close();
+  }
 
   // --- An adaptive exam (CAT): forward only, to its score report ---------------------------
   if (ADAPTIVE) {

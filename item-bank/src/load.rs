@@ -764,6 +764,15 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
         items.insert(item.id.clone(), item);
     }
 
+    // Sets first: their items count toward their competency like any other.
+    load_sets(
+        &mut c,
+        &dir.join("sets"),
+        exam.as_ref(),
+        &mut items,
+        &mut first_file,
+    );
+
     if let Some(exam) = &exam {
         for (_, comp) in exam.competencies() {
             let approved = items
@@ -778,14 +787,6 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
             }
         }
     }
-
-    load_sets(
-        &mut c,
-        &dir.join("sets"),
-        exam.as_ref(),
-        &mut items,
-        &mut first_file,
-    );
 
     for item in items.values() {
         for enemy in &item.enemies {
@@ -1106,6 +1107,42 @@ mod tests {
                 "missing {place} {message} in:\n{text}"
             );
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_items_of_a_set_count_toward_their_competency() {
+        let dir = std::env::temp_dir().join(format!("certamen-set-count-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let sample = crate::sample_bank_dir();
+        for folder in ["items", "sets"] {
+            std::fs::create_dir_all(dir.join(folder)).expect("folder");
+            for entry in std::fs::read_dir(sample.join(folder)).expect("read") {
+                let path = entry.expect("entry").path();
+                std::fs::copy(
+                    &path,
+                    dir.join(folder).join(path.file_name().expect("name")),
+                )
+                .expect("copy");
+            }
+        }
+        std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
+        // C09 needs 7: four single items and the three of set PS-SET-02 are enough.
+        for n in [4, 5, 7, 8, 9, 10, 11, 12] {
+            std::fs::remove_file(dir.join(format!("items/PS-C09-{n:02}.toml"))).expect("rm");
+        }
+        let bank = load_bank(&dir).expect("four items and a set of three fill C09");
+        assert_eq!(
+            bank.items.iter().filter(|i| i.competency == "C09").count(),
+            7
+        );
+        std::fs::remove_file(dir.join("sets/PS-SET-02.toml")).expect("rm");
+        let err = load_bank(&dir).expect_err("four items are too few");
+        assert!(
+            err.to_string()
+                .contains("competency C09 needs 7 approved items per form but the bank has 4"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -206,8 +206,12 @@ fn browser_tests() -> anyhow::Result<()> {
     let adaptive_bank = adaptive_copy(&sample, &work.join("adaptive-bank"))?;
     let (mut adaptive, adaptive_port) =
         serve_demo(&work, "adaptive", &adaptive_bank, &password, &site)?;
+    // A bank whose every form holds each item type, for the item-type pages.
+    let every_type_bank = every_type_copy(&sample, &work.join("every-type-bank"))?;
+    let (mut every_type, every_type_port) =
+        serve_demo(&work, "every-type", &every_type_bank, &password, &site)?;
     eprintln!(
-        "xtask: browser checks against 127.0.0.1:{port} and, adaptive, 127.0.0.1:{adaptive_port} (server logs and screenshots in {})",
+        "xtask: browser checks against 127.0.0.1:{port}, adaptive 127.0.0.1:{adaptive_port} and every item type 127.0.0.1:{every_type_port} (server logs and screenshots in {})",
         work.display()
     );
     let result = run(Command::new("node")
@@ -218,10 +222,14 @@ fn browser_tests() -> anyhow::Result<()> {
             "CERTAMEN_ADAPTIVE_URL",
             format!("http://127.0.0.1:{adaptive_port}"),
         )
+        .env(
+            "CERTAMEN_EVERY_TYPE_URL",
+            format!("http://127.0.0.1:{every_type_port}"),
+        )
         .env("CERTAMEN_PASSWORD", &password)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", work.join("screenshots")));
-    for child in [&mut server, &mut adaptive] {
+    for child in [&mut server, &mut adaptive, &mut every_type] {
         let _ = child.kill();
         let _ = child.wait();
     }
@@ -261,8 +269,8 @@ fn serve_demo(
     Ok((child, port))
 }
 
-/// A copy of the sample bank whose exam is delivered adaptively (20 to 40 items, SPRT).
-fn adaptive_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf> {
+/// Copies the sample bank's items, sets and exam.toml into `to`.
+fn copy_bank(sample: &Path, to: &Path) -> anyhow::Result<()> {
     for folder in ["items", "sets"] {
         let Ok(entries) = std::fs::read_dir(sample.join(folder)) else {
             continue;
@@ -275,6 +283,37 @@ fn adaptive_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf>
             }
         }
     }
+    std::fs::copy(sample.join("exam.toml"), to.join("exam.toml"))?;
+    Ok(())
+}
+
+/// A copy of the sample bank in which every form holds a multiple-answer question and a
+/// scenario set: C06 keeps only as many items as a form needs (7), among them the choose-two
+/// item PS-C06-13, and C09 keeps 4 single items besides its 3-item set PS-SET-02 (so both sit
+/// on every form; the browser checks fail if either is missing).
+fn every_type_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf> {
+    copy_bank(sample, to)?;
+    let drop: Vec<String> = (7..=12)
+        .map(|n| format!("PS-C06-{n:02}"))
+        // PS-C09-06 stays: PS-C04-03 names it as an enemy.
+        .chain([4, 5, 7, 8, 9, 10, 11, 12].map(|n| format!("PS-C09-{n:02}")))
+        .collect();
+    for id in drop {
+        let path = to.join("items").join(format!("{id}.toml"));
+        std::fs::remove_file(&path)
+            .with_context(|| format!("the every-type bank expects {}", path.display()))?;
+    }
+    for needed in ["items/PS-C06-13.toml", "sets/PS-SET-02.toml"] {
+        if !to.join(needed).exists() {
+            bail!("the every-type bank needs {needed} from the sample bank");
+        }
+    }
+    Ok(to.to_path_buf())
+}
+
+/// A copy of the sample bank whose exam is delivered adaptively (20 to 40 items, SPRT).
+fn adaptive_copy(sample: &Path, to: &Path) -> anyhow::Result<std::path::PathBuf> {
+    copy_bank(sample, to)?;
     let exam = std::fs::read_to_string(sample.join("exam.toml"))?;
     if !exam.contains("mode = \"loft\"") {
         bail!("the sample exam.toml no longer says mode = \"loft\"; update xtask's adaptive copy");

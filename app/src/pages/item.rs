@@ -166,7 +166,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
             SaveStatus::Saving => "Saving your answer…".to_string(),
             SaveStatus::Saved if multiple && chosen > 0 && chosen < select as usize => format!(
-                "Your answer is saved: {chosen} of {select} chosen."
+                "Your answer is saved. You have chosen {chosen} of {select}."
             ),
             SaveStatus::Saved if chosen > 0 => "Your answer is saved.".to_string(),
             SaveStatus::Saved => "No answer chosen yet.".to_string(),
