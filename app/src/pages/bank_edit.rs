@@ -168,8 +168,11 @@ pub fn Editor(start: EditStart) -> impl IntoView {
                     </div>
                 })}
                 <p class="stem">{move || stem.get()}</p>
-                {move || (key.get().len() > 1).then(|| view! {
-                    <p class="select-hint">{format!("Choose {} answers.", key.get().len())}</p>
+                {move || (key.get().len() > 1).then(|| {
+                    // In the item's language: this preview is what that candidate reads.
+                    let n = key.get().len();
+                    let hint = if lang_code == "es" { format!("Elija {n} respuestas.") } else { format!("Choose {n} answers.") };
+                    view! { <p class="select-hint">{hint}</p> }
                 })}
                 {options.iter().enumerate().map(|(i, o)| {
                     let o = *o;
