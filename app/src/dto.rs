@@ -83,6 +83,10 @@ pub struct ItemPage {
     pub choices: Vec<u32>,
     /// How many options the question asks for: 1, or more for a multiple-answer question.
     pub select: u32,
+    /// The display indexes of the options the candidate has struck out.
+    pub struck: Vec<u32>,
+    /// Every question's state, in order, for jumping to one (empty for an adaptive exam).
+    pub questions: Vec<QuestionMark>,
     pub flagged: bool,
     /// The sequence number the next save from this page must carry.
     pub next_seq: i64,
@@ -94,6 +98,13 @@ pub struct ItemPage {
     pub adaptive: Option<AdaptiveProgress>,
     /// The shared scenario, when the question belongs to a scenario set.
     pub scenario: Option<String>,
+}
+
+/// One question's state in the question list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionMark {
+    pub answered: bool,
+    pub flagged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,9 @@
 //! Pages are complete server-rendered HTML with plain forms (invariant 5). Two small islands
 //! add what only a browser can: a live countdown and instant answer saves.
 
+// Leptos views are deeply nested types; the item page passes the default query depth.
+#![recursion_limit = "256"]
+
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod cli;

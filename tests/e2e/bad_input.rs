@@ -34,7 +34,19 @@ async fn bad_answer_posts_are_refused_with_a_reason_and_change_nothing() {
             answer.clone(),
             vec![("seq", "1".into()), ("choice", "Z".into())],
             StatusCode::BAD_REQUEST,
-            "options A to D",
+            "has options A to",
+        ),
+        (
+            answer.clone(),
+            vec![("seq", "1".into()), ("strike", "Z".into())],
+            StatusCode::BAD_REQUEST,
+            "has options A to",
+        ),
+        (
+            answer.clone(),
+            vec![("seq", "1".into()), ("strike", "A,B".into())],
+            StatusCode::BAD_REQUEST,
+            "is not one option letter",
         ),
         (
             answer.clone(),

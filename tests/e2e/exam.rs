@@ -57,6 +57,8 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
             .map(|i| (i.en.stem.trim().to_string(), i.en.options.len()))
             .collect();
     let mut seen_html = String::new();
+    // The budget for a question page on a modest connection: under 30 KB of HTML.
+    let mut largest_page = 0;
 
     let dashboard = browser.sign_in(CANDIDATE).await;
     assert!(
@@ -85,6 +87,7 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
             page.url
         );
         seen_html.push_str(&page.body);
+        largest_page = largest_page.max(page.body.len());
         let q = parse_question(&page.body);
         assert_eq!(
             Some(&q.options.len()),
@@ -200,6 +203,12 @@ async fn a_candidate_sits_the_whole_exam_with_plain_forms_and_gets_the_right_sco
         "competency results are listed"
     );
     seen_html.push_str(&report.body);
+
+    eprintln!("largest question page: {largest_page} bytes of HTML");
+    assert!(
+        largest_page < 30 * 1024,
+        "a question page of {largest_page} bytes"
+    );
 
     // No answer key or rationale in anything the candidate received (invariant 3).
     for r in &rationales {

@@ -9,6 +9,7 @@ mod adaptive;
 mod bad_input;
 mod bank_files;
 mod exam;
+mod exam_screen;
 mod helpers;
 mod multiple_answer;
 mod time;

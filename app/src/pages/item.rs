@@ -57,6 +57,20 @@ pub async fn save_answer(
     })
 }
 
+/// Strikes out an option or restores it (the island's strike button; the form's otherwise).
+#[server(endpoint = "strike_option")]
+pub async fn strike_option(
+    attempt_id: String,
+    position: u32,
+    letter: String,
+) -> Result<(), ServerFnError> {
+    let (state, user) = super::layout::ssr::signed_in().await?;
+    let now = state.clock.now_ms();
+    crate::server::attempts::toggle_strike(&state.db, now, user.id, &attempt_id, position, &letter)
+        .await
+        .map_err(|e| e.into_server_fn_error())
+}
+
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
@@ -75,7 +89,7 @@ pub fn ItemPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! {
+                    Ok(mut page) => view! {
                         <Title text=match page.adaptive {
                             Some(_) => format!("Question {} · Certamen", page.position),
                             None => format!("Question {} of {} · Certamen", page.position, page.total),
@@ -85,14 +99,23 @@ pub fn ItemPage() -> impl IntoView {
                                 <p class="progress">{progress_text(&page)}</p>
                                 <Countdown remaining_ms=page.remaining_ms/>
                             </div>
-                            {page.scenario.clone().map(|text| view! {
+                            {std::mem::take(&mut page.scenario).map(|text| view! {
                                 <section class="scenario" aria-labelledby="scenario-heading">
                                     <h2 id="scenario-heading">"Scenario"</h2>
                                     <p class="hint">"Several questions in a row are about this scenario."</p>
                                     {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
                                 </section>
                             })}
-                            <AnswerForm page=page/>
+                            {
+                                // Server-rendered beside the island (its buttons submit the
+                                // island's form by id), so the list is not sent twice as props.
+                                let questions = std::mem::take(&mut page.questions);
+                                let current = page.position;
+                                view! {
+                                    <AnswerForm page=page/>
+                                    {(!questions.is_empty()).then(|| view! { <QuestionList questions=questions current=current/> })}
+                                }
+                            }
                         </main>
                     }.into_any(),
                     Err(e) => view! { <main id="main" class="page"><ErrorBox error=e/></main> }.into_any(),
@@ -119,6 +142,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     let (status, set_status) = signal(SaveStatus::WithForm);
     let (problem, set_problem) = signal(String::new());
     let (limit_note, set_limit_note) = signal(String::new());
+    let (struck, set_struck) = signal(page.struck.clone());
     let attempt_id = page.attempt_id.clone();
     let position = page.position;
     let adaptive = page.adaptive.is_some();
@@ -155,6 +179,31 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
         });
     };
     let save_choice = save.clone();
+    let strike_attempt = page.attempt_id.clone();
+    // The strike buttons are submit buttons of the form (no JavaScript: the server toggles and
+    // returns to the question); live, they toggle here and tell the server.
+    let strike = move |index: u32| {
+        let was = struck.get_untracked();
+        let mut next = was.clone();
+        if next.contains(&index) {
+            next.retain(|&i| i != index);
+        } else {
+            next.push(index);
+        }
+        set_struck.set(next);
+        let attempt_id = strike_attempt.clone();
+        let letter = certamen_letter(index as usize).to_string();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = strike_option(attempt_id, position, letter).await {
+                set_struck.set(was);
+                set_problem.set(match e {
+                    ServerFnError::ServerError(m) => m,
+                    _ => "the connection was lost".to_string(),
+                });
+                set_status.set(SaveStatus::Failed);
+            }
+        });
+    };
     let status_text = move || {
         let note = limit_note.get();
         if !note.is_empty() {
@@ -191,8 +240,11 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
     };
     let input_type = if multiple { "checkbox" } else { "radio" };
     view! {
-        <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question">
+        <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question" id="answer-form">
             <input type="hidden" name="seq" value=move || next_seq.get().to_string()/>
+            // Enter in the option group submits with the form's first submit button: make that
+            // Next (or Confirm), never a strike-out button.
+            <button type="submit" name="go" value="next" class="visually-hidden" tabindex="-1" aria-hidden="true">{next_label}</button>
             <fieldset aria-describedby=multiple.then_some("select-hint")>
                 <legend class="stem">{page.stem.clone()}</legend>
                 {multiple.then(|| view! {
@@ -202,8 +254,10 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                     let index = u32::try_from(i).unwrap_or(u32::MAX);
                     let id = format!("option-{}", letters[i]);
                     let save_choice = save_choice.clone();
+                    let strike = strike.clone();
+                    let is_struck = move || struck.get().contains(&index);
                     view! {
-                        <div class="option">
+                        <div class="option" class:struck=is_struck>
                             <input type=input_type name="choice" id=id.clone() value=letters[i].to_string()
                                 checked=move || choices.get().contains(&index)
                                 prop:checked=move || choices.get().contains(&index)
@@ -233,7 +287,15 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                             <label for=id>
                                 <span class="letter" aria-hidden="true">{letters[i].to_string()}</span>
                                 <span>{text.clone()}</span>
+                                {move || is_struck().then(|| view! { <span class="visually-hidden">" (struck out)"</span> })}
                             </label>
+                            <button type="submit" name="strike" value=letters[i].to_string() class="strike"
+                                aria-label=format!("Strike out option {}", letters[i])
+                                aria-pressed=move || is_struck().to_string()
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    strike(index);
+                                }>"Strike out"</button>
                         </div>
                     }
                 }).collect_view()}
@@ -259,7 +321,49 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                 <button type="submit" name="go" value="next" class="primary"
                     aria-describedby=adaptive.then_some("confirm-hint")>{next_label}</button>
             </div>
+
         </form>
+    }
+}
+
+/// Every question as a button of the answer form (by its id): choosing one saves this
+/// question's answer and goes there. Collapsed by default so the question stays the first
+/// thing read.
+#[component]
+fn QuestionList(questions: Vec<crate::dto::QuestionMark>, current: u32) -> impl IntoView {
+    view! {
+        <details class="question-list">
+            <summary>"All questions: go to any question"</summary>
+            <p class="hint">"Answered questions are marked ●, flagged ones ⚑."</p>
+            <ul>
+                {questions.iter().enumerate().map(|(i, q)| {
+                    let n = i + 1;
+                    let state = match (q.answered, q.flagged) {
+                        (true, true) => ", answered, flagged",
+                        (true, false) => ", answered",
+                        (false, true) => ", not answered, flagged",
+                        (false, false) => ", not answered",
+                    };
+                    let here = n == current as usize;
+                    let class = match (q.answered, q.flagged) {
+                        (true, true) => Some("answered flagged"),
+                        (true, false) => Some("answered"),
+                        (false, true) => Some("flagged"),
+                        (false, false) => None,
+                    };
+                    // Kept short: 120 of these are on every question page (the 30 KB budget).
+                    view! {
+                        <li>
+                            <button form="answer-form" name="go" value=format!("item-{n}") class=class
+                                aria-current=here.then_some("step")
+                                aria-label=format!("Question {n}{state}")>
+                                {n.to_string()}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
     }
 }
 

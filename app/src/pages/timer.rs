@@ -1,22 +1,60 @@
 //! The exam countdown. The server computes the time left (invariant 1); this island only
 //! counts it down between page loads and reloads the page at zero so the server can finish.
+//!
+//! The candidate may hide the running time (WCAG 2.2.2); warnings at 15, 5 and 1 minutes are
+//! announced whether it is shown or not (WCAG 4.1.3). Without JavaScript the time is static
+//! text and the page itself says when less than 15, 5 or 1 minutes remain.
 
 use leptos::prelude::*;
 
 use crate::dto::format_remaining;
 
+/// The warning points, in minutes left.
+const WARN_AT_MINUTES: [i64; 3] = [15, 5, 1];
+
+/// The warning for this much time left, if it is past a warning point.
+fn warning_for(left_ms: i64) -> Option<String> {
+    WARN_AT_MINUTES
+        .iter()
+        .rev()
+        .find(|&&m| left_ms <= m * 60_000 && left_ms > 0)
+        .map(|&m| match m {
+            1 => {
+                "Less than 1 minute left. Your saved answers will be submitted when time runs out."
+                    .to_string()
+            }
+            m => format!("Less than {m} minutes left."),
+        })
+}
+
 #[island]
 pub fn Countdown(remaining_ms: i64) -> impl IntoView {
     let (left, set_left) = signal(remaining_ms);
+    let (hidden, set_hidden) = signal(false);
+    let (live, set_live) = signal(false);
+    // Rendered by the server when the page opens past a warning point.
+    let (warning, set_warning) = signal(warning_for(remaining_ms).unwrap_or_default());
     #[cfg(feature = "hydrate")]
     {
+        Effect::new(move |_| {
+            set_live.set(true);
+            set_hidden.set(stored_hidden());
+        });
         let started = js_sys_now();
         let handle = set_interval_with_handle(
             move || {
-                let now_left = remaining_ms - (js_sys_now() - started);
-                set_left.set(now_left.max(0));
+                let before = left.get_untracked();
+                let now_left = (remaining_ms - (js_sys_now() - started)).max(0);
+                set_left.set(now_left);
+                // Announce a warning point the moment it is crossed on this page.
+                if WARN_AT_MINUTES
+                    .iter()
+                    .any(|m| before > m * 60_000 && now_left <= m * 60_000)
+                {
+                    set_warning.set(warning_for(now_left).unwrap_or_default());
+                }
                 if now_left <= 0 {
-                    if let Some(w) = web_sys_window() {
+                    if let Some(w) = web_sys::window() {
                         let _ = w.location().reload();
                     }
                 }
@@ -30,27 +68,77 @@ pub fn Countdown(remaining_ms: i64) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_left;
+    let _ = (set_left, set_hidden, set_live, set_warning);
+    let toggle = move |_| {
+        let now_hidden = !hidden.get_untracked();
+        set_hidden.set(now_hidden);
+        #[cfg(feature = "hydrate")]
+        store_hidden(now_hidden);
+    };
     view! {
-        <p class="timer">
-            <span class="timer-label">"Time left: "</span>
-            // The seconds left as data, for tests and styles: the text only shows minutes past an hour.
-            <span role="timer" data-seconds-left=move || ((left.get() + 999) / 1000).to_string()>
-                {move || format_remaining(left.get())}
-            </span>
-        </p>
+        <div class="timer-box">
+            <p class="timer">
+                <span class="timer-label">"Time left: "</span>
+                // The seconds left as data, for tests and styles: the text only shows minutes past an hour.
+                <span role="timer" data-seconds-left=move || ((left.get() + 999) / 1000).to_string()
+                    hidden=move || hidden.get()>
+                    {move || format_remaining(left.get())}
+                </span>
+                {move || hidden.get().then(|| view! { <span>"hidden"</span> })}
+            </p>
+            {move || live.get().then(|| view! {
+                <button type="button" class="timer-toggle" aria-pressed=move || hidden.get().to_string()
+                    on:click=toggle>"Hide time"</button>
+            })}
+            <p class="timer-warning" role="alert">{move || warning.get()}</p>
+        </div>
+    }
+}
+
+/// Whether the candidate chose to hide the time (kept in this browser for the whole exam).
+#[cfg(feature = "hydrate")]
+fn stored_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("certamen-hide-time").ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+#[cfg(feature = "hydrate")]
+fn store_hidden(hidden: bool) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item("certamen-hide-time", if hidden { "1" } else { "0" });
     }
 }
 
 #[cfg(feature = "hydrate")]
 fn js_sys_now() -> i64 {
-    web_sys_window()
+    web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now() as i64)
         .unwrap_or(0)
 }
 
-#[cfg(feature = "hydrate")]
-fn web_sys_window() -> Option<web_sys::Window> {
-    web_sys::window()
+#[cfg(test)]
+mod tests {
+    use super::warning_for;
+
+    #[test]
+    fn warnings_start_at_15_5_and_1_minutes() {
+        assert_eq!(warning_for(16 * 60_000), None);
+        assert_eq!(
+            warning_for(15 * 60_000).as_deref(),
+            Some("Less than 15 minutes left.")
+        );
+        assert_eq!(
+            warning_for(5 * 60_000 + 1).as_deref(),
+            Some("Less than 15 minutes left.")
+        );
+        assert_eq!(
+            warning_for(5 * 60_000).as_deref(),
+            Some("Less than 5 minutes left.")
+        );
+        assert!(warning_for(59_000).is_some_and(|w| w.starts_with("Less than 1 minute")));
+        assert_eq!(warning_for(0), None);
+    }
 }

@@ -115,6 +115,9 @@ pub struct AnswerForm {
     pub seq: String,
     /// Where to go next: "prev", "next", "review", "stay", or "item-N".
     pub go: Option<String>,
+    /// A strike-out button pressed: the display letter to strike out or restore (the page
+    /// then stays on the question).
+    pub strike: Option<String>,
 }
 
 impl AnswerForm {
@@ -135,6 +138,7 @@ impl AnswerForm {
                 "flagged" => once(&mut form.flagged)?,
                 "seq" => once(&mut seq)?,
                 "go" => once(&mut form.go)?,
+                "strike" => once(&mut form.strike)?,
                 // Other fields (a browser extension's, say) are not ours to judge.
                 _ => {}
             }
@@ -177,8 +181,17 @@ pub async fn answer(
     };
     // Everything is checked before anything is saved: a bad request changes nothing.
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    if let Some(letter) = &form.strike {
+        attempts::check_strike(&state.db, &attempt.id, position, letter).await?;
+    }
     let total = attempts::question_count(&state.db, &attempt.id).await?;
-    let go = match form.go.as_deref().unwrap_or("next") {
+    // A strike-out button keeps the candidate on the question (after saving the form's answer).
+    let default_go = if form.strike.is_some() {
+        "stay"
+    } else {
+        "next"
+    };
+    let go = match form.go.as_deref().unwrap_or(default_go) {
         "prev" => Go::Item(position.saturating_sub(1).max(1)),
         "review" => Go::Review,
         "stay" => Go::Item(position),
@@ -207,6 +220,9 @@ pub async fn answer(
             ));
         }
         Err(e) => return Err(e),
+    }
+    if let Some(letter) = &form.strike {
+        attempts::toggle_strike(&state.db, now, user.id, &id, position, letter).await?;
     }
     if attempt.adaptive {
         return adaptive_next(&state, now, user.id, &attempt, position, go).await;

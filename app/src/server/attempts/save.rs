@@ -229,3 +229,72 @@ pub async fn save_answer(
         req.position
     )))
 }
+
+/// Checks that `letter` names one option of question `position` (before anything is saved).
+pub async fn check_strike(
+    db: &Db,
+    attempt_id: &str,
+    position: u32,
+    letter: &str,
+) -> Result<(), AppError> {
+    let Some(slot) = slot(db, attempt_id, position).await? else {
+        return Err(AppError::BadRequest(format!(
+            "question {position} is not on this exam"
+        )));
+    };
+    strike_bit(&slot, position, letter).map(|_| ())
+}
+
+/// The authored bit a display letter names on this question.
+fn strike_bit(slot: &Slot, position: u32, letter: &str) -> Result<i64, AppError> {
+    let [display] = parse_choices([letter])?[..] else {
+        return Err(AppError::BadRequest(format!(
+            "strike {letter:?} is not one option letter"
+        )));
+    };
+    let authored = *slot.option_order.get(display as usize).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "question {position} has options A to {}; {letter} is not one of them",
+            certamen_item_bank::item::option_letter(slot.option_order.len().saturating_sub(1))
+        ))
+    })?;
+    Ok(1i64 << authored.clamp(0, 62))
+}
+
+/// Strikes out an option of a question, or restores it (`letter` is the display letter).
+/// Striking out is a reading aid: it changes neither the answer nor the sequence numbers,
+/// and is refused only where an answer would be (another's attempt, closed, on break).
+pub async fn toggle_strike(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    position: u32,
+    letter: &str,
+) -> Result<(), AppError> {
+    let attempt = owned(db, user_id, attempt_id).await?;
+    ensure_open(&attempt, now)?;
+    if attempt.clock.on_break(now) {
+        return Err(AppError::Conflict(
+            "you are on your break: resume the exam first".into(),
+        ));
+    }
+    let Some(slot) = slot(db, &attempt.id, position).await? else {
+        return Err(AppError::BadRequest(format!(
+            "question {position} is not on this exam"
+        )));
+    };
+    let bit = strike_bit(&slot, position, letter)?;
+    // One statement, so two quick toggles from two tabs each apply once.
+    sqlx::query(
+        "UPDATE attempt_items SET struck_mask = \
+         CASE WHEN (struck_mask / $1) % 2 = 1 THEN struck_mask - $1 ELSE struck_mask + $1 END \
+         WHERE attempt_id = $2 AND position = $3",
+    )
+    .bind(bit)
+    .bind(&attempt.id)
+    .bind(i64::from(position))
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

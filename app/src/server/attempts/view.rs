@@ -92,7 +92,7 @@ pub async fn item_page(
         None
     };
     let row = sqlx::query(
-        "SELECT ai.option_order, ai.choice_mask, ai.flagged, i.body FROM attempt_items ai \
+        "SELECT ai.option_order, ai.choice_mask, ai.struck_mask, ai.flagged, i.body FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
          WHERE ai.attempt_id = $1 AND ai.position = $2",
     )
@@ -133,6 +133,32 @@ pub async fn item_page(
         .filter(|(_, &authored)| authored < 63 && chosen & (1i64 << authored) != 0)
         .filter_map(|(display, _)| u32::try_from(display).ok())
         .collect();
+    let struck_mask: i64 = row.try_get("struck_mask")?;
+    let struck: Vec<u32> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, &authored)| authored < 63 && struck_mask & (1i64 << authored) != 0)
+        .filter_map(|(display, _)| u32::try_from(display).ok())
+        .collect();
+    // The question list for jumping (linear exams only: an adaptive one goes forward only).
+    let questions = if attempt.adaptive {
+        Vec::new()
+    } else {
+        sqlx::query(
+            "SELECT choice_mask, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position",
+        )
+        .bind(&attempt.id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(dto::QuestionMark {
+                answered: r.try_get::<Option<i64>, _>("choice_mask")?.is_some(),
+                flagged: r.try_get::<i64, _>("flagged")? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?
+    };
     // How many options to choose is part of the question, never the key itself.
     let select = item.key_indexes().map_or(1, |k| k.len());
     // Remember where the candidate is, so closing the browser resumes here.
@@ -151,6 +177,8 @@ pub async fn item_page(
         stem: item.en.stem,
         options,
         choices,
+        struck,
+        questions,
         select: u32::try_from(select).unwrap_or(1),
         flagged: row.try_get::<i64, _>("flagged")? != 0,
         next_seq: attempt.last_seq + 1,

@@ -1,0 +1,140 @@
+//! The exam screen without JavaScript: striking out options, the question list, and the
+//! time warnings the page itself gives.
+
+use reqwest::StatusCode;
+use sqlx::Row;
+
+use crate::helpers::{candidate_in_exam, parse_question};
+
+fn pressed(html: &str) -> usize {
+    html.matches(r#"aria-pressed="true""#).count()
+}
+
+#[tokio::test]
+async fn a_strike_out_button_toggles_an_option_and_keeps_the_answer() {
+    let (app, browser, attempt, page) = candidate_in_exam().await;
+    let q = parse_question(&page.body);
+    assert_eq!(
+        page.body.matches(r#"name="strike""#).count(),
+        q.options.len(),
+        "one strike-out button per option"
+    );
+    assert_eq!(pressed(&page.body), 0);
+    let path = format!("/attempts/{attempt}/items/1/answer");
+
+    // Strike B while choosing A: the answer is saved, B is struck, the page stays.
+    let after = browser
+        .submit(&path, &[("seq", &q.seq), ("choice", "A"), ("strike", "B")])
+        .await;
+    assert!(after.url.ends_with("/items/1"), "{}", after.url);
+    assert_eq!(pressed(&after.body), 1, "one option struck");
+    assert!(after.body.contains("(struck out)"));
+    assert!(
+        after
+            .body
+            .contains(r#"aria-label="Strike out option B" aria-pressed="true""#)
+            || after
+                .body
+                .contains(r#"aria-pressed="true" aria-label="Strike out option B""#)
+    );
+    let again = parse_question(&after.body);
+    assert_eq!(
+        again.checked(),
+        vec!["A"],
+        "the answer was saved with the strike"
+    );
+
+    // Pressing it again restores B; the answer is unchanged.
+    let restored = browser
+        .submit(
+            &path,
+            &[("seq", &again.seq), ("choice", "A"), ("strike", "B")],
+        )
+        .await;
+    assert_eq!(pressed(&restored.body), 0);
+    assert_eq!(parse_question(&restored.body).checked(), vec!["A"]);
+    let db = app.db().await;
+    let row = sqlx::query(
+        "SELECT struck_mask, choice_mask FROM attempt_items WHERE attempt_id = $1 AND position = 1",
+    )
+    .bind(&attempt)
+    .fetch_one(&db)
+    .await
+    .expect("row");
+    assert_eq!(row.get::<i64, _>("struck_mask"), 0);
+    assert_eq!(
+        row.get::<Option<i64>, _>("choice_mask")
+            .map(i64::count_ones),
+        Some(1)
+    );
+
+    // The island's endpoint toggles the same state.
+    let r = browser
+        .client
+        .post(format!("{}/api/strike_option", app.address))
+        .form(&[
+            ("attempt_id", attempt.as_str()),
+            ("position", "1"),
+            ("letter", "C"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = browser.visit(&format!("/attempts/{attempt}/items/1")).await;
+    assert_eq!(pressed(&page.body), 1);
+    db.close().await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_question_list_jumps_to_any_question_saving_this_one() {
+    let (app, browser, attempt, page) = candidate_in_exam().await;
+    assert_eq!(page.body.matches(r#"name="go" value="item-"#).count(), 120);
+    assert!(page
+        .body
+        .contains(r#"aria-label="Question 1, not answered""#));
+    let q = parse_question(&page.body);
+    let fifty = browser
+        .submit(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[
+                ("seq", q.seq.as_str()),
+                ("choice", "A"),
+                ("flagged", "on"),
+                ("go", "item-50"),
+            ],
+        )
+        .await;
+    assert!(fifty.url.ends_with("/items/50"), "{}", fifty.url);
+    assert!(
+        fifty
+            .body
+            .contains(r#"aria-label="Question 1, answered, flagged""#),
+        "the list shows question 1 answered and flagged"
+    );
+    assert!(fifty.body.contains(r#"aria-current="step""#));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_page_says_when_less_than_15_5_and_1_minutes_remain() {
+    let (app, browser, attempt, page) = candidate_in_exam().await;
+    assert!(
+        !page.body.contains("minutes left."),
+        "no warning at the start"
+    );
+    let item = format!("/attempts/{attempt}/items/1");
+    // 150 minutes: advance to 14 left, then 4, then half a minute.
+    for (advance_ms, warning) in [
+        (136 * 60_000, "Less than 15 minutes left."),
+        (10 * 60_000, "Less than 5 minutes left."),
+        (210_000, "Less than 1 minute left."),
+    ] {
+        app.clock.advance_ms(advance_ms);
+        let page = browser.visit(&item).await;
+        assert!(page.body.contains(warning), "expected {warning}");
+        assert!(page.body.contains(r#"role="alert""#));
+    }
+    app.cleanup().await;
+}
