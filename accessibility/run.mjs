@@ -157,7 +157,7 @@ try {
   });
 
   await check('after a failed save, pressing Next saves the choice with the form', async () => {
-    await Promise.all([page.waitForURL(/\/items\/2$/), page.click('button[value=next]')]);
+    await Promise.all([page.waitForURL(/\/items\/2$/), page.click('button.primary[value=next]')]);
     await page.goto(itemUrl);
     await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
     assert(await page.isChecked('#option-C'), 'option C was saved by the form post');
@@ -172,6 +172,58 @@ try {
     assert(first > 60 * 149 && first <= 150 * 60, `a fresh attempt shows about 150 minutes, got ${first}s`);
     const dropped = first - second;
     assert(dropped >= 1 && dropped <= 4, `2.5 s later the timer dropped by 1-4 s, got ${dropped}s`);
+  });
+
+  await check('the time can be hidden and shown again, and stays hidden after a reload', async () => {
+    const toggle = page.getByRole('button', { name: 'Hide time' });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    assert((await toggle.getAttribute('aria-pressed')) === 'true', 'the toggle says the time is hidden');
+    assert(!(await page.getByRole('timer').isVisible()), 'the running time is hidden');
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    await page.locator('.timer-toggle[aria-pressed=true]').waitFor({ timeout: 5000 });
+    assert(!(await page.getByRole('timer').isVisible()), 'still hidden after a reload');
+    await page.getByRole('button', { name: 'Hide time' }).click();
+    assert(await page.getByRole('timer').isVisible(), 'shown again');
+  });
+
+  await check('an option struck out with the keyboard is marked, announced by its button and kept after a reload', async () => {
+    const strike = page.getByRole('button', { name: 'Strike out option D' });
+    await strike.focus();
+    const saved = page.waitForResponse((r) => r.url().includes('strike_option'));
+    await page.keyboard.press('Enter');
+    assert((await saved).ok(), 'the strike reached the server');
+    assert(page.url() === itemUrl, 'the page stayed on the question');
+    assert((await strike.getAttribute('aria-pressed')) === 'true', 'the button is pressed');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/question-1-struck.png`, fullPage: true });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    assert(await page.locator('.option.struck').count() === 1, 'one option is struck after a reload');
+    await axeClean(page, 'question-1-struck');
+  });
+
+  await check('the question list opens from the keyboard and jumps to a question', async () => {
+    await page.locator('.question-list summary').focus();
+    await page.keyboard.press('Enter');
+    const five = page.getByRole('button', { name: /^Question 5, / });
+    assert(await five.isVisible(), 'the list opened');
+    await axeClean(page, 'question-list-open');
+    await five.focus();
+    await Promise.all([page.waitForURL(/\/items\/5$/), page.keyboard.press('Enter')]);
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    await page.goto(itemUrl);
+  });
+
+  await check('Enter on an option goes on as Next does and never strikes an option out', async () => {
+    await page.focus('#option-A');
+    // Enter in the option group submits the form as Next does (implicit submission).
+    await Promise.all([page.waitForURL(/\/items\/2$/), page.keyboard.press('Enter')]);
+    const back = await page.request.get(itemUrl);
+    const struck = ((await back.text()).match(/aria-pressed="true"/g) ?? []).length;
+    assert(struck === 1, `question 1 still has exactly the one option struck before, got ${struck}`);
+    await page.goto(itemUrl);
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
   });
 
   await check('no script errors in the console', async () => {
@@ -192,7 +244,7 @@ try {
       'the page tells a no-JavaScript candidate when the choice is saved',
     );
     await p.click('label[for=option-D]');
-    await Promise.all([p.waitForURL(/\/items\/4$/), p.click('button[value=next]')]);
+    await Promise.all([p.waitForURL(/\/items\/4$/), p.click('button.primary[value=next]')]);
     await p.goto(itemUrl.replace(/\/items\/1$/, '/items/3'));
     assert(await p.isChecked('#option-D'), 'option D was saved');
     await ctx.close();
@@ -261,10 +313,14 @@ try {
       await p.focus('#option-A');
       await p.keyboard.press('Space');
       await p.getByRole('status').filter({ hasText: 'You have chosen 1 of 2.' }).waitFor({ timeout: 5000 });
+      // Tab order is each option, then its strike-out button: Tab twice to the next option.
+      await p.keyboard.press('Tab');
+      const strikeA = await p.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+      assert(strikeA === 'Strike out option A', `after option A comes its strike-out button, got ${strikeA}`);
       await p.keyboard.press('Tab');
       await p.keyboard.press('Space');
       await p.getByRole('status').filter({ hasText: /^Your answer is saved\.$/ }).waitFor({ timeout: 5000 });
-      await p.keyboard.press('Tab');
+      await p.focus('#option-C');
       await p.keyboard.press('Space');
       await p.getByRole('status').filter({ hasText: 'asks for 2 answers' }).waitFor({ timeout: 5000 });
       assert(!(await p.isChecked('#option-C')), 'a third choice stays unticked');
@@ -307,7 +363,7 @@ try {
         await p.focus('#option-A');
         await p.keyboard.press('Space');
         await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
-        await p.focus('button[value=next]');
+        await p.focus('button.primary[value=next]');
         await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
         if (!p.url().endsWith('/report')) {
           await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
