@@ -233,6 +233,64 @@ try {
   });
   await context.close();
 
+  // --- Display modes: every candidate page in each, with axe and a reflow check -------------
+  const MODES = [
+    { name: 'contrast', cookie: 'contrast.100.0.0' },
+    { name: 'dark', cookie: 'dark.100.0.0' },
+    { name: 'text-200', cookie: 'standard.200.1.1' },
+    { name: 'narrow-320', cookie: 'standard.100.0.0', width: 320 },
+    { name: 'narrow-320-text-200', cookie: 'contrast.200.0.0', width: 320 },
+  ];
+  const attemptPath = new URL(itemUrl).pathname.replace(/\/items\/1$/, '');
+  for (const mode of MODES) {
+    await check(`in display mode ${mode.name}, every candidate page meets WCAG 2.2 AA (axe) and needs no sideways scrolling`, async () => {
+      const ctx = await browser.newContext({ viewport: { width: mode.width ?? 1280, height: 800 } });
+      await ctx.addCookies([{ name: 'certamen_display', value: mode.cookie, url: BASE }]);
+      const p = await ctx.newPage();
+      const pages = [
+        ['signin', '/signin'],
+        ['settings', '/settings/display?return_to=/dashboard'],
+      ];
+      const signedIn = [
+        ['dashboard', '/dashboard'],
+        ['instructions', '/exams/peer-support/instructions'],
+        ['question', `${attemptPath}/items/1`],
+        ['review', `${attemptPath}/review`],
+      ];
+      const visit = async (label, path) => {
+        await p.goto(`${BASE}${path}`);
+        const theme = await p.evaluate(() => document.documentElement.dataset.theme ?? 'standard');
+        assert(theme === mode.cookie.split('.')[0], `${label}: the page took the ${theme} theme`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 0, `${label}: ${overflow} px of sideways scrolling`);
+        // Nothing cut off at the right edge either (a data table may scroll in its own region).
+        const cut = await p.evaluate(() => [...document.querySelectorAll('header *, main *')]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+            && !e.closest('.table-scroll') && getComputedStyle(e).position !== 'absolute')
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 5));
+        assert(cut.length === 0, `${label}: content past the right edge: ${cut.join(', ')}`);
+        await axeClean(p, `${mode.name}-${label}`);
+      };
+      for (const [label, path] of pages) await visit(label, path);
+      await signIn(p);
+      for (const [label, path] of signedIn) await visit(label, path);
+      await ctx.close();
+    });
+  }
+
+  await check('the display settings form saves a choice and the next page follows it', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${BASE}/signin`);
+    await Promise.all([p.waitForURL(/\/settings\/display/), p.click('text=Display settings')]);
+    await p.check('#theme-dark');
+    await p.check('#size-150');
+    await Promise.all([p.waitForURL(/\/signin$/), p.click('text=Save and go back')]);
+    const html = await p.evaluate(() => [document.documentElement.dataset.theme, document.documentElement.style.fontSize]);
+    assert(html[0] === 'dark' && html[1] === '150%', `the sign-in page is dark at 150 %, got ${html}`);
+    await ctx.close();
+  });
+
   // --- Without JavaScript: the same path with plain forms ---------------------------------
   await check('without JavaScript a choice is saved by Next and shown on return', async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false });

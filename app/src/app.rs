@@ -8,7 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::pages::{
     bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
     dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
-    report::ReportPage, review::ReviewPage, signin::SignInPage,
+    report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -20,9 +20,23 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
     let scripts = state
         .hydration
         .then(|| view! { <HydrationScripts options=options islands=true/> });
+    // The display settings this browser chose (see `display`), on the root element so every
+    // size in rem scales and every colour follows the theme before any script runs.
+    let display = use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(crate::display::DisplaySettings::from_cookie_header)
+        })
+        .unwrap_or_default();
+    let theme = (display.theme != crate::display::Theme::Standard).then(|| display.theme.code());
+    let size = (display.text_size != 100).then(|| format!("font-size: {}%", display.text_size));
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme style=size
+            data-line-focus=display.line_focus.then_some("on")
+            data-motion=display.reduced_motion.then_some("reduce")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -46,6 +60,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/display") view=DisplaySettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>

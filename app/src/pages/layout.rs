@@ -6,19 +6,38 @@ use leptos_meta::Title;
 
 #[component]
 pub fn Header(#[prop(optional)] signed_in: bool) -> impl IntoView {
+    // Display settings come back to this page.
+    let here = leptos_router::hooks::use_location();
+    let settings = format!(
+        "/settings/display?return_to={}",
+        encode_path(&here.pathname.get_untracked())
+    );
     view! {
         <header class="site-header">
             <span class="brand">"Certamen"</span>
-            {signed_in.then(|| view! {
-                <nav aria-label="Account">
+            <nav aria-label="Account">
+                <a href=settings>"Display settings"</a>
+                {signed_in.then(|| view! {
                     <a href="/dashboard">"Dashboard"</a>
                     <form method="post" action="/auth/signout" class="inline">
                         <button type="submit" class="link-button">"Sign out"</button>
                     </form>
-                </nav>
-            })}
+                })}
+            </nav>
         </header>
     }
+}
+
+/// A path made safe to carry in a query string.
+fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A server error shown in the page, with the server's own words.

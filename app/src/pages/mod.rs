@@ -11,5 +11,6 @@ pub mod item;
 pub mod layout;
 pub mod report;
 pub mod review;
+pub mod settings;
 pub mod signin;
 pub mod timer;

@@ -85,6 +85,7 @@ fn BandTable(report: Report) -> impl IntoView {
         _ => "Near the standard",
     };
     view! {
+        <div class="table-scroll" role="region" aria-label="Performance by competency" tabindex="0">
         <table class="report">
             <caption>"Performance in each competency compared with the passing standard, grouped by content area"</caption>
             <thead><tr><th scope="col">"Competency"</th><th scope="col">"Questions"</th><th scope="col">"Performance"</th></tr></thead>
@@ -101,12 +102,14 @@ fn BandTable(report: Report) -> impl IntoView {
                 </tbody>
             }).collect_view()}
         </table>
+        </div>
     }
 }
 
 #[component]
 fn CountTable(report: Report) -> impl IntoView {
     view! {
+        <div class="table-scroll" role="region" aria-label="Correct answers by competency" tabindex="0">
         <table class="report">
             <caption>"Questions answered correctly in each competency, grouped by content area"</caption>
             <thead><tr><th scope="col">"Competency"</th><th scope="col">"Correct"</th><th scope="col">"Percent"</th></tr></thead>
@@ -123,5 +126,6 @@ fn CountTable(report: Report) -> impl IntoView {
                 </tbody>
             }).collect_view()}
         </table>
+        </div>
     }
 }

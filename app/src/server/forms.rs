@@ -445,3 +445,56 @@ pub async fn favicon() -> Response {
     )
         .into_response()
 }
+
+#[derive(Debug, Deserialize)]
+pub struct DisplayForm {
+    pub theme: String,
+    pub text_size: String,
+    /// Present ("on") when ticked.
+    pub line_focus: Option<String>,
+    pub reduced_motion: Option<String>,
+    pub return_to: Option<String>,
+}
+
+/// Saves the display settings for this browser (a cookie for a year) and goes back.
+pub async fn display_settings(
+    ValidForm(form): ValidForm<DisplayForm>,
+) -> Result<Response, AppError> {
+    use crate::display::{DisplaySettings, Theme, COOKIE, TEXT_SIZES};
+    let theme = Theme::parse(&form.theme).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "theme {:?} is not one of standard, contrast, dark",
+            form.theme
+        ))
+    })?;
+    let text_size = form
+        .text_size
+        .parse::<u16>()
+        .ok()
+        .filter(|s| TEXT_SIZES.contains(s))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "text size {:?} is not one of {TEXT_SIZES:?} (percent)",
+                form.text_size
+            ))
+        })?;
+    let settings = DisplaySettings {
+        theme,
+        text_size,
+        line_focus: form.line_focus.is_some(),
+        reduced_motion: form.reduced_motion.is_some(),
+    };
+    let target = match form.return_to.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => crate::pages::settings::safe_return(r),
+        None => "/settings/display?saved=1".to_string(),
+    };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        settings.to_cookie_value()
+    );
+    Ok((
+        [(axum::http::header::SET_COOKIE, cookie)],
+        Redirect::to(&target),
+    )
+        .into_response())
+}

@@ -134,6 +134,7 @@ impl Application {
             .route("/attempts/{id}/items/{n}/answer", post(forms::answer))
             .route("/attempts/{id}/break/action", post(forms::break_action))
             .route("/attempts/{id}/submit", post(forms::submit))
+            .route("/settings/display", post(forms::display_settings))
             .route("/vendor/items/{id}/status", post(forms::item_status))
             .route("/vendor/items/{id}/save", post(forms::item_save))
             .leptos_routes_with_context(

@@ -1,0 +1,141 @@
+//! Display settings a candidate chooses for this browser: theme, text size, line focus and
+//! reduced motion. They live in a cookie that the server reads when it renders a page, so they
+//! apply from the first byte, before any script and without one, and on the sign-in page too.
+//! (A staff-approved accommodation profile is separate: it is data on the server.)
+
+use serde::{Deserialize, Serialize};
+
+/// The cookie's name.
+pub const COOKIE: &str = "certamen_display";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    Standard,
+    HighContrast,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Standard, Theme::HighContrast, Theme::Dark];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::Standard => "standard",
+            Theme::HighContrast => "contrast",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::Standard => "Standard (dark text on white)",
+            Theme::HighContrast => "High contrast (white and yellow on black)",
+            Theme::Dark => "Dark (light text on dark grey)",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// The text sizes offered, in percent of the standard size (WCAG 1.4.4 asks for 200 %).
+pub const TEXT_SIZES: [u16; 5] = [100, 125, 150, 175, 200];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplaySettings {
+    pub theme: Theme,
+    pub text_size: u16,
+    pub line_focus: bool,
+    pub reduced_motion: bool,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        DisplaySettings {
+            theme: Theme::Standard,
+            text_size: 100,
+            line_focus: false,
+            reduced_motion: false,
+        }
+    }
+}
+
+impl DisplaySettings {
+    /// The cookie value: `theme.size.focus.motion`, e.g. `contrast.150.1.0`.
+    pub fn to_cookie_value(self) -> String {
+        format!(
+            "{}.{}.{}.{}",
+            self.theme.code(),
+            self.text_size,
+            u8::from(self.line_focus),
+            u8::from(self.reduced_motion)
+        )
+    }
+
+    /// Reads a cookie value; anything unreadable (an old or edited cookie) gives the defaults.
+    pub fn from_cookie_value(value: &str) -> DisplaySettings {
+        let parts: Vec<&str> = value.split('.').collect();
+        let [theme, size, focus, motion] = parts[..] else {
+            return DisplaySettings::default();
+        };
+        let (Some(theme), Ok(text_size)) = (Theme::parse(theme), size.parse::<u16>()) else {
+            return DisplaySettings::default();
+        };
+        if !TEXT_SIZES.contains(&text_size) {
+            return DisplaySettings::default();
+        }
+        DisplaySettings {
+            theme,
+            text_size,
+            line_focus: focus == "1",
+            reduced_motion: motion == "1",
+        }
+    }
+
+    /// The settings in a request's `Cookie` header (defaults when absent).
+    pub fn from_cookie_header(header: &str) -> DisplaySettings {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == COOKIE)
+            .map(|(_, value)| DisplaySettings::from_cookie_value(value))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_through_the_cookie_and_bad_values_fall_back() {
+        let s = DisplaySettings {
+            theme: Theme::HighContrast,
+            text_size: 175,
+            line_focus: true,
+            reduced_motion: false,
+        };
+        assert_eq!(s.to_cookie_value(), "contrast.175.1.0");
+        assert_eq!(DisplaySettings::from_cookie_value(&s.to_cookie_value()), s);
+        let header = format!("other=1; {COOKIE}={}; x=y", s.to_cookie_value());
+        assert_eq!(DisplaySettings::from_cookie_header(&header), s);
+        for bad in [
+            "",
+            "contrast",
+            "neon.100.0.0",
+            "dark.300.0.0",
+            "dark.abc.1.1",
+        ] {
+            assert_eq!(
+                DisplaySettings::from_cookie_value(bad),
+                DisplaySettings::default(),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            DisplaySettings::from_cookie_header("a=b"),
+            DisplaySettings::default()
+        );
+    }
+}
