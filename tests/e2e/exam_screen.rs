@@ -138,3 +138,70 @@ async fn the_page_says_when_less_than_15_5_and_1_minutes_remain() {
     }
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn display_settings_are_checked_kept_in_a_cookie_and_applied_to_every_page() {
+    let app = crate::helpers::spawn_app().await;
+    let browser = app.browser();
+    for (form, expected) in [
+        (
+            vec![("theme", "neon"), ("text_size", "100")],
+            "is not one of standard, contrast, dark",
+        ),
+        (
+            vec![("theme", "dark"), ("text_size", "300")],
+            "is not one of [100, 125, 150, 175, 200] (percent)",
+        ),
+    ] {
+        let r = browser.post("/settings/display", &form).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body = r.text().await.expect("body");
+        assert!(body.contains(expected), "{body}");
+    }
+    let plain = browser.visit("/signin").await;
+    assert!(
+        plain.body.contains(r#"<html lang="en">"#),
+        "no settings yet"
+    );
+
+    // Another site is never a place to go back to.
+    let r = browser
+        .post(
+            "/settings/display",
+            &[
+                ("theme", "contrast"),
+                ("text_size", "175"),
+                ("line_focus", "on"),
+                ("return_to", "//elsewhere.example/"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_redirection());
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/dashboard")
+    );
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cookie.starts_with("certamen_display=contrast.175.1.0;"),
+        "{cookie}"
+    );
+    // The browser keeps the cookie: every page, signed in or not, now carries the settings.
+    let page = browser.visit("/signin").await;
+    assert!(
+        page.body.contains(r#"data-theme="contrast""#)
+            && page.body.contains("font-size: 175%")
+            && page.body.contains(r#"data-line-focus="on""#),
+        "{}",
+        &page.body[..300]
+    );
+    browser.sign_in(crate::helpers::CANDIDATE).await;
+    let (_, question) = browser.start_exam().await;
+    assert!(question.body.contains(r#"data-theme="contrast""#));
+    app.cleanup().await;
+}
