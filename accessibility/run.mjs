@@ -278,6 +278,20 @@ try {
     });
   }
 
+  await check('a question in Spanish meets WCAG 2.2 AA (axe), marks its language, and switches back to English', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await signIn(p);
+    await p.goto(itemUrl);
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Ver las preguntas en español')]);
+    await p.locator('legend.stem[lang=es]').waitFor({ timeout: 5000 });
+    assert(await p.locator('.option span[lang=es]').count() >= 4, 'the options are marked as Spanish');
+    await axeClean(p, 'spanish-question');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Show the questions in English')]);
+    await p.locator('legend.stem[lang=en]').waitFor({ timeout: 5000 });
+    await ctx.close();
+  });
+
   await check('the display settings form saves a choice and the next page follows it', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();

@@ -77,6 +77,11 @@ pub struct ItemPage {
     pub position: u32,
     pub total: u32,
     pub stem: String,
+    /// The language the stem, options and scenario are in ("en" or "es").
+    pub language: String,
+    /// The language the candidate chose for the questions (an item without that version is
+    /// shown in English).
+    pub attempt_language: String,
     /// Option texts in this attempt's display order.
     pub options: Vec<String>,
     /// The chosen options' display indexes (at most one unless `select` is more than 1).

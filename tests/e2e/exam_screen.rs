@@ -205,3 +205,65 @@ async fn display_settings_are_checked_kept_in_a_cookie_and_applied_to_every_page
     assert!(question.body.contains(r#"data-theme="contrast""#));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn questions_come_in_the_chosen_language_and_switch_on_any_question() {
+    let app = crate::helpers::spawn_app().await;
+    let browser = app.browser();
+    browser.sign_in(crate::helpers::CANDIDATE).await;
+    let bad = browser
+        .post("/exams/peer-support/attempts", &[("language", "fr")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let page = browser
+        .submit("/exams/peer-support/attempts", &[("language", "es")])
+        .await;
+    let attempt = page.url.split('/').nth(2).expect("attempt id").to_string();
+    let bank = certamen_item_bank::load::load_bank(&certamen_item_bank::sample_bank_dir())
+        .expect("sample bank");
+    let db = app.db().await;
+    let item_id: String =
+        sqlx::query("SELECT item_id FROM attempt_items WHERE attempt_id = $1 AND position = 1")
+            .bind(&attempt)
+            .fetch_one(&db)
+            .await
+            .expect("item")
+            .get("item_id");
+    let item = bank
+        .items
+        .iter()
+        .find(|i| i.id == item_id)
+        .expect("in bank");
+    let es = item.es.as_ref().expect("every sample item has Spanish");
+    let q = parse_question(&page.body);
+    assert_eq!(q.stem, es.stem.trim(), "the stem is in Spanish");
+    assert!(page.body.contains(r#"<legend lang="es" class="stem">"#));
+    assert!(q.options.iter().all(|o| es.options.contains(&o.1)));
+    assert!(page.body.contains("Show the questions in English"));
+
+    // The switch saves this question's answer and shows it in English from now on.
+    let english = browser
+        .submit(
+            &format!("/attempts/{attempt}/items/1/answer"),
+            &[("seq", q.seq.as_str()), ("choice", "B"), ("language", "en")],
+        )
+        .await;
+    assert!(english.url.ends_with("/items/1"), "{}", english.url);
+    let q = parse_question(&english.body);
+    assert_eq!(q.stem, item.en.stem.trim());
+    assert_eq!(
+        q.checked(),
+        vec!["B"],
+        "the answer was saved with the switch"
+    );
+    assert!(english.body.contains("Ver las preguntas en español"));
+    let language: String = sqlx::query("SELECT language FROM attempts WHERE id = $1")
+        .bind(&attempt)
+        .fetch_one(&db)
+        .await
+        .expect("attempt")
+        .get("language");
+    assert_eq!(language, "en");
+    db.close().await;
+    app.cleanup().await;
+}

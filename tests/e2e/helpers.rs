@@ -344,7 +344,7 @@ pub fn parse_question(html: &str) -> Question {
     let seq = between(html, "name=\"seq\" value=\"", "\"")
         .expect("seq field")
         .to_string();
-    let stem = strip_tags(between(html, "<legend class=\"stem\">", "</legend>").expect("stem"));
+    let stem = strip_tags(between(html, "class=\"stem\">", "</legend>").expect("stem"));
     let mut options = Vec::new();
     for chunk in html.split("class=\"option\"").skip(1) {
         let input = between(chunk, "<input", ">").expect("radio");
@@ -352,7 +352,12 @@ pub fn parse_question(html: &str) -> Question {
             .expect("letter")
             .to_string();
         let checked = input.contains(" checked");
-        let text = strip_tags(between(chunk, "<span>", "</span>").expect("option text"));
+        // The option text carries its language: read from the end of that tag.
+        let text = strip_tags(
+            between(chunk, "<span lang=", "</span>")
+                .and_then(|s| s.split_once('>').map(|(_, rest)| rest))
+                .expect("option text"),
+        );
         options.push((letter, text, checked));
     }
     Question { seq, options, stem }

@@ -44,7 +44,19 @@ pub fn InstructionsPage() -> impl IntoView {
                                 (None, 0) => view! { <p>"You have no attempts left for this exam."</p> }.into_any(),
                                 (None, left) => view! {
                                     <p>{format!("Attempts left: {left}. The clock starts when you press the button.")}</p>
-                                    <form method="post" action=format!("/exams/{}/attempts", d.exam_id)>
+                                    <form method="post" action=format!("/exams/{}/attempts", d.exam_id) class="stack">
+                                        <fieldset class="settings">
+                                            <legend>"Language of the questions"</legend>
+                                            <p class="hint">"You can switch on any question."</p>
+                                            <div class="choice">
+                                                <input type="radio" name="language" id="language-en" value="en" checked=true/>
+                                                <label for="language-en">"English"</label>
+                                            </div>
+                                            <div class="choice">
+                                                <input type="radio" name="language" id="language-es" value="es"/>
+                                                <label for="language-es" lang="es">"Español"</label>
+                                            </div>
+                                        </fieldset>
                                         <button type="submit" class="primary">"Start the exam"</button>
                                     </form>
                                 }.into_any(),

@@ -99,20 +99,29 @@ pub fn ItemPage() -> impl IntoView {
                                 <p class="progress">{progress_text(&page)}</p>
                                 <Countdown remaining_ms=page.remaining_ms/>
                             </div>
-                            {std::mem::take(&mut page.scenario).map(|text| view! {
-                                <section class="scenario" aria-labelledby="scenario-heading">
-                                    <h2 id="scenario-heading">"Scenario"</h2>
-                                    <p class="hint">"Several questions in a row are about this scenario."</p>
-                                    {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
-                                </section>
+                            {std::mem::take(&mut page.scenario).map(|text| {
+                                let lang = page.language.clone();
+                                view! {
+                                    <section class="scenario" aria-labelledby="scenario-heading">
+                                        <h2 id="scenario-heading">"Scenario"</h2>
+                                        <p class="hint">"Several questions in a row are about this scenario."</p>
+                                        <div lang=lang>
+                                            {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
+                                        </div>
+                                    </section>
+                                }
                             })}
                             {
                                 // Server-rendered beside the island (its buttons submit the
                                 // island's form by id), so the list is not sent twice as props.
                                 let questions = std::mem::take(&mut page.questions);
                                 let current = page.position;
+                                let (language, chosen) = (page.language.clone(), page.attempt_language.clone());
+                                // After the form in the page: the form's first submit button in
+                                // document order must stay its hidden Next (Enter's default).
                                 view! {
                                     <AnswerForm page=page/>
+                                    <LanguageSwitch language=language chosen=chosen/>
                                     {(!questions.is_empty()).then(|| view! { <QuestionList questions=questions current=current/> })}
                                 }
                             }
@@ -246,15 +255,18 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             // Next (or Confirm), never a strike-out button.
             <button type="submit" name="go" value="next" class="visually-hidden" tabindex="-1" aria-hidden="true">{next_label}</button>
             <fieldset aria-describedby=multiple.then_some("select-hint")>
-                <legend class="stem">{page.stem.clone()}</legend>
-                {multiple.then(|| view! {
-                    <p class="select-hint" id="select-hint">{format!("Choose {select} answers.")}</p>
+                // The question's own language, so a screen reader pronounces it right (WCAG 3.1.2).
+                <legend class="stem" lang=page.language.clone()>{page.stem.clone()}</legend>
+                {multiple.then(|| {
+                    let hint = if page.language == "es" { format!("Elija {select} respuestas.") } else { format!("Choose {select} answers.") };
+                    view! { <p class="select-hint" id="select-hint" lang=page.language.clone()>{hint}</p> }
                 })}
                 {page.options.iter().enumerate().map(|(i, text)| {
                     let index = u32::try_from(i).unwrap_or(u32::MAX);
                     let id = format!("option-{}", letters[i]);
                     let save_choice = save_choice.clone();
                     let strike = strike.clone();
+                    let option_lang = page.language.clone();
                     let is_struck = move || struck.get().contains(&index);
                     view! {
                         <div class="option" class:struck=is_struck>
@@ -286,7 +298,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                                 }/>
                             <label for=id>
                                 <span class="letter" aria-hidden="true">{letters[i].to_string()}</span>
-                                <span>{text.clone()}</span>
+                                <span lang=option_lang.clone()>{text.clone()}</span>
                                 {move || is_struck().then(|| view! { <span class="visually-hidden">" (struck out)"</span> })}
                             </label>
                             <button type="submit" name="strike" value=letters[i].to_string() class="strike"
@@ -323,6 +335,24 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             </div>
 
         </form>
+    }
+}
+
+/// Shows the questions in the other language from this one on (a button of the answer form,
+/// so the current answer is saved first, with or without JavaScript).
+#[component]
+fn LanguageSwitch(language: String, chosen: String) -> impl IntoView {
+    view! {
+        <div class="language-switch">
+            {if chosen == "es" {
+                view! { <button form="answer-form" name="language" value="en" class="link-button" lang="en">"Show the questions in English"</button> }.into_any()
+            } else {
+                view! { <button form="answer-form" name="language" value="es" class="link-button" lang="es">"Ver las preguntas en español"</button> }.into_any()
+            }}
+            {(chosen == "es" && language == "en").then(|| view! {
+                <p class="hint" lang="es">"Esta pregunta solo está disponible en inglés."</p>
+            })}
+        </div>
     }
 }
 

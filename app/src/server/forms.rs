@@ -83,14 +83,33 @@ pub async fn sign_out(session: Session) -> Result<Response, AppError> {
     Ok(Redirect::to("/signin").into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct StartForm {
+    /// The language of the questions, "en" or "es" (absent: English, or as the open attempt has it).
+    pub language: Option<String>,
+}
+
 pub async fn start(
     State(state): State<AppState>,
     session: Session,
     Path(exam_id): Path<String>,
+    form: Result<Form<StartForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
+    // A start without a form body (or from an older page) is a start in English.
+    let language = form.ok().and_then(|Form(f)| f.language);
+    if let Some(l) = &language {
+        if !attempts::LANGUAGES.contains(&l.as_str()) {
+            return Err(AppError::BadRequest(format!(
+                "language {l:?} is not one of en (English) or es (Spanish)"
+            )));
+        }
+    }
     let now = state.clock.now_ms();
     let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id).await?;
+    if let Some(l) = language {
+        attempts::set_language(&state.db, now, user.id, &id, &l).await?;
+    }
     Ok(Redirect::to(&format!("/attempts/{id}")).into_response())
 }
 
@@ -118,6 +137,9 @@ pub struct AnswerForm {
     /// A strike-out button pressed: the display letter to strike out or restore (the page
     /// then stays on the question).
     pub strike: Option<String>,
+    /// A language button pressed: show the questions in "en" or "es" from now on (the page
+    /// stays on the question).
+    pub language: Option<String>,
 }
 
 impl AnswerForm {
@@ -139,6 +161,7 @@ impl AnswerForm {
                 "seq" => once(&mut seq)?,
                 "go" => once(&mut form.go)?,
                 "strike" => once(&mut form.strike)?,
+                "language" => once(&mut form.language)?,
                 // Other fields (a browser extension's, say) are not ours to judge.
                 _ => {}
             }
@@ -186,7 +209,14 @@ pub async fn answer(
     }
     let total = attempts::question_count(&state.db, &attempt.id).await?;
     // A strike-out button keeps the candidate on the question (after saving the form's answer).
-    let default_go = if form.strike.is_some() {
+    if let Some(l) = &form.language {
+        if !attempts::LANGUAGES.contains(&l.as_str()) {
+            return Err(AppError::BadRequest(format!(
+                "language {l:?} is not one of en (English) or es (Spanish)"
+            )));
+        }
+    }
+    let default_go = if form.strike.is_some() || form.language.is_some() {
         "stay"
     } else {
         "next"
@@ -223,6 +253,9 @@ pub async fn answer(
     }
     if let Some(letter) = &form.strike {
         attempts::toggle_strike(&state.db, now, user.id, &id, position, letter).await?;
+    }
+    if let Some(language) = &form.language {
+        attempts::set_language(&state.db, now, user.id, &id, language).await?;
     }
     if attempt.adaptive {
         return adaptive_next(&state, now, user.id, &attempt, position, go).await;

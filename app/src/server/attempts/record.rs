@@ -21,6 +21,8 @@ pub struct AttemptRow {
     pub last_seq: i64,
     /// Delivered adaptively (forward only, one item chosen at a time).
     pub adaptive: bool,
+    /// The language the questions are shown in: "en" or "es".
+    pub language: String,
 }
 
 impl AttemptRow {
@@ -54,7 +56,7 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -76,6 +78,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         current_position: row.try_get("current_position")?,
         last_seq: row.try_get("last_seq")?,
         adaptive: row.try_get::<i64, _>("adaptive")? != 0,
+        language: row.try_get("language")?,
     })
 }
 
@@ -118,5 +121,31 @@ pub fn ensure_open(attempt: &AttemptRow, now: i64) -> Result<(), AppError> {
             "time is up for this exam: the answer was not saved, and your exam is being submitted with the answers saved before the deadline".into(),
         ));
     }
+    Ok(())
+}
+
+/// The question languages a candidate may choose.
+pub const LANGUAGES: [&str; 2] = ["en", "es"];
+
+/// Switches the language the attempt's questions are shown in ("en" or "es").
+pub async fn set_language(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    language: &str,
+) -> Result<(), AppError> {
+    if !LANGUAGES.contains(&language) {
+        return Err(AppError::BadRequest(format!(
+            "language {language:?} is not one of en (English) or es (Spanish)"
+        )));
+    }
+    let attempt = owned(db, user_id, attempt_id).await?;
+    ensure_open(&attempt, now)?;
+    sqlx::query("UPDATE attempts SET language = $1 WHERE id = $2 AND status = 'in_progress'")
+        .bind(language)
+        .bind(&attempt.id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

@@ -115,11 +115,15 @@ pub async fn item_page(
                 .map_err(|_| AppError::Internal("stored option order unreadable".into()))
         })
         .collect::<Result<_, _>>()?;
+    // The attempt's question language, where the item has that version (else English).
+    let (text, language) = match (attempt.language.as_str(), &item.es) {
+        ("es", Some(es)) => (es, "es"),
+        _ => (&item.en, "en"),
+    };
     let options = order
         .iter()
         .map(|&i| {
-            item.en
-                .options
+            text.options
                 .get(i)
                 .cloned()
                 .ok_or_else(|| AppError::Internal("option order out of range".into()))
@@ -174,7 +178,9 @@ pub async fn item_page(
         attempt_id: attempt.id.clone(),
         position,
         total,
-        stem: item.en.stem,
+        stem: text.stem.clone(),
+        language: language.to_string(),
+        attempt_language: attempt.language.clone(),
         options,
         choices,
         struck,
@@ -190,7 +196,10 @@ pub async fn item_page(
             0
         },
         adaptive,
-        scenario: item.scenario.map(|s| s.en),
+        scenario: item.scenario.map(|s| match (language, s.es) {
+            ("es", Some(es)) => es,
+            _ => s.en,
+        }),
     }))
 }
 
