@@ -156,6 +156,22 @@ try {
     await page.unroute('**/save_answer*');
   });
 
+  await check('when the connection comes back, the failed save is sent again by itself', async () => {
+    await page.route('**/save_answer*', (route) => route.abort('internetdisconnected'));
+    await page.click('label[for=option-A]');
+    await page.getByRole('status').filter({ hasText: /sent again every few seconds/ }).waitFor({ timeout: 5000 });
+    await page.unroute('**/save_answer*');
+    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 10000 });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    assert(await page.isChecked('#option-A'), 'option A reached the server without pressing anything');
+    // Leave the question as the next check expects it: C chosen but not saved.
+    await page.route('**/save_answer*', (route) => route.abort('internetdisconnected'));
+    await page.click('label[for=option-C]');
+    await page.getByRole('status').filter({ hasText: /^Not saved:/ }).waitFor({ timeout: 5000 });
+    await page.unroute('**/save_answer*');
+  });
+
   await check('after a failed save, pressing Next saves the choice with the form', async () => {
     await Promise.all([page.waitForURL(/\/items\/2$/), page.click('button.primary[value=next]')]);
     await page.goto(itemUrl);

@@ -134,6 +134,56 @@ pub fn ItemPage() -> impl IntoView {
     }
 }
 
+/// What a save in flight reports back to.
+#[derive(Clone, Copy)]
+struct SaveSignals {
+    next_seq: ReadSignal<i64>,
+    set_next_seq: WriteSignal<i64>,
+    set_status: WriteSignal<SaveStatus>,
+    set_problem: WriteSignal<String>,
+}
+
+/// How long to wait before sending a save again after the connection failed.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Sends one save. If the connection fails, sends the same save again (the same sequence
+/// number, so the server stores it at most once) every few seconds until it gets through or a
+/// newer save replaces it. A save the server refuses is reported and not repeated.
+fn send_save(
+    attempt_id: String,
+    position: u32,
+    letters: String,
+    flagged: bool,
+    seq: i64,
+    s: SaveSignals,
+) {
+    leptos::task::spawn_local(async move {
+        match save_answer(attempt_id.clone(), position, letters.clone(), flagged, seq).await {
+            Ok(ack) => {
+                s.set_next_seq.update(|n| *n = (*n).max(ack.seq + 1));
+                s.set_status.set(SaveStatus::Saved);
+            }
+            Err(ServerFnError::ServerError(m)) => {
+                s.set_problem.set(m);
+                s.set_status.set(SaveStatus::Failed);
+            }
+            Err(_) => {
+                s.set_problem.set("the connection was lost".to_string());
+                s.set_status.set(SaveStatus::Retrying);
+                set_timeout(
+                    move || {
+                        // A newer save carries the latest choice: this one is no longer needed.
+                        if s.next_seq.get_untracked() == seq + 1 {
+                            send_save(attempt_id, position, letters, flagged, seq, s);
+                        }
+                    },
+                    RETRY_AFTER,
+                );
+            }
+        }
+    });
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SaveStatus {
     /// Server-rendered: saving happens with the form.
@@ -141,6 +191,8 @@ enum SaveStatus {
     Saving,
     Saved,
     Failed,
+    /// The connection failed; the same save is being sent again.
+    Retrying,
 }
 
 #[island]
@@ -165,27 +217,25 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
         let seq = next_seq.get_untracked();
         set_next_seq.set(seq + 1);
         set_status.set(SaveStatus::Saving);
-        let attempt_id = attempt_id.clone();
         let letters = new_choices
             .iter()
             .map(|&i| certamen_letter(i as usize).to_string())
             .collect::<Vec<_>>()
             .join(",");
-        leptos::task::spawn_local(async move {
-            match save_answer(attempt_id, position, letters, new_flag, seq).await {
-                Ok(ack) => {
-                    set_next_seq.update(|n| *n = (*n).max(ack.seq + 1));
-                    set_status.set(SaveStatus::Saved);
-                }
-                Err(e) => {
-                    set_problem.set(match e {
-                        ServerFnError::ServerError(m) => m,
-                        _ => "the connection was lost".to_string(),
-                    });
-                    set_status.set(SaveStatus::Failed);
-                }
-            }
-        });
+        let signals = SaveSignals {
+            next_seq,
+            set_next_seq,
+            set_status,
+            set_problem,
+        };
+        send_save(
+            attempt_id.clone(),
+            position,
+            letters,
+            new_flag,
+            seq,
+            signals,
+        );
     };
     let save_choice = save.clone();
     let strike_attempt = page.attempt_id.clone();
@@ -228,6 +278,10 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             ),
             SaveStatus::Saved if chosen > 0 => "Your answer is saved.".to_string(),
             SaveStatus::Saved => "No answer chosen yet.".to_string(),
+            SaveStatus::Retrying => format!(
+                "Not saved: {}. Your choice stays selected and is sent again every few seconds; you can also press Next to save it.",
+                problem.get()
+            ),
             SaveStatus::Failed if adaptive => format!(
                 "Not saved: {}. Your choice is still selected; press Confirm and continue to save it.",
                 problem.get()
