@@ -426,6 +426,36 @@ try {
       await axeClean(p, 'question-scenario');
       assert(errors.length === 0, errors.join('\n'));
     });
+    // The break and the linear score report, in every display mode: reached on this server's
+    // attempt after the item-type checks (going on from question 60 offers the break).
+    await check('the break page (offered and taken) and the linear score report meet WCAG 2.2 AA (axe) in every display mode, with no sideways scrolling', async () => {
+      const audit = async (label) => {
+        for (const mode of MODES) {
+          await p.context().addCookies([{ name: 'certamen_display', value: mode.cookie, url: EVERY_TYPE }]);
+          await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
+          await p.reload();
+          const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          assert(overflow <= 0, `${label} in ${mode.name}: ${overflow} px of sideways scrolling`);
+          await axeClean(p, `${mode.name}-${label}`);
+        }
+        await p.context().clearCookies({ name: 'certamen_display' });
+        await p.setViewportSize({ width: 1280, height: 800 });
+      };
+      await p.goto(`${attemptBase}/items/60`);
+      await Promise.all([p.waitForURL(/\/break$/), p.click('button.primary[value=next]')]);
+      await axeClean(p, 'break-offered');
+      await audit('break-offered');
+      await Promise.all([p.waitForLoadState('load'), p.click('text=Start my break')]);
+      assert((await p.textContent('main')).includes('Return to the exam'), 'on the break');
+      await axeClean(p, 'break-taken');
+      await audit('break-taken');
+      await Promise.all([p.waitForURL(/\/items\/61$/), p.click('text=Return to the exam')]);
+      await p.goto(`${attemptBase}/review`);
+      await p.check('#confirm');
+      await Promise.all([p.waitForURL(/\/report$/), p.click('text=Submit exam')]);
+      await axeClean(p, 'linear-report');
+      await audit('linear-report');
+    });
     await ctx.close();
   }
 
