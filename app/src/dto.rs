@@ -50,7 +50,12 @@ pub struct ExamCard {
     pub form_length: u32,
     pub time_limit_minutes: u32,
     pub max_attempts: u32,
+    /// Attempts that count now (within the window, if the exam has one).
     pub attempts_used: u32,
+    /// The exam's attempt window in days, if attempts older than that stop counting.
+    pub window_days: Option<u32>,
+    /// With no attempt left: the day the next one may start (a window exam only).
+    pub next_attempt_on: Option<String>,
     pub open_attempt: Option<String>,
     pub past: Vec<PastAttempt>,
 }
@@ -69,6 +74,7 @@ pub struct Instructions {
     pub paragraphs: Vec<String>,
     pub open_attempt: Option<String>,
     pub attempts_left: u32,
+    pub next_attempt_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -103,6 +103,10 @@ pub struct ExamDefinition {
     /// Percent correct needed to pass (number-correct scoring).
     pub pass_percent: u32,
     pub max_attempts: u32,
+    /// When set, `max_attempts` counts only the attempts started in this many days before a
+    /// new one (the program's "3 attempts within 12 months"); absent, every attempt counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_window_days: Option<u32>,
     pub scheduled_break: ScheduledBreak,
     /// Absent in definitions written before delivery modes: LOFT.
     #[serde(default)]

@@ -182,6 +182,14 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
         ),
         _ => {}
     }
+    if exam.attempt_window_days == Some(0) {
+        c.add(
+            file,
+            text,
+            Some("attempt_window_days"),
+            "attempt_window_days must be at least 1 (leave it out to count every attempt)".into(),
+        );
+    }
     if exam.max_attempts == 0 {
         c.add(
             file,

@@ -446,3 +446,53 @@ async fn a_fixed_form_is_the_same_for_every_candidate_and_loft_is_not() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn three_attempts_count_within_twelve_months_and_the_oldest_then_leaves_the_window() {
+    let (app, browser, first, _) = candidate_in_exam().await;
+    let day = 24 * 60 * 60 * 1000;
+    let mut attempt = first;
+    for n in 1..=3 {
+        let report = browser
+            .submit(
+                &format!("/attempts/{attempt}/submit"),
+                &[("confirm", "yes")],
+            )
+            .await;
+        assert!(
+            report.url.ends_with("/report"),
+            "attempt {n}: {}",
+            report.url
+        );
+        app.clock.advance_ms(100 * day);
+        if n < 3 {
+            attempt = browser.start_exam().await.0;
+        }
+    }
+    // Three attempts in the last 300 days: a fourth is refused, saying when it may start.
+    let refused = browser.post("/exams/peer-support/attempts", &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.contains("used all 3 attempts allowed in 365 days; your next attempt can start on"),
+        "{body}"
+    );
+    let dashboard = browser.visit("/dashboard").await;
+    assert!(dashboard
+        .body
+        .contains("attempts used: 3 of 3 in the last 12 months"));
+    assert!(dashboard.body.contains("Your next attempt can start on"));
+    // 366 days after the first, it no longer counts.
+    app.clock.advance_ms(66 * day);
+    let dashboard = browser.visit("/dashboard").await;
+    assert!(
+        dashboard
+            .body
+            .contains("attempts used: 2 of 3 in the last 12 months"),
+        "{}",
+        dashboard.body
+    );
+    let (fourth, _) = browser.start_exam().await;
+    assert_ne!(fourth, attempt);
+    app.cleanup().await;
+}

@@ -9,7 +9,7 @@ use crate::dto::Dashboard;
 #[server]
 pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::dashboard(&state.db, &user)
+    crate::server::attempts::dashboard(&state.db, state.clock.now_ms(), &user)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -49,7 +49,10 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                 (Some(id), _) => view! {
                     <p><a class="button primary" href=format!("/attempts/{id}")>"Resume your exam"</a></p>
                 }.into_any(),
-                (None, 0) => view! { <p>"You have used all your attempts for this exam."</p> }.into_any(),
+                (None, 0) => view! { <p>{match &exam.next_attempt_on {
+                    Some(day) => format!("You have used all your attempts for now. Your next attempt can start on {day}."),
+                    None => "You have used all your attempts for this exam.".to_string(),
+                }}</p> }.into_any(),
                 (None, _) => view! {
                     <p><a class="button primary" href=format!("/exams/{}/instructions", exam.id)>"Read the instructions and start"</a></p>
                 }.into_any(),
@@ -57,8 +60,9 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             view! {
                 <section class="card" aria-labelledby=format!("exam-{}", exam.id)>
                     <h2 id=format!("exam-{}", exam.id)>{exam.title.clone()}</h2>
-                    <p>{format!("{} questions · {} minutes · attempts used: {} of {}",
-                        exam.form_length, exam.time_limit_minutes, exam.attempts_used, exam.max_attempts)}</p>
+                    <p>{format!("{} questions · {} minutes · attempts used: {} of {}{}",
+                        exam.form_length, exam.time_limit_minutes, exam.attempts_used, exam.max_attempts,
+                        match exam.window_days { Some(365) => " in the last 12 months".to_string(), Some(d) => format!(" in the last {d} days"), None => String::new() })}</p>
                     {action}
                     {(!exam.past.is_empty()).then(|| view! {
                         <h3>"Your results"</h3>

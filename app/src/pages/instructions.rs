@@ -10,7 +10,7 @@ use crate::dto::Instructions;
 #[server]
 pub async fn load_instructions(exam_id: String) -> Result<Instructions, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::instructions(&state.db, user.id, &exam_id)
+    crate::server::attempts::instructions(&state.db, state.clock.now_ms(), user.id, &exam_id)
         .await
         .map_err(|e| e.into_server_fn_error())
 }
@@ -41,7 +41,10 @@ pub fn InstructionsPage() -> impl IntoView {
                                         <button type="submit" class="primary">"Resume the exam"</button>
                                     </form>
                                 }.into_any(),
-                                (None, 0) => view! { <p>"You have no attempts left for this exam."</p> }.into_any(),
+                                (None, 0) => view! { <p>{match &d.next_attempt_on {
+                                    Some(day) => format!("You have no attempts left for now. Your next attempt can start on {day}."),
+                                    None => "You have no attempts left for this exam.".to_string(),
+                                }}</p> }.into_any(),
                                 (None, left) => view! {
                                     <p>{format!("Attempts left: {left}. The clock starts when you press the button.")}</p>
                                     <form method="post" action=format!("/exams/{}/attempts", d.exam_id) class="stack">

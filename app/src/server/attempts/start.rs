@@ -87,18 +87,19 @@ pub async fn start_or_resume(
         return Ok(id);
     }
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
-    let used: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM attempts WHERE user_id = $1 AND exam_id = $2")
-            .bind(user_id)
-            .bind(exam_id)
-            .fetch_one(&db.pool)
-            .await?
-            .try_get("n")?;
-    if used >= i64::from(exam.max_attempts) {
-        return Err(AppError::Forbidden(format!(
-            "you have used all {} attempts allowed for this exam",
-            exam.max_attempts
-        )));
+    let (used, next) = attempts_counted(db, user_id, &exam, now).await?;
+    if used >= exam.max_attempts {
+        return Err(AppError::Forbidden(match (exam.attempt_window_days, next) {
+            (Some(days), Some(at)) => format!(
+                "you have used all {} attempts allowed in {days} days; your next attempt can start on {}",
+                exam.max_attempts,
+                day_text(at)
+            ),
+            _ => format!(
+                "you have used all {} attempts allowed for this exam",
+                exam.max_attempts
+            ),
+        }));
     }
 
     let pool = bank::approved_pool(db).await?;
@@ -215,4 +216,46 @@ pub async fn start_or_resume(
     tx.commit().await?;
     tracing::info!(attempt = %id, user_id, exam_id, "attempt started");
     Ok(id)
+}
+
+/// The attempts that count against `max_attempts` at `now`: every attempt, or those started
+/// within the exam's window. Returns how many, and (when none is left) the time the oldest
+/// counted one leaves the window, when the next attempt may start.
+pub async fn attempts_counted(
+    db: &Db,
+    user_id: i64,
+    exam: &certamen_item_bank::exam::ExamDefinition,
+    now: i64,
+) -> Result<(u32, Option<i64>), AppError> {
+    let started: Vec<i64> = sqlx::query(
+        "SELECT started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at",
+    )
+    .bind(user_id)
+    .bind(&exam.id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>("started_at"))
+    .collect::<Result<_, _>>()?;
+    let window_ms = exam
+        .attempt_window_days
+        .map(|d| i64::from(d) * 24 * 60 * 60 * 1000);
+    let counted: Vec<i64> = match window_ms {
+        Some(w) => started.into_iter().filter(|&t| t > now - w).collect(),
+        None => started,
+    };
+    let n = u32::try_from(counted.len()).unwrap_or(u32::MAX);
+    let next = match (window_ms, counted.first()) {
+        (Some(w), Some(&oldest)) if n >= exam.max_attempts => Some(oldest + w),
+        _ => None,
+    };
+    Ok((n, next))
+}
+
+/// A day as people read it ("March 3, 2027"), in UTC.
+pub fn day_text(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
+        Ok(t) => format!("{} {}, {}", t.month(), t.day(), t.year()),
+        Err(_) => "a later date".to_string(),
+    }
 }

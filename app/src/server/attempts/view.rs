@@ -278,6 +278,7 @@ pub async fn break_page(
 
 pub async fn dashboard(
     db: &Db,
+    now: i64,
     user: &crate::server::users::User,
 ) -> Result<dto::Dashboard, AppError> {
     let mut exams = Vec::new();
@@ -320,13 +321,16 @@ pub async fn dashboard(
                 });
             }
         }
+        let counted = super::start::attempts_counted(db, user.id, &exam, now).await?;
         exams.push(dto::ExamCard {
             id: exam.id.clone(),
             title: exam.title.clone(),
             form_length: exam.form_length,
             time_limit_minutes: exam.time_limit_minutes,
             max_attempts: exam.max_attempts,
-            attempts_used: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+            attempts_used: counted.0,
+            window_days: exam.attempt_window_days,
+            next_attempt_on: counted.1.map(super::start::day_text),
             open_attempt,
             past,
         });
@@ -340,6 +344,7 @@ pub async fn dashboard(
 
 pub async fn instructions(
     db: &Db,
+    now: i64,
     user_id: i64,
     exam_id: &str,
 ) -> Result<dto::Instructions, AppError> {
@@ -355,13 +360,14 @@ pub async fn instructions(
             open_attempt = Some(r.try_get("id")?);
         }
     }
-    let used = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let (used, next) = super::start::attempts_counted(db, user_id, &exam, now).await?;
     Ok(dto::Instructions {
         exam_id: exam.id.clone(),
         title: exam.title.clone(),
         paragraphs: exam.instructions.clone(),
         open_attempt,
         attempts_left: exam.max_attempts.saturating_sub(used),
+        next_attempt_on: next.map(super::start::day_text),
     })
 }
 
