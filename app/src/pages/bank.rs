@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::layout::{ErrorBox, Header};
+use super::layout::{encode_query as encode, ErrorBox, Header};
 use crate::dto::BankView;
 
 #[server]
@@ -184,16 +184,4 @@ fn BankViewPage(view: BankView) -> impl IntoView {
             }
         })}
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -10,7 +10,7 @@ pub fn Header(#[prop(optional)] signed_in: bool) -> impl IntoView {
     let here = leptos_router::hooks::use_location();
     let settings = format!(
         "/settings/display?return_to={}",
-        encode_path(&here.pathname.get_untracked())
+        encode_query(&here.pathname.get_untracked())
     );
     view! {
         <header class="site-header">
@@ -28,11 +28,11 @@ pub fn Header(#[prop(optional)] signed_in: bool) -> impl IntoView {
     }
 }
 
-/// A path made safe to carry in a query string.
-fn encode_path(path: &str) -> String {
-    path.bytes()
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_query(s: &str) -> String {
+    s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 char::from(b).to_string()
             }
             _ => format!("%{b:02X}"),
