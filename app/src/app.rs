@@ -23,12 +23,7 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
     // The display settings this browser chose (see `display`), on the root element so every
     // size in rem scales and every colour follows the theme before any script runs.
     let display = use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(axum::http::header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .map(crate::display::DisplaySettings::from_cookie_header)
-        })
+        .map(|p| crate::display::DisplaySettings::from_headers(&p.headers))
         .unwrap_or_default();
     let theme = (display.theme != crate::display::Theme::Standard).then(|| display.theme.code());
     let size = (display.text_size != 100).then(|| format!("font-size: {}%", display.text_size));

@@ -93,6 +93,16 @@ impl DisplaySettings {
         }
     }
 
+    /// The settings a request carries (defaults when it has none).
+    #[cfg(feature = "ssr")]
+    pub fn from_headers(headers: &axum::http::HeaderMap) -> DisplaySettings {
+        headers
+            .get(axum::http::header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(DisplaySettings::from_cookie_header)
+            .unwrap_or_default()
+    }
+
     /// The settings in a request's `Cookie` header (defaults when absent).
     pub fn from_cookie_header(header: &str) -> DisplaySettings {
         header

@@ -366,6 +366,15 @@ pub fn format_remaining(ms: i64) -> String {
     }
 }
 
+/// What a multiple-answer question says above its options, in the question's language.
+pub fn select_hint(language: &str, count: usize) -> String {
+    if language == "es" {
+        format!("Elija {count} respuestas.")
+    } else {
+        format!("Choose {count} answers.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -590,22 +590,9 @@ fn check_set(c: &mut Collector, file: &Path, text: &str, set: &SetFile) {
             ),
         );
     }
-    if set.en.scenario.trim().is_empty() {
-        c.add(
-            file,
-            text,
-            Some("scenario"),
-            format!("set {}: the scenario is empty", set.id),
-        );
-    }
-    match &set.es {
-        Some(es) if es.scenario.trim().is_empty() => c.add(
-            file,
-            text,
-            Some("scenario"),
-            format!("set {}: the Spanish scenario is empty", set.id),
-        ),
-        _ => {}
+    let es = set.es.as_ref().map(|t| t.scenario.as_str());
+    for message in empty_scenario(&set.id, &set.en.scenario, es) {
+        c.add(file, text, Some("scenario"), message);
     }
     for item in &set.items {
         if set.es.is_some() != item.es.is_some() {
@@ -633,6 +620,18 @@ fn check_set(c: &mut Collector, file: &Path, text: &str, set: &SetFile) {
     }
 }
 
+/// An empty scenario, or an empty Spanish one, in a set file or an item edited on its own.
+fn empty_scenario(set: &str, en: &str, es: Option<&str>) -> Vec<String> {
+    let mut problems = Vec::new();
+    if en.trim().is_empty() {
+        problems.push(format!("set {set}: the scenario is empty"));
+    }
+    if es.is_some_and(|s| s.trim().is_empty()) {
+        problems.push(format!("set {set}: the Spanish scenario is empty"));
+    }
+    problems
+}
+
 /// Every problem with one item as edited in the workspace (the same checks as a bank file;
 /// the "file" named in each problem is the item's id).
 pub fn item_problems(item: &Item, exam: &ExamDefinition) -> Vec<Problem> {
@@ -650,17 +649,8 @@ pub fn item_problems(item: &Item, exam: &ExamDefinition) -> Vec<Problem> {
                 message,
             })
         };
-        if scenario.en.trim().is_empty() {
-            add(
-                "scenario",
-                format!("set {}: the scenario is empty", scenario.set),
-            );
-        }
-        if scenario.es.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            add(
-                "scenario",
-                format!("set {}: the Spanish scenario is empty", scenario.set),
-            );
+        for message in empty_scenario(&scenario.set, &scenario.en, scenario.es.as_deref()) {
+            add("scenario", message);
         }
         if scenario.es.is_some() != item.es.is_some() {
             add(
@@ -1118,9 +1108,9 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    #[test]
-    fn the_items_of_a_set_count_toward_their_competency() {
-        let dir = std::env::temp_dir().join(format!("certamen-set-count-{}", std::process::id()));
+    /// A fresh copy of the sample bank (exam, items and sets) in a temporary folder.
+    fn sample_copy(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("certamen-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let sample = crate::sample_bank_dir();
         for folder in ["items", "sets"] {
@@ -1135,6 +1125,12 @@ mod tests {
             }
         }
         std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
+        dir
+    }
+
+    #[test]
+    fn the_items_of_a_set_count_toward_their_competency() {
+        let dir = sample_copy("set-count");
         // C09 needs 7: four single items and the three of set PS-SET-02 are enough.
         for n in [4, 5, 7, 8, 9, 10, 11, 12] {
             std::fs::remove_file(dir.join(format!("items/PS-C09-{n:02}.toml"))).expect("rm");
@@ -1156,21 +1152,10 @@ mod tests {
 
     #[test]
     fn enemies_that_make_forms_impossible_are_caught_by_the_bank_check() {
-        let dir = std::env::temp_dir().join(format!("certamen-enemies-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("items")).expect("items");
-        let sample = crate::sample_bank_dir();
-        std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
-        for entry in std::fs::read_dir(sample.join("items")).expect("items") {
-            let path = entry.expect("entry").path();
-            std::fs::copy(
-                &path,
-                dir.join("items").join(path.file_name().expect("name")),
-            )
-            .expect("copy");
-        }
-        // C13 needs `need` of its `m` items on every form. Make m - need + 2 of them mutual
-        // enemies: a form holds at most one of those and every other item, need - 1 in all.
+        let dir = sample_copy("enemies");
+        // C13 needs `need` of its `m` items on every form. Make m - need + 2 of them (single
+        // items: they sort before the set's) mutual enemies: a form holds at most one of those
+        // and every other item, need - 1 in all.
         let bank = load_bank(&dir).expect("the copy loads");
         let need = bank
             .exam

@@ -32,6 +32,16 @@ fn bank_with_the_item_on_every_form() -> std::path::PathBuf {
     dir
 }
 
+/// The multiple-answer item as the bank at `dir` has it.
+fn the_item(dir: &std::path::Path) -> certamen_item_bank::item::Item {
+    certamen_item_bank::load::load_bank(dir)
+        .expect("bank")
+        .items
+        .into_iter()
+        .find(|i| i.id == ITEM)
+        .expect("item")
+}
+
 /// The item's position on the attempt and its key letters as displayed there.
 async fn find_item(
     db: &sqlx::AnyPool,
@@ -72,12 +82,7 @@ async fn answer(browser: &Browser, path: &str, letters: &[&str]) -> reqwest::Res
 #[tokio::test]
 async fn a_multiple_answer_question_takes_every_key_and_scores_all_or_nothing() {
     let bank_dir = bank_with_the_item_on_every_form();
-    let item = certamen_item_bank::load::load_bank(&bank_dir)
-        .expect("bank")
-        .items
-        .into_iter()
-        .find(|i| i.id == ITEM)
-        .expect("item");
+    let item = the_item(&bank_dir);
     assert!(item.is_multiple_answer());
     let app = spawn_app_with_bank(bank_dir.clone()).await;
     app.add_candidate("second@example.org").await;
@@ -170,12 +175,7 @@ async fn a_multiple_answer_question_takes_every_key_and_scores_all_or_nothing() 
 #[tokio::test]
 async fn the_instant_save_takes_several_letters_and_refuses_a_bad_one() {
     let bank_dir = bank_with_the_item_on_every_form();
-    let item = certamen_item_bank::load::load_bank(&bank_dir)
-        .expect("bank")
-        .items
-        .into_iter()
-        .find(|i| i.id == ITEM)
-        .expect("item");
+    let item = the_item(&bank_dir);
     let app = spawn_app_with_bank(bank_dir.clone()).await;
     let db = app.db().await;
     let browser = app.browser();

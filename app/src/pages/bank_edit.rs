@@ -171,7 +171,7 @@ pub fn Editor(start: EditStart) -> impl IntoView {
                 {move || (key.get().len() > 1).then(|| {
                     // In the item's language: this preview is what that candidate reads.
                     let n = key.get().len();
-                    let hint = if lang_code == "es" { format!("Elija {n} respuestas.") } else { format!("Choose {n} answers.") };
+                    let hint = crate::dto::select_hint(lang_code, n);
                     view! { <p class="select-hint">{hint}</p> }
                 })}
                 {options.iter().enumerate().map(|(i, o)| {

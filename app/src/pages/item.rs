@@ -312,7 +312,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                 // The question's own language, so a screen reader pronounces it right (WCAG 3.1.2).
                 <legend class="stem" lang=page.language.clone()>{page.stem.clone()}</legend>
                 {multiple.then(|| {
-                    let hint = if page.language == "es" { format!("Elija {select} respuestas.") } else { format!("Choose {select} answers.") };
+                    let hint = crate::dto::select_hint(&page.language, select as usize);
                     view! { <p class="select-hint" id="select-hint" lang=page.language.clone()>{hint}</p> }
                 })}
                 {page.options.iter().enumerate().map(|(i, text)| {

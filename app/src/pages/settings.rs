@@ -13,11 +13,7 @@ use crate::display::{DisplaySettings, Theme, TEXT_SIZES};
 #[server]
 pub async fn load_display() -> Result<DisplaySettings, ServerFnError> {
     let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-    Ok(headers
-        .get(axum::http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(DisplaySettings::from_cookie_header)
-        .unwrap_or_default())
+    Ok(DisplaySettings::from_headers(&headers))
 }
 
 /// Only a path on this site may be returned to (never another site).

@@ -99,11 +99,7 @@ pub async fn start(
     // A start without a form body (or from an older page) is a start in English.
     let language = form.ok().and_then(|Form(f)| f.language);
     if let Some(l) = &language {
-        if !attempts::LANGUAGES.contains(&l.as_str()) {
-            return Err(AppError::BadRequest(format!(
-                "language {l:?} is not one of en (English) or es (Spanish)"
-            )));
-        }
+        attempts::check_language(l)?;
     }
     let now = state.clock.now_ms();
     let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id).await?;
@@ -208,14 +204,11 @@ pub async fn answer(
         attempts::check_strike(&state.db, &attempt.id, position, letter).await?;
     }
     let total = attempts::question_count(&state.db, &attempt.id).await?;
-    // A strike-out button keeps the candidate on the question (after saving the form's answer).
     if let Some(l) = &form.language {
-        if !attempts::LANGUAGES.contains(&l.as_str()) {
-            return Err(AppError::BadRequest(format!(
-                "language {l:?} is not one of en (English) or es (Spanish)"
-            )));
-        }
+        attempts::check_language(l)?;
     }
+    // A strike-out or language button keeps the candidate on the question (after saving the
+    // form's answer).
     let default_go = if form.strike.is_some() || form.language.is_some() {
         "stay"
     } else {

@@ -707,11 +707,7 @@ async fn redraft_set(
         member.status = ItemStatus::Draft;
         // Taking the member's write lock first serialises this with anyone acting on it.
         let version: i64 = row.try_get("version")?;
-        sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
-            .bind(&member.id)
-            .bind(version)
-            .execute(&mut **tx)
-            .await?;
+        take_lock(tx, &member.id, version).await?;
         let newest: i64 = sqlx::query("SELECT MAX(version) AS v FROM items WHERE id = $1")
             .bind(&member.id)
             .fetch_one(&mut **tx)
@@ -747,18 +743,28 @@ async fn lock_item<'d>(
     base: i64,
 ) -> Result<sqlx::Transaction<'d, sqlx::Any>, AppError> {
     let mut tx = db.pool.begin().await?;
-    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
-        .bind(id)
-        .bind(base)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if touched == 0 {
+    if !take_lock(&mut tx, id, base).await? {
         return Err(AppError::NotFound(format!(
             "item {id} has no version {base}"
         )));
     }
     Ok(tx)
+}
+
+/// Takes item `id`'s write lock inside `tx` through its version `version`; false if there is
+/// no such version.
+async fn take_lock(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    version: i64,
+) -> Result<bool, AppError> {
+    let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(touched > 0)
 }
 
 /// Stores `item` as version `version` of itself, made by `author` in the workspace.

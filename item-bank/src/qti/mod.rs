@@ -2,8 +2,9 @@
 //!
 //! - Each item is a `qti-assessment-item` with one `qti-choice-interaction`,
 //!   `qti-correct-response` for its key (cardinality "single", or "multiple" with every key of a
-//!   multiple-answer item) and the standard `match_correct` response processing; the rationale is a scorer-only `qti-rubric-block`. The Spanish variant is a
-//!   second item file with `xml:lang="es"` (`items/ID.es.xml`).
+//!   multiple-answer item) and the standard `match_correct` response processing; the rationale
+//!   is a scorer-only `qti-rubric-block`. The Spanish variant is a second item file with
+//!   `xml:lang="es"` (`items/ID.es.xml`).
 //! - A scenario set's shared scenario is a `qti-assessment-stimulus` (`stimuli/SET.xml` and
 //!   `.es.xml`) that its items reference.
 //! - `test.xml` is a `qti-assessment-test` with one section per competency; each item

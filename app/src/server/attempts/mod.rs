@@ -11,7 +11,9 @@ mod view;
 pub use adaptive::{advance, parse_pool, plan, replay, Advance, Plan};
 pub use breaks::{decline_break, end_break, start_break};
 pub use finish::{credit_downtime, finalize_expired, heartbeat, report, submit, SubmittedBy};
-pub use record::{owned as record_owned, parse_attempt_id, set_language, AttemptRow, LANGUAGES};
+pub use record::{
+    check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow,
+};
 pub use save::{check_strike, parse_choices, save_answer, toggle_strike, SaveRequest};
 pub use start::start_or_resume;
 pub use view::{break_page, dashboard, instructions, item_page, resume_target, review};

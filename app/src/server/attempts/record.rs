@@ -125,7 +125,18 @@ pub fn ensure_open(attempt: &AttemptRow, now: i64) -> Result<(), AppError> {
 }
 
 /// The question languages a candidate may choose.
-pub const LANGUAGES: [&str; 2] = ["en", "es"];
+const LANGUAGES: [&str; 2] = ["en", "es"];
+
+/// Refuses a question language other than "en" or "es".
+pub fn check_language(language: &str) -> Result<(), AppError> {
+    if LANGUAGES.contains(&language) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "language {language:?} is not one of en (English) or es (Spanish)"
+        )))
+    }
+}
 
 /// Switches the language the attempt's questions are shown in ("en" or "es").
 pub async fn set_language(
@@ -135,11 +146,7 @@ pub async fn set_language(
     attempt_id: &str,
     language: &str,
 ) -> Result<(), AppError> {
-    if !LANGUAGES.contains(&language) {
-        return Err(AppError::BadRequest(format!(
-            "language {language:?} is not one of en (English) or es (Spanish)"
-        )));
-    }
+    check_language(language)?;
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     sqlx::query("UPDATE attempts SET language = $1 WHERE id = $2 AND status = 'in_progress'")

@@ -87,7 +87,7 @@ pub async fn start_or_resume(
         return Ok(id);
     }
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
-    let (used, next) = attempts_counted(db, user_id, &exam, now).await?;
+    let (used, next) = attempts_counted(&exam, &attempt_starts(db, user_id, exam_id).await?, now);
     if used >= exam.max_attempts {
         return Err(AppError::Forbidden(match (exam.attempt_window_days, next) {
             (Some(days), Some(at)) => format!(
@@ -218,38 +218,42 @@ pub async fn start_or_resume(
     Ok(id)
 }
 
-/// The attempts that count against `max_attempts` at `now`: every attempt, or those started
-/// within the exam's window. Returns how many, and (when none is left) the time the oldest
-/// counted one leaves the window, when the next attempt may start.
-pub async fn attempts_counted(
-    db: &Db,
-    user_id: i64,
-    exam: &certamen_item_bank::exam::ExamDefinition,
-    now: i64,
-) -> Result<(u32, Option<i64>), AppError> {
-    let started: Vec<i64> = sqlx::query(
+/// When each of the candidate's attempts at this exam started, oldest first.
+pub async fn attempt_starts(db: &Db, user_id: i64, exam_id: &str) -> Result<Vec<i64>, AppError> {
+    sqlx::query(
         "SELECT started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at",
     )
     .bind(user_id)
-    .bind(&exam.id)
+    .bind(exam_id)
     .fetch_all(&db.pool)
     .await?
     .iter()
-    .map(|r| r.try_get::<i64, _>("started_at"))
-    .collect::<Result<_, _>>()?;
+    .map(|r| r.try_get::<i64, _>("started_at").map_err(AppError::from))
+    .collect()
+}
+
+/// Of attempts started at `started` (oldest first), those that count against `max_attempts`
+/// at `now`: every one, or those started within the exam's window. Returns how many, and
+/// (when none is left) the time the oldest counted one leaves the window, when the next
+/// attempt may start.
+pub fn attempts_counted(
+    exam: &certamen_item_bank::exam::ExamDefinition,
+    started: &[i64],
+    now: i64,
+) -> (u32, Option<i64>) {
     let window_ms = exam
         .attempt_window_days
         .map(|d| i64::from(d) * 24 * 60 * 60 * 1000);
     let counted: Vec<i64> = match window_ms {
-        Some(w) => started.into_iter().filter(|&t| t > now - w).collect(),
-        None => started,
+        Some(w) => started.iter().copied().filter(|&t| t > now - w).collect(),
+        None => started.to_vec(),
     };
     let n = u32::try_from(counted.len()).unwrap_or(u32::MAX);
     let next = match (window_ms, counted.first()) {
         (Some(w), Some(&oldest)) if n >= exam.max_attempts => Some(oldest + w),
         _ => None,
     };
-    Ok((n, next))
+    (n, next)
 }
 
 /// A day as people read it ("March 3, 2027"), in UTC.

@@ -46,17 +46,33 @@ async fn open_or_redirect(
     Ok(Ok(attempt))
 }
 
-async fn counts(db: &Db, attempt_id: &str) -> Result<(u32, u32), AppError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS total, COUNT(choice_mask) AS answered FROM attempt_items WHERE attempt_id = $1",
+/// Every question's state in position order: one query gives the page its count of
+/// questions and answers and the question list.
+async fn question_marks(db: &Db, attempt_id: &str) -> Result<Vec<dto::QuestionMark>, AppError> {
+    sqlx::query(
+        "SELECT choice_mask, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position",
     )
     .bind(attempt_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let n = |k: &str| -> Result<u32, AppError> {
-        Ok(u32::try_from(row.try_get::<i64, _>(k)?).unwrap_or(u32::MAX))
-    };
-    Ok((n("total")?, n("answered")?))
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(dto::QuestionMark {
+            answered: r.try_get::<Option<i64>, _>("choice_mask")?.is_some(),
+            flagged: r.try_get::<i64, _>("flagged")? != 0,
+        })
+    })
+    .collect()
+}
+
+/// The display indexes (in display order) of the options in a bit set of authored indexes.
+fn displayed(order: &[usize], mask: i64) -> Vec<u32> {
+    order
+        .iter()
+        .enumerate()
+        .filter(|(_, &authored)| authored < 63 && mask & (1i64 << authored) != 0)
+        .filter_map(|(display, _)| u32::try_from(display).ok())
+        .collect()
 }
 
 /// One question as the candidate sees it, or the page to go to instead.
@@ -74,9 +90,12 @@ pub async fn item_page(
     if attempt.clock.on_break(now) {
         return Ok(Err(format!("/attempts/{}/break", attempt.id)));
     }
+    let marks = question_marks(db, &attempt.id).await?;
+    let total = u32::try_from(marks.len()).unwrap_or(u32::MAX);
+    let answered = u32::try_from(marks.iter().filter(|m| m.answered).count()).unwrap_or(u32::MAX);
     let adaptive = if attempt.adaptive {
         // Forward only: the newest question is the only one there is to see.
-        let newest = counts(db, &attempt.id).await?.0;
+        let newest = total;
         if position != newest {
             return Ok(Err(format!("/attempts/{}/items/{newest}", attempt.id)));
         }
@@ -100,7 +119,6 @@ pub async fn item_page(
     .bind(i64::from(position))
     .fetch_optional(&db.pool)
     .await?;
-    let (total, answered) = counts(db, &attempt.id).await?;
     let Some(row) = row else {
         return Err(AppError::NotFound(format!(
             "question {position} is not on this exam (it has questions 1 to {total})"
@@ -130,39 +148,13 @@ pub async fn item_page(
         })
         .collect::<Result<Vec<_>, _>>()?;
     // The chosen options' display indexes, in display order.
-    let chosen: i64 = row.try_get::<Option<i64>, _>("choice_mask")?.unwrap_or(0);
-    let choices: Vec<u32> = order
-        .iter()
-        .enumerate()
-        .filter(|(_, &authored)| authored < 63 && chosen & (1i64 << authored) != 0)
-        .filter_map(|(display, _)| u32::try_from(display).ok())
-        .collect();
-    let struck_mask: i64 = row.try_get("struck_mask")?;
-    let struck: Vec<u32> = order
-        .iter()
-        .enumerate()
-        .filter(|(_, &authored)| authored < 63 && struck_mask & (1i64 << authored) != 0)
-        .filter_map(|(display, _)| u32::try_from(display).ok())
-        .collect();
+    let choices = displayed(
+        &order,
+        row.try_get::<Option<i64>, _>("choice_mask")?.unwrap_or(0),
+    );
+    let struck = displayed(&order, row.try_get("struck_mask")?);
     // The question list for jumping (linear exams only: an adaptive one goes forward only).
-    let questions = if attempt.adaptive {
-        Vec::new()
-    } else {
-        sqlx::query(
-            "SELECT choice_mask, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position",
-        )
-        .bind(&attempt.id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(dto::QuestionMark {
-                answered: r.try_get::<Option<i64>, _>("choice_mask")?.is_some(),
-                flagged: r.try_get::<i64, _>("flagged")? != 0,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?
-    };
+    let questions = if attempt.adaptive { Vec::new() } else { marks };
     // How many options to choose is part of the question, never the key itself.
     let select = item.key_indexes().map_or(1, |k| k.len());
     // Remember where the candidate is, so closing the browser resumes here.
@@ -321,7 +313,12 @@ pub async fn dashboard(
                 });
             }
         }
-        let counted = super::start::attempts_counted(db, user.id, &exam, now).await?;
+        // The rows are in start order: the window counts from them, no second query.
+        let starts = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("started_at"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let counted = super::start::attempts_counted(&exam, &starts, now);
         exams.push(dto::ExamCard {
             id: exam.id.clone(),
             title: exam.title.clone(),
@@ -349,18 +346,25 @@ pub async fn instructions(
     exam_id: &str,
 ) -> Result<dto::Instructions, AppError> {
     let (_, exam) = bank::latest_exam(db, exam_id).await?;
-    let rows = sqlx::query("SELECT id, status FROM attempts WHERE user_id = $1 AND exam_id = $2")
-        .bind(user_id)
-        .bind(exam_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, status, started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 \
+         ORDER BY started_at",
+    )
+    .bind(user_id)
+    .bind(exam_id)
+    .fetch_all(&db.pool)
+    .await?;
     let mut open_attempt = None;
     for r in &rows {
         if r.try_get::<String, _>("status")? == "in_progress" {
             open_attempt = Some(r.try_get("id")?);
         }
     }
-    let (used, next) = super::start::attempts_counted(db, user_id, &exam, now).await?;
+    let starts = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("started_at"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (used, next) = super::start::attempts_counted(&exam, &starts, now);
     Ok(dto::Instructions {
         exam_id: exam.id.clone(),
         title: exam.title.clone(),
@@ -373,7 +377,12 @@ pub async fn instructions(
 
 /// How many questions the attempt's form has.
 pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> {
-    Ok(counts(db, attempt_id).await?.0)
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM attempt_items WHERE attempt_id = $1")
+        .bind(attempt_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Where the candidate will resume; only ever set on an open attempt.
