@@ -6,9 +6,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
+    accommodations::AccommodationsPage, account::RegisterPage, bank::BankPage,
+    bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
     dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
     report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
+    staff_accommodations::StaffAccommodationsPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -56,7 +58,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/display") view=DisplaySettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/new") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/accommodations") view=AccommodationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/accommodations") view=StaffAccommodationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/review") view=ReviewPage ssr=SsrMode::Async/>

@@ -65,6 +65,8 @@ pub struct Dashboard {
     pub display_name: String,
     pub role: Role,
     pub exams: Vec<ExamCard>,
+    /// A candidate's accommodations in a sentence: approved, waiting, or none asked for.
+    pub accommodation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +77,10 @@ pub struct Instructions {
     pub open_attempt: Option<String>,
     pub attempts_left: u32,
     pub next_attempt_on: Option<String>,
+    /// The approved accommodations a new attempt starts with, in words.
+    pub accommodation: Option<String>,
+    /// The language the questions start in unless the candidate chooses otherwise.
+    pub preferred_language: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +115,8 @@ pub struct ItemPage {
     pub adaptive: Option<AdaptiveProgress>,
     /// The shared scenario, when the question belongs to a scenario set.
     pub scenario: Option<String>,
+    /// An approved accommodation: offer to read the question aloud (browser speech).
+    pub speech: bool,
 }
 
 /// One question's state in the question list.
@@ -351,6 +359,131 @@ pub struct LiveItemStats {
 pub struct SaveAck {
     pub seq: i64,
     pub remaining_ms: i64,
+}
+
+/// A form sent back to its page after a mistake: what was typed (never a password) and what
+/// was wrong with each field, so the page can show the errors beside the fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormState {
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The `name` (and `id`) of the field at fault.
+    pub field: String,
+    pub message: String,
+}
+
+impl FormState {
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+/// An approved accommodation profile as the candidate and staff read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccommodationProfile {
+    /// Exam time as a percentage of the standard time: 150 is time and a half.
+    pub time_percent: u32,
+    /// Length of the scheduled break in minutes.
+    pub break_minutes: u32,
+    /// Text-to-speech of the stem and options.
+    pub speech: bool,
+}
+
+impl AccommodationProfile {
+    /// The profile in words ("time and a half (225 minutes), a 30-minute break, read aloud").
+    pub fn describe(&self, standard_minutes: Option<u32>) -> String {
+        let mut parts = Vec::new();
+        if self.time_percent != 100 {
+            let name = match self.time_percent {
+                150 => "time and a half".to_string(),
+                200 => "double time".to_string(),
+                p => format!("{p}% of the standard time"),
+            };
+            parts.push(match standard_minutes {
+                Some(m) => format!(
+                    "{name} ({} minutes)",
+                    (u64::from(m) * u64::from(self.time_percent)).div_ceil(100)
+                ),
+                None => name,
+            });
+        }
+        parts.push(format!("a {}-minute scheduled break", self.break_minutes));
+        if self.speech {
+            parts.push("questions and answers read aloud on request".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// One accommodation request as its candidate sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccommodationRequestRow {
+    pub id: i64,
+    pub submitted_on: String,
+    pub requested: Vec<String>,
+    pub details: String,
+    pub documentation: String,
+    pub status: String,
+    pub decided_on: Option<String>,
+    pub decision_note: Option<String>,
+    pub profile: Option<AccommodationProfile>,
+    /// Staff only: who asked.
+    pub candidate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccommodationsView {
+    pub requests: Vec<AccommodationRequestRow>,
+    /// The profile the next attempt will start with, if any.
+    pub active: Option<AccommodationProfile>,
+    /// The standard exam length in minutes, to say what extra time amounts to.
+    pub standard_minutes: Option<u32>,
+    pub standard_break_minutes: Option<u32>,
+    pub form: FormState,
+    pub submitted: bool,
+}
+
+/// What a candidate may ask for, with the words the form and staff read.
+pub const ACCOMMODATION_NEEDS: [(&str, &str); 4] = [
+    ("extra_time", "Extra time"),
+    ("longer_break", "A longer scheduled break"),
+    (
+        "speech",
+        "Questions and answers read aloud (text-to-speech)",
+    ),
+    ("other", "Something else (describe it below)"),
+];
+
+pub fn need_label(code: &str) -> String {
+    ACCOMMODATION_NEEDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| (*l).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The staff queue of accommodation requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffAccommodations {
+    pub pending: Vec<AccommodationRequestRow>,
+    pub decided: Vec<AccommodationRequestRow>,
+    pub standard_break_minutes: u32,
+    pub saved: Option<String>,
 }
 
 /// "2 h 05 min" style time for people; seconds only under a minute.

@@ -10,6 +10,7 @@
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod cli;
+pub mod counties;
 pub mod display;
 pub mod dto;
 pub mod pages;

@@ -8,6 +8,7 @@ mod access;
 mod adaptive;
 mod bad_input;
 mod bank_files;
+mod candidate_records;
 mod exam;
 mod exam_screen;
 mod helpers;

@@ -43,6 +43,19 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                 <p><a class="button primary" href="/vendor/items">"Browse the item bank and its blueprint coverage"</a></p>
             </section>
         })}
+        {matches!(data.role, crate::dto::Role::Staff | crate::dto::Role::Admin).then(|| view! {
+            <section class="card" aria-labelledby="staff">
+                <h2 id="staff">"Program staff"</h2>
+                <p><a class="button primary" href="/staff/accommodations">"Accommodation requests"</a></p>
+            </section>
+        })}
+        {data.accommodation.clone().map(|text| view! {
+            <section class="card" aria-labelledby="accommodations">
+                <h2 id="accommodations">"Accommodations"</h2>
+                <p>{text}</p>
+                <p><a href="/accommodations">"See or ask for accommodations"</a></p>
+            </section>
+        })}
         {data.exams.into_iter().map(|exam| {
             let left = exam.max_attempts.saturating_sub(exam.attempts_used);
             let action = match (&exam.open_attempt, left) {

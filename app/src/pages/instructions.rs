@@ -35,6 +35,9 @@ pub fn InstructionsPage() -> impl IntoView {
                             <ul class="instructions">
                                 {d.paragraphs.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
                             </ul>
+                            {d.accommodation.clone().map(|a| view! {
+                                <p class="notice">{format!("Your approved accommodations apply when you start: {a}.")}</p>
+                            })}
                             {match (&d.open_attempt, d.attempts_left) {
                                 (Some(_), _) => view! {
                                     <form method="post" action=format!("/exams/{}/attempts", d.exam_id)>
@@ -52,11 +55,11 @@ pub fn InstructionsPage() -> impl IntoView {
                                             <legend>"Language of the questions"</legend>
                                             <p class="hint">"You can switch on any question."</p>
                                             <div class="choice">
-                                                <input type="radio" name="language" id="language-en" value="en" checked=true/>
+                                                <input type="radio" name="language" id="language-en" value="en" checked=d.preferred_language != "es"/>
                                                 <label for="language-en">"English"</label>
                                             </div>
                                             <div class="choice">
-                                                <input type="radio" name="language" id="language-es" value="es"/>
+                                                <input type="radio" name="language" id="language-es" value="es" checked=d.preferred_language == "es"/>
                                                 <label for="language-es" lang="es">"Español"</label>
                                             </div>
                                         </fieldset>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::layout::{ErrorBox, Header};
+use super::read_aloud::ReadAloud;
 use super::timer::Countdown;
 use crate::dto::{ItemPage as ItemData, SaveAck};
 
@@ -99,6 +100,7 @@ pub fn ItemPage() -> impl IntoView {
                                 <p class="progress">{progress_text(&page)}</p>
                                 <Countdown remaining_ms=page.remaining_ms/>
                             </div>
+                            {page.speech.then(|| view! { <ReadAloud language=page.language.clone()/> })}
                             {std::mem::take(&mut page.scenario).map(|text| {
                                 let lang = page.language.clone();
                                 view! {

@@ -1,6 +1,8 @@
 //! One module per page (STYLE.md: pages by feature), each with its components and the server
 //! functions that load its data.
 
+pub mod accommodations;
+pub mod account;
 pub mod bank;
 pub mod bank_edit;
 pub mod bank_item;
@@ -9,8 +11,10 @@ pub mod dashboard;
 pub mod instructions;
 pub mod item;
 pub mod layout;
+pub mod read_aloud;
 pub mod report;
 pub mod review;
 pub mod settings;
 pub mod signin;
+pub mod staff_accommodations;
 pub mod timer;

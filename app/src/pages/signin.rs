@@ -27,6 +27,7 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">"Sign in"</button>
             </form>
+            <p>"New to the exam? " <a href="/account/new">"Create a candidate account"</a></p>
         </main>
     }
 }

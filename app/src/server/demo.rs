@@ -1,4 +1,5 @@
-//! Demo accounts for newcomers: a candidate, an exam vendor and a staff member.
+//! Demo accounts for newcomers: two candidates (one with approved accommodations), an exam
+//! vendor and a staff member. Every demo account's email ends in `@demo.certamen.test`.
 
 use super::auth;
 use super::db::Db;
@@ -12,10 +13,15 @@ pub struct DemoAccount {
     pub role: Role,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
     DemoAccount {
         email: "candidate@demo.certamen.test",
         name: "Dana Candidate",
+        role: Role::Candidate,
+    },
+    DemoAccount {
+        email: "accommodated@demo.certamen.test",
+        name: "Alex Accommodated",
         role: Role::Candidate,
     },
     DemoAccount {
@@ -42,5 +48,54 @@ pub async fn create_accounts(
         users::upsert(db, account.email, account.name, account.role, &hash, now).await?;
         made.push((account.email, account.role));
     }
+    demo_candidate_records(db, now).await?;
     Ok(made)
+}
+
+/// The demo candidates' profiles, and an approved accommodation for the accommodated one
+/// (time and a half, a 30-minute break, text-to-speech), decided by the demo staff account.
+async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
+    let id_of = |email: &'static str| async move {
+        users::find_for_sign_in(db, email)
+            .await?
+            .map(|(u, _)| u.id)
+            .ok_or_else(|| AppError::Internal(format!("demo account {email} missing")))
+    };
+    let candidate = id_of(DEMO_ACCOUNTS[0].email).await?;
+    let accommodated = id_of(DEMO_ACCOUNTS[1].email).await?;
+    let staff = id_of(DEMO_ACCOUNTS[3].email).await?;
+    for (user, born, county) in [
+        (candidate, "1988-05-14", "Sacramento"),
+        (accommodated, "1979-09-02", "Fresno"),
+    ] {
+        sqlx::query(
+            "INSERT INTO candidate_profiles (user_id, date_of_birth, county, language, created_at) \
+             VALUES ($1, $2, $3, 'en', $4) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user)
+        .bind(born)
+        .bind(county)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    }
+    if super::accommodations::active_profile(db, accommodated)
+        .await?
+        .is_none()
+    {
+        sqlx::query(
+            "INSERT INTO accommodation_requests (user_id, requested, details, documentation, status, \
+             submitted_at, decided_at, decided_by, decision_note, time_percent, break_minutes, speech) \
+             VALUES ($1, 'extra_time,longer_break,speech', $2, $3, 'approved', $4, $4, $5, $6, 150, 30, 1)",
+        )
+        .bind(accommodated)
+        .bind("Demo request: reading takes me longer, and hearing the questions helps.")
+        .bind("Demo documentation note: a letter from a licensed psychologist recommending time and a half, a longer break and text-to-speech.")
+        .bind(now)
+        .bind(staff)
+        .bind("Demo decision: approved as recommended.")
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,6 +1,9 @@
 //! Server-only code: configuration, the database, sessions, repositories, form handlers and
 //! background jobs. Nothing here is compiled into the browser bundle.
 
+pub mod accommodations;
+pub mod account_forms;
+pub mod accounts;
 pub mod attempts;
 pub mod auth;
 pub mod bank;
@@ -9,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod flash;
 pub mod forms;
 pub mod jobs;
 pub mod session_store;

@@ -18,7 +18,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::db::{redact, Db};
 use super::session_store::DbSessionStore;
-use super::{attempts, bank, demo, forms, jobs};
+use super::{account_forms, attempts, bank, demo, forms, jobs};
 use crate::app::{shell, App};
 
 /// What every request handler and server function can reach.
@@ -135,6 +135,15 @@ impl Application {
             .route("/attempts/{id}/break/action", post(forms::break_action))
             .route("/attempts/{id}/submit", post(forms::submit))
             .route("/settings/display", post(forms::display_settings))
+            .route("/account/new", post(account_forms::register))
+            .route(
+                "/accommodations",
+                post(account_forms::request_accommodation),
+            )
+            .route(
+                "/staff/accommodations/{id}/decision",
+                post(account_forms::decide_accommodation),
+            )
             .route("/vendor/items/{id}/status", post(forms::item_status))
             .route("/vendor/items/{id}/save", post(forms::item_save))
             .leptos_routes_with_context(

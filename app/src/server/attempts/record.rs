@@ -23,6 +23,8 @@ pub struct AttemptRow {
     pub adaptive: bool,
     /// The language the questions are shown in: "en" or "es".
     pub language: String,
+    /// An approved accommodation: the question page offers text-to-speech.
+    pub speech: bool,
 }
 
 impl AttemptRow {
@@ -56,7 +58,7 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -79,6 +81,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         last_seq: row.try_get("last_seq")?,
         adaptive: row.try_get::<i64, _>("adaptive")? != 0,
         language: row.try_get("language")?,
+        speech: row.try_get::<i64, _>("speech")? != 0,
     })
 }
 

@@ -12,6 +12,7 @@ use certamen_engine::timing::limit_ms;
 use certamen_item_bank::exam::{DeliveryMode, ExamDefinition};
 
 use super::adaptive;
+use crate::server::accommodations;
 use crate::server::bank::{self, PoolEntry};
 use crate::server::db::Db;
 use crate::server::error::AppError;
@@ -149,15 +150,25 @@ pub async fn start_or_resume(
     };
 
     let id = random_id()?;
-    let limit = limit_ms(exam.time_limit_minutes, 1.0);
-    let allowance = i64::from(exam.scheduled_break.minutes) * 60_000;
+    // An approved accommodation sets the exam time and the break for attempts started after it.
+    let profile = accommodations::active_profile(db, user_id).await?;
+    let (limit, allowance) = match &profile {
+        Some((_, p)) => (
+            limit_ms(exam.time_limit_minutes, f64::from(p.time_percent) / 100.0),
+            i64::from(p.break_minutes) * 60_000,
+        ),
+        None => (
+            limit_ms(exam.time_limit_minutes, 1.0),
+            i64::from(exam.scheduled_break.minutes) * 60_000,
+        ),
+    };
     let mut tx = db.pool.begin().await?;
     // The insert comes first so SQLite takes its write lock at once (no read-then-write upgrade).
     // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
     let inserted = sqlx::query(
         "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
-         break_after, break_allowance_ms, deadline_at) \
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10)",
+         break_after, break_allowance_ms, deadline_at, accommodation_id, speech) \
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(user_id)
@@ -169,6 +180,8 @@ pub async fn start_or_resume(
     .bind(i64::from(exam.scheduled_break.after_item))
     .bind(allowance)
     .bind(now + limit)
+    .bind(profile.as_ref().map(|(id, _)| *id))
+    .bind(i64::from(profile.as_ref().is_some_and(|(_, p)| p.speech)))
     .execute(&mut *tx)
     .await;
     if let Err(sqlx::Error::Database(e)) = &inserted {

@@ -8,9 +8,9 @@ use certamen_engine::scoring::ScaledScore;
 use super::finish::{submit, SubmittedBy};
 use super::record::{owned, AttemptRow, ATTEMPT_COLUMNS};
 use crate::dto;
-use crate::server::bank;
 use crate::server::db::Db;
 use crate::server::error::AppError;
+use crate::server::{accommodations, bank};
 
 /// Where a candidate returning to this attempt should land.
 pub fn resume_target(attempt: &AttemptRow, now: i64) -> String {
@@ -192,6 +192,7 @@ pub async fn item_page(
             ("es", Some(es)) => es,
             _ => s.en,
         }),
+        speech: attempt.speech,
     }))
 }
 
@@ -248,14 +249,14 @@ pub async fn break_page(
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
     };
-    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
     let state = if let Some(left) = attempt.clock.break_remaining_ms(now) {
         dto::BreakState::OnBreak {
             break_remaining_ms: left,
         }
     } else if attempt.break_available() {
+        // The attempt's own allowance: an accommodation may have lengthened it.
         dto::BreakState::Offered {
-            minutes: exam.scheduled_break.minutes,
+            minutes: u32::try_from(attempt.clock.break_allowance_ms / 60_000).unwrap_or(0),
         }
     } else {
         dto::BreakState::Unavailable
@@ -332,10 +333,16 @@ pub async fn dashboard(
             past,
         });
     }
+    let accommodation = if user.role == crate::dto::Role::Candidate {
+        Some(accommodations::summary(db, user.id).await?)
+    } else {
+        None
+    };
     Ok(dto::Dashboard {
         display_name: user.display_name.clone(),
         role: user.role,
         exams,
+        accommodation,
     })
 }
 
@@ -372,6 +379,12 @@ pub async fn instructions(
         open_attempt,
         attempts_left: exam.max_attempts.saturating_sub(used),
         next_attempt_on: next.map(super::start::day_text),
+        accommodation: accommodations::active_profile(db, user_id)
+            .await?
+            .map(|(_, p)| p.describe(Some(exam.time_limit_minutes))),
+        preferred_language: crate::server::accounts::preferred_language(db, user_id)
+            .await?
+            .unwrap_or_else(|| "en".to_string()),
     })
 }
 

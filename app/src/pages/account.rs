@@ -1,0 +1,134 @@
+//! Creating a candidate account: name, email, password, date of birth (18 or older), county and
+//! preferred language. A plain form; after a mistake the page comes back with every error
+//! listed at the top (each a link to its field) and beside its field, what was typed kept.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::layout::Header;
+use crate::counties::COUNTIES;
+use crate::dto::FormState;
+
+#[server]
+pub async fn load_register_form() -> Result<FormState, ServerFnError> {
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    crate::server::flash::take(&session, "register")
+        .await
+        .map_err(|e| e.into_server_fn_error())
+}
+
+/// The list of a form's errors, each a link to its field (shown above the form).
+#[component]
+pub fn ErrorSummary(form: FormState) -> impl IntoView {
+    (!form.errors.is_empty()).then(|| {
+        view! {
+            <div class="notice error error-summary" role="alert" aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">"There is a problem"</h2>
+                <ul>
+                    {form.errors.into_iter().map(|e| view! {
+                        <li><a href=format!("#{}", e.field)>{e.message}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// A field's error message, placed between its label and its input.
+#[component]
+pub fn FieldMessage(form: FormState, field: &'static str) -> impl IntoView {
+    form.error(field)
+        .map(|m| view! { <p class="field-error" id=format!("{field}-error")>{m}</p> })
+}
+
+/// `aria-describedby` for a field: its hint (if any) and its error (if any).
+pub fn described_by(form: &FormState, field: &str, hint: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{field}-hint"));
+    }
+    if form.error(field).is_some() {
+        ids.push(format!("{field}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let form = Resource::new(|| (), |_| load_register_form());
+    view! {
+        <Title text="Create an account · Certamen"/>
+        <Header/>
+        <main id="main" class="page narrow">
+            <h1>"Create your candidate account"</h1>
+            <p>"You need an account to apply for the Medi-Cal Peer Support Specialist certification exam. Every field is required."</p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let f = form.await.unwrap_or_default();
+                    view! { <RegisterForm form=f/> }
+                })}
+            </Suspense>
+            <p>"Already have an account? " <a href="/signin">"Sign in"</a></p>
+        </main>
+    }
+}
+
+#[component]
+fn RegisterForm(form: FormState) -> impl IntoView {
+    let invalid = |field: &str| form.error(field).map(|_| "true");
+    let county = form.value("county");
+    let language = form.value("language");
+    view! {
+        <ErrorSummary form=form.clone()/>
+        <form method="post" action="/account/new" class="stack" novalidate>
+            <label for="name">"Full name"</label>
+            <FieldMessage form=form.clone() field="name"/>
+            <input id="name" name="name" type="text" autocomplete="name" required maxlength="100"
+                value=form.value("name") aria-invalid=invalid("name") aria-describedby=described_by(&form, "name", false)/>
+
+            <label for="email">"Email address"</label>
+            <p class="hint" id="email-hint">"You sign in with it, and we write to you there about your application and results."</p>
+            <FieldMessage form=form.clone() field="email"/>
+            <input id="email" name="email" type="email" autocomplete="email" required
+                value=form.value("email") aria-invalid=invalid("email") aria-describedby=described_by(&form, "email", true)/>
+
+            <label for="password">"Password"</label>
+            <p class="hint" id="password-hint">"At least 10 characters. A few unrelated words make a strong one."</p>
+            <FieldMessage form=form.clone() field="password"/>
+            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10"
+                aria-invalid=invalid("password") aria-describedby=described_by(&form, "password", true)/>
+
+            <label for="date_of_birth">"Date of birth"</label>
+            <p class="hint" id="date_of_birth-hint">"You must be 18 or older. For example 1990-04-27 (year, month, day)."</p>
+            <FieldMessage form=form.clone() field="date_of_birth"/>
+            <input id="date_of_birth" name="date_of_birth" type="date" autocomplete="bday" required
+                value=form.value("date_of_birth") aria-invalid=invalid("date_of_birth")
+                aria-describedby=described_by(&form, "date_of_birth", true)/>
+
+            <label for="county">"County you live in"</label>
+            <FieldMessage form=form.clone() field="county"/>
+            <select id="county" name="county" required aria-invalid=invalid("county") aria-describedby=described_by(&form, "county", false)>
+                <option value="" selected=county.is_empty()>"Choose your county"</option>
+                {COUNTIES.iter().map(|(name, _)| view! {
+                    <option value=*name selected=county == *name>{*name}</option>
+                }).collect_view()}
+            </select>
+
+            <fieldset class="choices" aria-describedby=described_by(&form, "language", true)>
+                <legend>"Preferred language"</legend>
+                <p class="hint" id="language-hint">"The exam questions start in this language; you can switch on any question."</p>
+                <FieldMessage form=form.clone() field="language"/>
+                <div class="choice">
+                    <input type="radio" id="language" name="language" value="en" checked=language != "es"/>
+                    <label for="language">"English"</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" id="language-es" name="language" value="es" checked=language == "es"/>
+                    <label for="language-es" lang="es">"Español"</label>
+                </div>
+            </fieldset>
+
+            <button type="submit" class="primary">"Create account"</button>
+        </form>
+    }
+}

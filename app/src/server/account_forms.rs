@@ -1,0 +1,124 @@
+//! Form posts for accounts and accommodations (plain HTML forms, post/redirect/get). A
+//! candidate's mistake sends the form back to its page with each error beside its field
+//! (`flash`); a staff decision with a mistake gets an error page naming the field.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::accommodations;
+use super::accounts::{self, RegisterForm};
+use super::auth;
+use super::error::{error_page, AppError};
+use super::flash;
+use super::forms::ValidForm;
+use super::startup::AppState;
+use super::users;
+
+/// `POST /account/new`: creates a candidate account and signs it in.
+pub async fn register(
+    State(state): State<AppState>,
+    session: Session,
+    ValidForm(form): ValidForm<RegisterForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now_ms();
+    let registration = match accounts::check(&form, accounts::california_today(now)) {
+        Ok(r) => r,
+        Err(errors) => return back_to_register(&session, &form, errors).await,
+    };
+    let hash = auth::hash_password(registration.password.clone()).await?;
+    let id = match accounts::create_candidate(&state.db, &registration, &hash, now).await {
+        Ok(id) => id,
+        Err(AppError::Conflict(message)) => {
+            return back_to_register(&session, &form, vec![("email", message)]).await
+        }
+        Err(e) => return Err(e),
+    };
+    let user = users::find_by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("account {id} vanished after creation")))?;
+    auth::sign_in(&session, &user).await?;
+    tracing::info!(user_id = id, "candidate account created");
+    Ok(Redirect::to("/dashboard").into_response())
+}
+
+async fn back_to_register(
+    session: &Session,
+    form: &RegisterForm,
+    errors: Vec<(&str, String)>,
+) -> Result<Response, AppError> {
+    flash::keep(session, "register", form.kept_values(), errors).await?;
+    Ok(Redirect::to("/account/new").into_response())
+}
+
+/// `POST /accommodations`: a candidate's request.
+pub async fn request_accommodation(
+    State(state): State<AppState>,
+    session: Session,
+    ValidForm(fields): ValidForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    if user.role != crate::dto::Role::Candidate {
+        return Err(AppError::Forbidden(
+            "accommodations are requested by candidates from their own account".into(),
+        ));
+    }
+    let request = match accommodations::check_request(&fields) {
+        Ok(r) => r,
+        Err(errors) => {
+            let kept = fields
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "need" | "details" | "documentation"))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.chars().take(accommodations::MAX_TEXT).collect(),
+                    )
+                })
+                .collect();
+            flash::keep(&session, "accommodation", kept, errors).await?;
+            return Ok(Redirect::to("/accommodations").into_response());
+        }
+    };
+    match accommodations::submit(&state.db, &user, &request, state.clock.now_ms()).await {
+        Ok(_) => Ok(Redirect::to("/accommodations?sent=1").into_response()),
+        Err(e @ AppError::Conflict(_)) => Ok(error_page(
+            e.status(),
+            &e.public_message(),
+            Some(("/accommodations", "Back to your accommodations")),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /staff/accommodations/{id}/decision`.
+pub async fn decide_accommodation(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+    ValidForm(fields): ValidForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    accommodations::require_staff(&user)?;
+    let id: i64 = raw_id
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("there is no accommodation request {raw_id:?}")))?;
+    let back = ("/staff/accommodations", "Back to the requests");
+    let decision = match accommodations::check_decision(&fields) {
+        Ok(d) => d,
+        Err(message) => {
+            return Ok(error_page(
+                axum::http::StatusCode::BAD_REQUEST,
+                &format!("Request {id}: {message}. Nothing was recorded."),
+                Some(back),
+            ))
+        }
+    };
+    match accommodations::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/accommodations?decided={id}")).into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
+            Ok(error_page(e.status(), &e.public_message(), Some(back)))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,340 @@
+//! A candidate's own records: creating an account (18 or older, county, language) and
+//! accommodation requests from the request through the staff decision to the next attempt.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, CANDIDATE, PASSWORD};
+
+const STAFF: &str = "staff@demo.certamen.test";
+const VENDOR: &str = "vendor@demo.certamen.test";
+
+async fn count(pool: &sqlx::AnyPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[tokio::test]
+async fn a_new_candidate_creates_an_account_with_every_mistake_shown_beside_its_field() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    let users_before = count(&pool, "SELECT COUNT(*) FROM users").await;
+    let visitor = app.browser();
+
+    let blank = visitor.visit("/account/new").await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert_eq!(
+        blank.body.matches("<option value=\"").count(),
+        59,
+        "58 counties and the prompt"
+    );
+    assert!(!blank.body.contains("There is a problem"));
+
+    // Every field wrong at once: one message per field, in the summary and beside the field.
+    let page = visitor
+        .submit(
+            "/account/new",
+            &[
+                ("name", " "),
+                ("email", "ana.example.org"),
+                ("password", "short"),
+                ("date_of_birth", "2008-11-24"),
+                ("county", "Narnia"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.url, "/account/new");
+    assert!(page.body.contains("There is a problem"));
+    for (field, words) in [
+        ("name", "Enter your full name"),
+        ("email", "like name@example.com"),
+        ("password", "at least 10 characters"),
+        ("date_of_birth", "at least 18 years old"),
+        ("county", "Choose the California county"),
+        ("language", "Choose English or Spanish"),
+    ] {
+        assert!(
+            page.body.contains(&format!("<a href=\"#{field}\">")),
+            "summary links to {field}"
+        );
+        let beside = format!("id=\"{field}-error\" class=\"field-error\">");
+        let at = page
+            .body
+            .find(&beside)
+            .unwrap_or_else(|| panic!("no message beside {field}"));
+        let message: String = page.body[at + beside.len()..].chars().take(120).collect();
+        assert!(message.contains(words), "{field}: {message}");
+    }
+    assert!(
+        page.body.contains("value=\"ana.example.org\""),
+        "the email is kept"
+    );
+    assert!(
+        !page.body.contains("short"),
+        "the password is never sent back"
+    );
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM users").await,
+        users_before,
+        "nothing written"
+    );
+    let reloaded = visitor.visit("/account/new").await;
+    assert!(
+        !reloaded.body.contains("There is a problem"),
+        "the errors are shown once"
+    );
+
+    // 18 today in California (the test clock is 2026-11-23) is old enough.
+    let welcome = visitor
+        .submit(
+            "/account/new",
+            &[
+                ("name", "Ana Ruiz"),
+                ("email", "Ana.Ruiz@Example.org"),
+                ("password", PASSWORD),
+                ("date_of_birth", "2008-11-23"),
+                ("county", "San Luis Obispo"),
+                ("language", "es"),
+            ],
+        )
+        .await;
+    assert_eq!(welcome.url, "/dashboard", "signed in at once");
+    assert!(
+        welcome.body.contains("Welcome, <!>Ana Ruiz") || welcome.body.contains("Welcome, Ana Ruiz")
+    );
+    let (born, county, language): (String, String, String) = sqlx::query_as(
+        "SELECT p.date_of_birth, p.county, p.language FROM candidate_profiles p \
+         JOIN users u ON u.id = p.user_id WHERE u.email = 'ana.ruiz@example.org' AND u.role = 'candidate'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("profile");
+    assert_eq!(
+        (born.as_str(), county.as_str(), language.as_str()),
+        ("2008-11-23", "San Luis Obispo", "es")
+    );
+    let instructions = visitor.visit("/exams/peer-support/instructions").await;
+    assert!(
+        instructions
+            .body
+            .contains("id=\"language-es\" value=\"es\" checked"),
+        "the preferred language is chosen for the questions"
+    );
+
+    // The same address again is refused on the email field, and nothing is written.
+    let again = app.browser();
+    let page = again
+        .submit(
+            "/account/new",
+            &[
+                ("name", "Someone Else"),
+                ("email", "ana.ruiz@example.org"),
+                ("password", "another long password"),
+                ("date_of_birth", "1990-01-01"),
+                ("county", "Fresno"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(page.body.contains("already exists"), "{}", page.body);
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM users").await,
+        users_before + 1
+    );
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM candidate_profiles WHERE county = 'Fresno' AND date_of_birth = '1990-01-01'").await, 0);
+
+    // The new account signs in with its password like any other.
+    let later = app.browser();
+    later.sign_in("ana.ruiz@example.org").await;
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let (open_attempt, first) = candidate.start_exam().await;
+    assert!(
+        !first.body.contains("read-aloud"),
+        "no text-to-speech without the accommodation"
+    );
+
+    // Nothing chosen and nothing written: every problem comes back beside its field.
+    let page = candidate
+        .submit("/accommodations", &[("details", "")])
+        .await;
+    assert!(page.body.contains("Choose at least one thing you need"));
+    assert!(page.body.contains("id=\"documentation-error\""));
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM accommodation_requests WHERE user_id = (SELECT id FROM users WHERE email = 'candidate@demo.certamen.test')").await, 0);
+
+    let sent = candidate
+        .submit(
+            "/accommodations",
+            &[
+                ("need", "extra_time"),
+                ("need", "speech"),
+                ("details", "Dyslexia: reading takes me about half as long again."),
+                ("documentation", "Letter from Dr. M. Lee, licensed psychologist, March 2026, recommending time and a half and text-to-speech."),
+            ],
+        )
+        .await;
+    assert!(sent.body.contains("Your request has been sent"));
+    assert!(sent.body.contains("Waiting for a decision"));
+    let second = candidate
+        .post(
+            "/accommodations",
+            &[("need", "other"), ("details", "x"), ("documentation", "y")],
+        )
+        .await;
+    assert_eq!(
+        second.status(),
+        StatusCode::CONFLICT,
+        "one request waits at a time"
+    );
+    let id: i64 = sqlx::query_scalar(
+        "SELECT r.id FROM accommodation_requests r JOIN users u ON u.id = r.user_id \
+         WHERE u.email = 'candidate@demo.certamen.test'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("one request");
+    let decision_path = format!("/staff/accommodations/{id}/decision");
+    let approve = [
+        ("decision", "approve"),
+        ("time_percent", "150"),
+        ("break_minutes", "30"),
+        ("speech", "on"),
+        ("note", "Approved as the letter recommends."),
+    ];
+
+    // Only staff decide: a candidate and a vendor are refused, and nothing changes.
+    for who in [CANDIDATE, VENDOR] {
+        let b = app.browser();
+        b.sign_in(who).await;
+        assert_eq!(
+            b.visit("/staff/accommodations").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        assert_eq!(
+            b.post(&decision_path, &approve).await.status(),
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let staff = app.browser();
+    staff.sign_in(STAFF).await;
+    let queue = staff.visit("/staff/accommodations").await;
+    assert!(queue.body.contains("Waiting for a decision (1)"));
+    assert!(queue.body.contains("Letter from Dr. M. Lee"));
+    for (form, words) in [
+        (
+            vec![
+                ("decision", "approve"),
+                ("time_percent", "99"),
+                ("break_minutes", "30"),
+            ],
+            "outside 100–400",
+        ),
+        (
+            vec![
+                ("decision", "approve"),
+                ("time_percent", "150"),
+                ("break_minutes", "half"),
+            ],
+            "not a whole number",
+        ),
+        (vec![("decision", "deny"), ("note", " ")], "needs a reason"),
+    ] {
+        let r = staff.post(&decision_path, &form).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{form:?}");
+        let body = r.text().await.expect("body");
+        assert!(
+            body.contains(words) && body.contains("Nothing was recorded"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM accommodation_requests WHERE status = 'pending'"
+        )
+        .await,
+        1
+    );
+    let done = staff.submit(&decision_path, &approve).await;
+    assert!(done
+        .body
+        .contains(&format!("Your decision on request {id} is recorded")));
+    assert!(done.body.contains("Waiting for a decision (0)"));
+    let twice = staff
+        .post(
+            &decision_path,
+            &[("decision", "deny"), ("note", "changed my mind")],
+        )
+        .await;
+    assert_eq!(
+        twice.status(),
+        StatusCode::CONFLICT,
+        "a decided request stays decided"
+    );
+    assert_eq!(
+        staff
+            .post("/staff/accommodations/999999/decision", &approve)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let mine = candidate.visit("/accommodations").await;
+    assert!(
+        mine.body
+            .contains("Approved: time and a half (225 minutes), a 30-minute scheduled break"),
+        "{}",
+        mine.body
+    );
+    assert!(mine.body.contains("Approved as the letter recommends."));
+
+    // The attempt under way keeps its standard time; the next one starts with the profile.
+    let (limit, allowance, speech): (i64, i64, i64) =
+        sqlx::query_as("SELECT limit_ms, break_allowance_ms, speech FROM attempts WHERE id = $1")
+            .bind(&open_attempt)
+            .fetch_one(&pool)
+            .await
+            .expect("open attempt");
+    assert_eq!((limit, speech), (150 * 60_000, 0));
+    let standard_break = allowance;
+    candidate
+        .submit(
+            &format!("/attempts/{open_attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    let (next, page) = candidate.start_exam().await;
+    assert_ne!(next, open_attempt);
+    let (limit, allowance, speech, source): (i64, i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT limit_ms, break_allowance_ms, speech, accommodation_id FROM attempts WHERE id = $1",
+    )
+    .bind(&next)
+    .fetch_one(&pool)
+    .await
+    .expect("next attempt");
+    assert_eq!(
+        (limit, allowance, speech, source),
+        (225 * 60_000, 30 * 60_000, 1, Some(id))
+    );
+    assert_ne!(standard_break, allowance);
+    assert!(
+        page.body.contains("class=\"read-aloud\""),
+        "the question offers text-to-speech"
+    );
+    assert!(
+        page.body.contains("3 h 45 min"),
+        "the countdown starts from the longer time"
+    );
+    pool.close().await;
+}
