@@ -72,10 +72,10 @@ async function axeClean(page, label) {
 }
 
 
-async function signIn(page, base = BASE, email = CANDIDATE) {
+async function signIn(page, base = BASE, email = CANDIDATE, password = PASSWORD) {
   await page.goto(`${base}/signin`);
   await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
+  await page.fill('#password', password);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
 }
 
@@ -266,12 +266,14 @@ try {
       const pages = [
         ['signin', '/signin'],
         ['settings', '/settings/display?return_to=/dashboard'],
+        ['register', '/account/new'],
       ];
       const signedIn = [
         ['dashboard', '/dashboard'],
         ['instructions', '/exams/peer-support/instructions'],
         ['question', `${attemptPath}/items/1`],
         ['review', `${attemptPath}/review`],
+        ['accommodations', '/accommodations'],
       ];
       const visit = async (label, path) => {
         await p.goto(`${BASE}${path}`);
@@ -335,6 +337,117 @@ try {
     await Promise.all([p.waitForURL(/\/items\/4$/), p.click('button.primary[value=next]')]);
     await p.goto(itemUrl.replace(/\/items\/1$/, '/items/3'));
     assert(await p.isChecked('#option-D'), 'option D was saved');
+    await ctx.close();
+  });
+
+  // --- A new candidate: account, accommodation request, the staff decision -----------------
+  const newEmail = `new-${Date.now()}@example.org`;
+  const newPassword = 'four unrelated words here';
+  await check('creating an account shows every mistake beside its field, meets WCAG 2.2 AA (axe), and signs the new candidate in', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${BASE}/signin`);
+    await Promise.all([p.waitForURL(/\/account\/new$/), p.click('text=Create a candidate account')]);
+    await axeClean(p, 'register');
+    await p.fill('#email', 'not an email');
+    await p.fill('#date_of_birth', '2015-06-01');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Create account')]);
+    const links = await p.locator('.error-summary a').allTextContents();
+    assert(links.length === 5, `five problems listed (name, email, password, date of birth, county), got ${links.join(' | ')}`);
+    assert(await p.inputValue('#email') === 'not an email', 'what was typed is kept');
+    assert(await p.getAttribute('#date_of_birth', 'aria-invalid') === 'true', 'the date field is marked invalid');
+    await axeClean(p, 'register-errors');
+    // A link in the summary takes the keyboard to its field.
+    await p.locator('.error-summary a[href="#county"]').focus();
+    await p.keyboard.press('Enter');
+    assert(await p.evaluate(() => document.activeElement?.id) === 'county', 'the summary link moves focus to the county field');
+    await p.fill('#name', 'Rosa Quintero');
+    await p.fill('#email', newEmail);
+    await p.fill('#password', newPassword);
+    await p.fill('#date_of_birth', '1985-03-09');
+    await p.selectOption('#county', 'Humboldt');
+    await p.check('#language-es');
+    await Promise.all([p.waitForURL(/\/dashboard$/), p.click('text=Create account')]);
+    assert((await p.textContent('h1')).includes('Rosa Quintero'), 'the new candidate is signed in');
+    await ctx.close();
+  });
+
+  await check('a candidate asks for an accommodation (axe on the form with errors), and staff approve it from the queue (axe)', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await signIn(p, BASE, newEmail, newPassword);
+    await Promise.all([p.waitForURL(/\/accommodations$/), p.click('text=See or ask for accommodations')]);
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Send the request')]);
+    assert(await p.locator('.error-summary a').count() === 3, 'what, why and documentation are missing');
+    await axeClean(p, 'accommodations-errors');
+    await p.check('#need');
+    await p.check('#need-speech');
+    await p.fill('#details', 'Reading long questions takes me longer; hearing them helps.');
+    await p.fill('#documentation', 'Letter from my counselor, September 2026, recommending extra time and text-to-speech.');
+    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Send the request')]);
+    await axeClean(p, 'accommodations-sent');
+    const staff = await ctx.browser().newContext();
+    const s = await staff.newPage();
+    await signIn(s, BASE, 'staff@demo.certamen.test');
+    await Promise.all([s.waitForURL(/\/staff\/accommodations$/), s.click('text=Accommodation requests')]);
+    await axeClean(s, 'staff-accommodations');
+    const form = s.locator('form.decision').first();
+    await form.locator('input[name=time_percent]').fill('200');
+    await form.locator('input[name=speech]').check();
+    await Promise.all([s.waitForURL(/decided=/), form.locator('button[type=submit]').click()]);
+    await axeClean(s, 'staff-accommodations-decided');
+    await p.reload();
+    assert((await p.textContent('main')).includes('Approved: double time (300 minutes)'), 'the candidate sees the decision');
+    await staff.close();
+    await ctx.close();
+  });
+
+  await check('with text-to-speech approved, the question is read aloud in its language (stem, then each option), and can be stopped', async () => {
+    const ctx = await browser.newContext();
+    // Headless Chromium has no voices: record what would be spoken instead.
+    await ctx.addInitScript(() => {
+      window.__spoken = [];
+      SpeechSynthesis.prototype.speak = function (u) {
+        window.__spoken.push({ text: u.text, lang: u.lang });
+        if (!window.__hold) setTimeout(() => u.onend && u.onend(new Event('end')), 20);
+      };
+      SpeechSynthesis.prototype.cancel = function () { window.__cancelled = (window.__cancelled ?? 0) + 1; };
+    });
+    const p = await ctx.newPage();
+    await signIn(p, BASE, 'accommodated@demo.certamen.test');
+    await p.goto(`${BASE}/exams/peer-support/instructions`);
+    assert((await p.textContent('main')).includes('time and a half (225 minutes)'), 'the instructions name the approved accommodations');
+    await Promise.all([p.waitForURL(/\/items\/1$/), p.click('text=Start the exam')]);
+    await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    const button = p.getByRole('button', { name: 'Read the question aloud' });
+    await button.waitFor({ state: 'visible', timeout: 5000 });
+    await axeClean(p, 'question-read-aloud');
+    await button.focus();
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() => window.__spoken.length >= 5);
+    const spoken = await p.evaluate(() => window.__spoken);
+    const stem = (await p.textContent('legend.stem')).trim();
+    assert(spoken[0].text === stem, `the stem is read first, got ${spoken[0].text}`);
+    assert(spoken.slice(1).every((u, i) => u.text.startsWith(`Option ${'ABCDE'[i]}: `)), `then each option with its letter: ${spoken.map((u) => u.text).join(' | ')}`);
+    assert(spoken.every((u) => u.lang === 'en-US'), 'in English');
+    // After the last option the button offers to read again.
+    await p.getByRole('button', { name: 'Read the question aloud' }).waitFor({ timeout: 5000 });
+    // While reading, the same button stops it.
+    await p.evaluate(() => { window.__hold = true; window.__cancelled = 0; });
+    await p.getByRole('button', { name: 'Read the question aloud' }).click();
+    const stop = p.getByRole('button', { name: 'Stop reading' });
+    assert(await stop.getAttribute('aria-pressed') === 'true', 'the button is pressed while reading');
+    await stop.click();
+    await p.getByRole('button', { name: 'Read the question aloud' }).waitFor({ timeout: 5000 });
+    assert(await p.evaluate(() => window.__cancelled) >= 1, 'stopping cancels the speech');
+    await p.evaluate(() => { window.__hold = false; });
+    await p.evaluate(() => { window.__spoken = []; });
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Ver las preguntas en español')]);
+    await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    await p.getByRole('button', { name: 'Leer la pregunta en voz alta' }).click();
+    await p.waitForFunction(() => window.__spoken.length >= 5);
+    const es = await p.evaluate(() => window.__spoken);
+    assert(es.every((u) => u.lang === 'es-US') && es[1].text.startsWith('Opción A: '), `read in Spanish: ${JSON.stringify(es[1])}`);
     await ctx.close();
   });
 

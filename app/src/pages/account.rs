@@ -80,7 +80,7 @@ fn RegisterForm(form: FormState) -> impl IntoView {
     let language = form.value("language");
     view! {
         <ErrorSummary form=form.clone()/>
-        <form method="post" action="/account/new" class="stack" novalidate>
+        <form method="post" action="/account/new" class="stack settings" novalidate>
             <label for="name">"Full name"</label>
             <FieldMessage form=form.clone() field="name"/>
             <input id="name" name="name" type="text" autocomplete="name" required maxlength="100"

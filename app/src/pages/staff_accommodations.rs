@@ -46,7 +46,7 @@ pub fn StaffAccommodationsPage() -> impl IntoView {
     view! {
         <Title text="Accommodation requests · Certamen"/>
         <Header signed_in=true/>
-        <main id="main" class="page">
+        <main id="main" class="page wide">
             <h1>"Accommodation requests"</h1>
             {saved.map(|id| view! { <p class="notice" role="status">{format!("Your decision on request {id} is recorded. The candidate sees it on their accommodations page.")}</p> })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
