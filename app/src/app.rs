@@ -6,11 +6,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    accommodations::AccommodationsPage, account::RegisterPage, bank::BankPage,
-    bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
+    accommodations::AccommodationsPage, account::RegisterPage, application::ApplicationPage,
+    bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
     dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
     report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
-    staff_accommodations::StaffAccommodationsPage,
+    staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
+    staff_providers::StaffProvidersPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -61,6 +62,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/new") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/accommodations") view=AccommodationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/application") view=ApplicationPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/applications") view=StaffApplicationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/training-providers") view=StaffProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/accommodations") view=StaffAccommodationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>

@@ -67,6 +67,8 @@ pub struct Dashboard {
     pub exams: Vec<ExamCard>,
     /// A candidate's accommodations in a sentence: approved, waiting, or none asked for.
     pub accommodation: Option<String>,
+    /// A candidate's application: its status ("none", "submitted", "approved", "returned").
+    pub application: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -484,6 +486,69 @@ pub struct StaffAccommodations {
     pub decided: Vec<AccommodationRequestRow>,
     pub standard_break_minutes: u32,
     pub saved: Option<String>,
+}
+
+/// An application for certification as its candidate and staff read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRow {
+    pub id: i64,
+    /// "training" or "reciprocity".
+    pub pathway: String,
+    /// The pathway in words, with its provider and date or state and credential.
+    pub pathway_text: String,
+    pub lived_experience: String,
+    pub status: String,
+    pub submitted_on: String,
+    pub decided_on: Option<String>,
+    pub decision_note: Option<String>,
+    /// Staff only: who applied.
+    pub candidate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    /// The candidate's applications, newest first.
+    pub applications: Vec<ApplicationRow>,
+    /// Approved training providers: (id, name).
+    pub providers: Vec<(i64, String)>,
+    pub form: FormState,
+}
+
+/// The attestations an application requires, each a checkbox: (field, words). The server
+/// refuses an application without every one ticked.
+pub const ATTESTATIONS: [(&str, &str); 4] = [
+    (
+        "attest_lived_experience",
+        "I have lived experience of recovery from a mental health condition or substance use, or as the parent, caregiver or family member of someone who has, and I am willing to share it to support others.",
+    ),
+    (
+        "attest_code_of_ethics",
+        "I have read the Medi-Cal Peer Support Specialist Code of Ethics and agree to follow it.",
+    ),
+    (
+        "attest_education",
+        "I have a high school diploma or its equivalent.",
+    ),
+    (
+        "attest_training",
+        "I have completed the training named above, or hold the current out-of-state certification named above, and can show proof if staff ask for it.",
+    ),
+];
+
+/// The staff queue of applications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffApplications {
+    pub submitted: Vec<ApplicationRow>,
+    pub decided: Vec<ApplicationRow>,
+}
+
+/// The staff-kept list of approved training providers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderRow {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub applications: i64,
 }
 
 /// "2 h 05 min" style time for people; seconds only under a minute.

@@ -10,10 +10,10 @@
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod cli;
-pub mod counties;
 pub mod display;
 pub mod dto;
 pub mod pages;
+pub mod places;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -338,3 +338,231 @@ async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
     );
     pool.close().await;
 }
+
+#[tokio::test]
+async fn a_candidate_applies_staff_return_then_approve_and_only_then_the_exam_starts() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    let candidate = app.browser();
+    let welcome = candidate
+        .submit(
+            "/account/new",
+            &[
+                ("name", "Lee Park"),
+                ("email", "lee@example.org"),
+                ("password", PASSWORD),
+                ("date_of_birth", "1990-01-01"),
+                ("county", "Alameda"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(welcome.body.contains("Apply for certification first"));
+    let refused = candidate.post("/exams/peer-support/attempts", &[]).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "no exam before an approved application"
+    );
+    assert!(refused
+        .text()
+        .await
+        .expect("body")
+        .contains("apply for certification first"));
+
+    // Everything missing: each problem beside its field, nothing written.
+    let page = candidate.submit("/application", &[]).await;
+    assert!(page.body.contains("Choose how you are applying"));
+    for field in [
+        "lived_experience",
+        "attest_lived_experience",
+        "attest_code_of_ethics",
+        "attest_education",
+        "attest_training",
+    ] {
+        assert!(
+            page.body.contains(&format!("<a href=\"#{field}\">")),
+            "{field} in the summary"
+        );
+    }
+    // A provider that is not on the list is refused like a missing one.
+    let page = candidate
+        .submit(
+            "/application",
+            &[
+                ("pathway", "training"),
+                ("training_provider", "999"),
+                ("training_completed_on", "2026-06-30"),
+                ("lived_experience", "self"),
+                ("attest_lived_experience", "on"),
+                ("attest_code_of_ethics", "on"),
+                ("attest_education", "on"),
+                ("attest_training", "on"),
+            ],
+        )
+        .await;
+    assert!(page.body.contains("Choose the approved training provider"));
+    assert!(
+        page.body.contains("value=\"2026-06-30\""),
+        "the date typed is kept"
+    );
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM applications a JOIN users u ON u.id = a.user_id WHERE u.email = 'lee@example.org'").await, 0);
+
+    let reciprocity = [
+        ("pathway", "reciprocity"),
+        ("other_state", "Oregon"),
+        ("other_credential", "OR-PSS-1234"),
+        ("lived_experience", "family"),
+        ("attest_lived_experience", "on"),
+        ("attest_code_of_ethics", "on"),
+        ("attest_education", "on"),
+        ("attest_training", "on"),
+    ];
+    let sent = candidate.submit("/application", &reciprocity).await;
+    assert!(sent.body.contains("Your application has been sent"));
+    assert!(sent
+        .body
+        .contains("Out-of-state reciprocity: certified in Oregon, number OR-PSS-1234"));
+    assert_eq!(
+        candidate.post("/application", &reciprocity).await.status(),
+        StatusCode::CONFLICT,
+        "one application waits at a time"
+    );
+    assert_eq!(
+        candidate
+            .post("/exams/peer-support/attempts", &[])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let id: i64 =
+        sqlx::query_scalar("SELECT MAX(id) FROM applications WHERE pathway = 'reciprocity'")
+            .fetch_one(&pool)
+            .await
+            .expect("application");
+    let decision = format!("/staff/applications/{id}/decision");
+
+    let not_staff = app.browser();
+    not_staff.sign_in(CANDIDATE).await;
+    assert_eq!(
+        not_staff.visit("/staff/applications").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        not_staff
+            .post(&decision, &[("decision", "approve")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        not_staff
+            .post("/staff/training-providers", &[("name", "Mine")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let staff = app.browser();
+    staff.sign_in(STAFF).await;
+    let queue = staff.visit("/staff/applications").await;
+    assert!(queue.body.contains("Waiting for a decision (1)") && queue.body.contains("Lee Park"));
+    let r = staff
+        .post(&decision, &[("decision", "return"), ("note", "")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a return needs a reason"
+    );
+    staff
+        .submit(&decision, &[("decision", "return"), ("note", "Please add your certificate's number exactly as printed; OR-PSS-1234 is not an Oregon format.")])
+        .await;
+    assert_eq!(
+        staff
+            .post(&decision, &[("decision", "approve")])
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    let dashboard = candidate.visit("/dashboard").await;
+    assert!(dashboard.body.contains("returned for corrections"));
+    let mine = candidate.visit("/application").await;
+    assert!(
+        mine.body.contains("exactly as printed"),
+        "the reason is shown"
+    );
+    assert!(
+        mine.body.contains("Send my application"),
+        "a returned application can be sent again"
+    );
+
+    // Staff add a provider; the corrected application names it; approval opens the exam.
+    staff
+        .submit(
+            "/staff/training-providers",
+            &[("name", "  Bay Area   Peer Academy ")],
+        )
+        .await;
+    let providers = staff.visit("/staff/training-providers").await;
+    assert!(
+        providers.body.contains("Bay Area Peer Academy"),
+        "names are tidied"
+    );
+    let bad = staff
+        .post("/staff/training-providers", &[("name", " ")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let provider: i64 = sqlx::query_scalar(
+        "SELECT id FROM training_providers WHERE name = 'Bay Area Peer Academy'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("provider");
+    let provider_text = provider.to_string();
+    candidate
+        .submit(
+            "/application",
+            &[
+                ("pathway", "training"),
+                ("training_provider", &provider_text),
+                ("training_completed_on", "2026-10-15"),
+                ("lived_experience", "self"),
+                ("attest_lived_experience", "on"),
+                ("attest_code_of_ethics", "on"),
+                ("attest_education", "on"),
+                ("attest_training", "on"),
+            ],
+        )
+        .await;
+    let second: i64 = sqlx::query_scalar("SELECT MAX(id) FROM applications")
+        .fetch_one(&pool)
+        .await
+        .expect("second application");
+    assert_ne!(second, id, "the returned application stays as it was");
+    staff
+        .submit(
+            &format!("/staff/applications/{second}/decision"),
+            &[("decision", "approve")],
+        )
+        .await;
+    // Removing the provider later keeps it on the approved application.
+    staff
+        .submit(
+            &format!("/staff/training-providers/{provider}/active"),
+            &[("active", "0")],
+        )
+        .await;
+    let mine = candidate.visit("/application").await;
+    assert!(mine
+        .body
+        .contains("training by Bay Area Peer Academy, completed 2026-10-15"));
+    assert!(
+        !mine.body.contains("Send my application"),
+        "an approved application is final"
+    );
+    let (attempt, _) = candidate.start_exam().await;
+    assert_eq!(attempt.len(), 32);
+    pool.close().await;
+}

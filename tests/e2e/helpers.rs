@@ -189,6 +189,16 @@ impl TestApp {
         certamen_app::server::users::upsert(&db, email, name, role, &hash, START_MS)
             .await
             .expect("user");
+        if role == certamen_app::dto::Role::Candidate {
+            // Test candidates may start the exam at once, like the demo candidate.
+            let (user, _) = certamen_app::server::users::find_for_sign_in(&db, email)
+                .await
+                .expect("lookup")
+                .expect("the user just added");
+            certamen_app::server::demo::approved_application(&db, user.id, START_MS)
+                .await
+                .expect("approved application");
+        }
     }
 }
 

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::layout::Header;
-use crate::counties::COUNTIES;
 use crate::dto::FormState;
+use crate::places::COUNTIES;
 
 #[server]
 pub async fn load_register_form() -> Result<FormState, ServerFnError> {

@@ -46,7 +46,27 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
         {matches!(data.role, crate::dto::Role::Staff | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="staff">
                 <h2 id="staff">"Program staff"</h2>
-                <p><a class="button primary" href="/staff/accommodations">"Accommodation requests"</a></p>
+                <ul class="actions">
+                    <li><a class="button primary" href="/staff/applications">"Applications"</a></li>
+                    <li><a class="button primary" href="/staff/accommodations">"Accommodation requests"</a></li>
+                    <li><a class="button" href="/staff/training-providers">"Training providers"</a></li>
+                </ul>
+            </section>
+        })}
+        {data.application.clone().map(|status| view! {
+            <section class="card" aria-labelledby="application">
+                <h2 id="application">"Your application"</h2>
+                {match status.as_str() {
+                    "approved" => view! { <p>"Your application is approved: you may take the exam."</p> }.into_any(),
+                    "submitted" => view! { <p>"Your application is waiting for a decision by program staff. You can start the exam once it is approved."</p> }.into_any(),
+                    "returned" => view! { <p>"Your application was returned for corrections."</p> }.into_any(),
+                    _ => view! { <p>"Apply for certification first: you can start the exam once your application is approved."</p> }.into_any(),
+                }}
+                <p><a class=if matches!(status.as_str(), "none" | "returned") { "button primary" } else { "" } href="/application">{match status.as_str() {
+                    "none" => "Apply for certification",
+                    "returned" => "See why and correct your application",
+                    _ => "See your application",
+                }}</a></p>
             </section>
         })}
         {data.accommodation.clone().map(|text| view! {
@@ -58,7 +78,11 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
         })}
         {data.exams.into_iter().map(|exam| {
             let left = exam.max_attempts.saturating_sub(exam.attempts_used);
+            let may_start = data.application.as_deref().is_none_or(|s| s == "approved");
             let action = match (&exam.open_attempt, left) {
+                (None, 1..) if !may_start => view! {
+                    <p>"You can start the exam once your application is approved."</p>
+                }.into_any(),
                 (Some(id), _) => view! {
                     <p><a class="button primary" href=format!("/attempts/{id}")>"Resume your exam"</a></p>
                 }.into_any(),

@@ -3,6 +3,7 @@
 
 pub mod accommodations;
 pub mod account;
+pub mod application;
 pub mod bank;
 pub mod bank_edit;
 pub mod bank_item;
@@ -17,4 +18,6 @@ pub mod review;
 pub mod settings;
 pub mod signin;
 pub mod staff_accommodations;
+pub mod staff_applications;
+pub mod staff_providers;
 pub mod timer;

@@ -15,7 +15,7 @@ pub async fn load_staff_accommodations() -> Result<StaffAccommodations, ServerFn
     use crate::server::{accommodations, bank};
     let (state, user) = super::layout::ssr::signed_in().await?;
     let load = async {
-        accommodations::require_staff(&user)?;
+        crate::server::users::require_staff(&user, "decide accommodation requests")?;
         let (pending, decided) = accommodations::queue(&state.db).await?;
         let standard_break_minutes = match bank::exam_ids(&state.db).await?.first() {
             Some(id) => {

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::db::Db;
 use super::error::AppError;
 use super::users::User;
-use crate::dto::{AccommodationProfile, AccommodationRequestRow, Role, ACCOMMODATION_NEEDS};
+use crate::dto::{AccommodationProfile, AccommodationRequestRow, ACCOMMODATION_NEEDS};
 
 /// Longest accepted text in a request or decision (a documentation note is a few paragraphs).
 pub const MAX_TEXT: usize = 4000;
@@ -370,16 +370,6 @@ pub async fn summary(db: &Db, user_id: i64) -> Result<String, AppError> {
         (None, true) => "Your request is waiting for a decision by program staff.".to_string(),
         (None, false) => "You have not asked for accommodations.".to_string(),
     })
-}
-
-/// Staff and administrators decide accommodations.
-pub fn require_staff(user: &User) -> Result<(), AppError> {
-    match user.role {
-        Role::Staff | Role::Admin => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "only certification staff can decide accommodation requests".into(),
-        )),
-    }
 }
 
 #[cfg(test)]

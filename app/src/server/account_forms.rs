@@ -99,7 +99,7 @@ pub async fn decide_accommodation(
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
-    accommodations::require_staff(&user)?;
+    users::require_staff(&user, "decide accommodation requests")?;
     let id: i64 = raw_id
         .parse()
         .map_err(|_| AppError::NotFound(format!("there is no accommodation request {raw_id:?}")))?;

@@ -7,7 +7,7 @@ use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 use super::db::Db;
 use super::error::AppError;
-use crate::counties::COUNTIES;
+use crate::places::COUNTIES;
 
 /// The form as sent. Every field is optional so a missing one is reported like an empty one.
 #[derive(Debug, Default, Deserialize)]

@@ -52,6 +52,43 @@ pub async fn create_accounts(
     Ok(made)
 }
 
+/// A sample list of training providers for the demo. These are not real organisations: staff
+/// keep the program's actual list on the training providers page.
+pub const DEMO_PROVIDERS: [&str; 3] = [
+    "Demo Peer Training Institute (sample)",
+    "Demo Recovery Learning Center (sample)",
+    "Demo Family Partners Academy (sample)",
+];
+
+/// Gives a demo or test candidate an approved application (training with the first demo
+/// provider, decided by the demo staff account) unless their newest one is approved already,
+/// so they can start the exam at once.
+pub async fn approved_application(db: &Db, user_id: i64, now: i64) -> Result<(), AppError> {
+    if super::applications::latest_status(db, user_id)
+        .await?
+        .as_deref()
+        == Some("approved")
+    {
+        return Ok(());
+    }
+    super::applications::add_provider(db, DEMO_PROVIDERS[0], now).await?;
+    sqlx::query(
+        "INSERT INTO applications (user_id, pathway, training_provider_id, training_completed_on, \
+         lived_experience, attest_lived_experience, attest_code_of_ethics, attest_education, attest_training, \
+         status, submitted_at, decided_at, decided_by, decision_note) \
+         SELECT $1, 'training', p.id, '2026-06-30', 'self', 1, 1, 1, 1, 'approved', $2, $2, \
+         (SELECT id FROM users WHERE email = $3), 'Demo account: approved when the account was made.' \
+         FROM training_providers p WHERE p.name = $4",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(DEMO_ACCOUNTS[3].email)
+    .bind(DEMO_PROVIDERS[0])
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 /// The demo candidates' profiles, and an approved accommodation for the accommodated one
 /// (time and a half, a 30-minute break, text-to-speech), decided by the demo staff account.
 async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
@@ -78,6 +115,12 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
         .bind(now)
         .execute(&db.pool)
         .await?;
+    }
+    for provider in DEMO_PROVIDERS {
+        super::applications::add_provider(db, provider, now).await?;
+    }
+    for user in [candidate, accommodated] {
+        approved_application(db, user, now).await?;
     }
     if super::accommodations::active_profile(db, accommodated)
         .await?

@@ -4,6 +4,8 @@
 pub mod accommodations;
 pub mod account_forms;
 pub mod accounts;
+pub mod application_forms;
+pub mod applications;
 pub mod attempts;
 pub mod auth;
 pub mod bank;

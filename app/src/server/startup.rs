@@ -18,7 +18,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::db::{redact, Db};
 use super::session_store::DbSessionStore;
-use super::{account_forms, attempts, bank, demo, forms, jobs};
+use super::{account_forms, application_forms, attempts, bank, demo, forms, jobs};
 use crate::app::{shell, App};
 
 /// What every request handler and server function can reach.
@@ -136,6 +136,19 @@ impl Application {
             .route("/attempts/{id}/submit", post(forms::submit))
             .route("/settings/display", post(forms::display_settings))
             .route("/account/new", post(account_forms::register))
+            .route("/application", post(application_forms::submit))
+            .route(
+                "/staff/applications/{id}/decision",
+                post(application_forms::decide),
+            )
+            .route(
+                "/staff/training-providers",
+                post(application_forms::add_provider),
+            )
+            .route(
+                "/staff/training-providers/{id}/active",
+                post(application_forms::set_provider_active),
+            )
             .route(
                 "/accommodations",
                 post(account_forms::request_accommodation),

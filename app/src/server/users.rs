@@ -47,6 +47,17 @@ pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(User, Stri
     }
 }
 
+/// Certification staff and administrators run the program's records; `what` names the action
+/// refused to anyone else.
+pub fn require_staff(user: &User, what: &str) -> Result<(), AppError> {
+    match user.role {
+        Role::Staff | Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden(format!(
+            "only certification staff can {what}"
+        ))),
+    }
+}
+
 /// Creates the account, or resets its name, role and password if it exists.
 pub async fn upsert(
     db: &Db,

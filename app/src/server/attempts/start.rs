@@ -12,10 +12,10 @@ use certamen_engine::timing::limit_ms;
 use certamen_item_bank::exam::{DeliveryMode, ExamDefinition};
 
 use super::adaptive;
-use crate::server::accommodations;
 use crate::server::bank::{self, PoolEntry};
 use crate::server::db::Db;
 use crate::server::error::AppError;
+use crate::server::{accommodations, applications};
 
 fn random_u64() -> Result<u64, AppError> {
     let mut b = [0u8; 8];
@@ -87,6 +87,7 @@ pub async fn start_or_resume(
     if let Some(id) = open_attempt(db, user_id, exam_id).await? {
         return Ok(id);
     }
+    applications::require_approved(db, user_id).await?;
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
     let (used, next) = attempts_counted(&exam, &attempt_starts(db, user_id, exam_id).await?, now);
     if used >= exam.max_attempts {

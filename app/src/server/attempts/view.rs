@@ -10,7 +10,7 @@ use super::record::{owned, AttemptRow, ATTEMPT_COLUMNS};
 use crate::dto;
 use crate::server::db::Db;
 use crate::server::error::AppError;
-use crate::server::{accommodations, bank};
+use crate::server::{accommodations, applications, bank};
 
 /// Where a candidate returning to this attempt should land.
 pub fn resume_target(attempt: &AttemptRow, now: i64) -> String {
@@ -333,16 +333,24 @@ pub async fn dashboard(
             past,
         });
     }
-    let accommodation = if user.role == crate::dto::Role::Candidate {
-        Some(accommodations::summary(db, user.id).await?)
+    let (accommodation, application) = if user.role == crate::dto::Role::Candidate {
+        (
+            Some(accommodations::summary(db, user.id).await?),
+            Some(
+                applications::latest_status(db, user.id)
+                    .await?
+                    .unwrap_or_else(|| "none".to_string()),
+            ),
+        )
     } else {
-        None
+        (None, None)
     };
     Ok(dto::Dashboard {
         display_name: user.display_name.clone(),
         role: user.role,
         exams,
         accommodation,
+        application,
     })
 }
 

@@ -1,4 +1,5 @@
-//! California's 58 counties and the five regions results are reported by.
+//! Places a candidate names: California's 58 counties with the five regions results are
+//! reported by, and the other states an out-of-state certification may come from.
 //!
 //! The regions are the County Behavioral Health Directors Association's grouping (Bay Area,
 //! Central, Los Angeles, Southern, Superior), which the program uses for its reports. Staff
@@ -87,6 +88,60 @@ pub const COUNTIES: [(&str, Region); 58] = [
     ("Yuba", Region::Central),
 ];
 
+/// The states (and the District of Columbia) other than California, for the reciprocity pathway.
+pub const OTHER_STATES: [&str; 50] = [
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "District of Columbia",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+];
+
 /// The region of a county named exactly as in `COUNTIES`.
 pub fn region_of(county: &str) -> Option<Region> {
     COUNTIES
@@ -114,5 +169,10 @@ mod tests {
         assert_eq!(count(Region::Central), 20);
         assert_eq!(region_of("Fresno"), Some(Region::Central));
         assert_eq!(region_of("fresno"), None);
+        let mut states = OTHER_STATES.to_vec();
+        states.sort_unstable();
+        states.dedup();
+        assert_eq!(states.len(), 50);
+        assert!(!states.contains(&"California"));
     }
 }
