@@ -274,6 +274,7 @@ try {
         ['question', `${attemptPath}/items/1`],
         ['review', `${attemptPath}/review`],
         ['accommodations', '/accommodations'],
+        ['application', '/application'],
       ];
       const visit = async (label, path) => {
         await p.goto(`${BASE}${path}`);
@@ -369,6 +370,47 @@ try {
     await p.check('#language-es');
     await Promise.all([p.waitForURL(/\/dashboard$/), p.click('text=Create account')]);
     assert((await p.textContent('h1')).includes('Rosa Quintero'), 'the new candidate is signed in');
+    await ctx.close();
+  });
+
+  await check('the new candidate applies (axe on the form with its errors), staff approve it from the queue (axe), and the exam can start', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await signIn(p, BASE, newEmail, newPassword);
+    assert((await p.textContent('main')).includes('You can start the exam once your application is approved'), 'no start before approval');
+    await Promise.all([p.waitForURL(/\/application$/), p.click('a:text-is("Apply for certification")')]);
+    await axeClean(p, 'application');
+    await p.check('#pathway');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Send my application')]);
+    const problems = await p.locator('.error-summary a').count();
+    assert(problems === 7, `provider, date, lived experience and four statements are missing, got ${problems}`);
+    assert(await p.isChecked('#pathway'), 'the chosen pathway is kept');
+    await axeClean(p, 'application-errors');
+    await p.selectOption('#training_provider', { index: 1 });
+    await p.fill('#training_completed_on', '2026-05-20');
+    await p.check('#lived_experience');
+    for (const id of ['attest_lived_experience', 'attest_code_of_ethics', 'attest_education', 'attest_training']) {
+      await p.focus(`#${id}`);
+      await p.keyboard.press('Space');
+    }
+    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Send my application')]);
+    await axeClean(p, 'application-sent');
+    const staff = await browser.newContext();
+    const s = await staff.newPage();
+    await signIn(s, BASE, 'staff@demo.certamen.test');
+    await Promise.all([s.waitForURL(/\/staff\/applications$/), s.click('a:text-is("Applications")')]);
+    await axeClean(s, 'staff-applications');
+    const form = s.locator('form.decision').first();
+    await Promise.all([s.waitForURL(/decided=/), form.locator('button[type=submit]').click()]);
+    await axeClean(s, 'staff-applications-decided');
+    await s.goto(`${BASE}/staff/training-providers`);
+    await axeClean(s, 'staff-training-providers');
+    await staff.close();
+    await p.goto(`${BASE}/dashboard`);
+    assert((await p.textContent('main')).includes('Your application is approved'), 'the candidate sees the approval');
+    await p.click('text=Read the instructions and start');
+    await p.waitForURL(/\/instructions$/);
+    assert(await p.isChecked('#language-es'), 'the questions start in the preferred language (Spanish)');
     await ctx.close();
   });
 
@@ -568,6 +610,25 @@ try {
       await Promise.all([p.waitForURL(/\/report$/), p.click('text=Submit exam')]);
       await axeClean(p, 'linear-report');
       await audit('linear-report');
+    });
+    await check('the score report names the day and its reference, its button opens the print dialog, and it prints without page chrome', async () => {
+      await p.reload();
+      const facts = await p.textContent('.report-facts');
+      assert(/Submitted on\s*[A-Z][a-z]+ \d{1,2}, \d{4}/.test(facts) && /Report reference\s*[0-9a-f]{32}/.test(facts), `the report says when and which: ${facts}`);
+      await p.evaluate(() => {
+        window.__printed = 0;
+        const stub = () => { window.__printed += 1; };
+        window.print = stub;
+        Window.prototype.print = stub;
+      });
+      const button = p.getByRole('button', { name: 'Print or save as PDF' });
+      await button.waitFor({ state: 'visible', timeout: 15000 });
+      await button.click();
+      assert(await p.evaluate(() => window.__printed) === 1, 'the button opens the print dialog');
+      await p.emulateMedia({ media: 'print' });
+      assert(!(await p.locator('.site-header').isVisible()) && !(await button.isVisible()), 'no header or buttons in print');
+      if (SHOTS) await p.screenshot({ path: `${SHOTS}/linear-report-print.png`, fullPage: true });
+      await p.emulateMedia({ media: 'screen' });
     });
     await ctx.close();
   }

@@ -206,6 +206,8 @@ pub struct Report {
     pub exam_title: String,
     pub candidate_name: String,
     pub submitted_at_ms: i64,
+    /// The day the exam was submitted, as people read it (UTC).
+    pub submitted_on: String,
     pub by_deadline: bool,
     pub correct: u32,
     pub total: u32,

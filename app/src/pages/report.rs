@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::layout::{ErrorBox, Header};
+use super::print_button::PrintButton;
 use crate::dto::Report;
 
 #[server]
@@ -48,8 +49,14 @@ fn ReportView(report: Report) -> impl IntoView {
     };
     view! {
         <h1>"Score report"</h1>
-        <p>{report.exam_title.clone()}</p>
-        <p>{format!("Candidate: {}", report.candidate_name)}</p>
+        <dl class="facts report-facts">
+            <dt>"Exam"</dt><dd>{report.exam_title.clone()}</dd>
+            <dt>"Candidate"</dt><dd>{report.candidate_name.clone()}</dd>
+            <dt>"Submitted on"</dt><dd>{report.submitted_on.clone()}</dd>
+            <dt>"Report reference"</dt><dd class="reference">{report.attempt_id.clone()}</dd>
+        </dl>
+        <PrintButton/>
+        <p class="print-hint">"To keep a copy, use your browser's Print command; most browsers can save the printout as a PDF."</p>
         <div class=if report.passed { "result passed" } else { "result failed" }>
             <h2>{format!("Result: {outcome}")}</h2>
             {match report.scaled {

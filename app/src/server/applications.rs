@@ -134,10 +134,15 @@ pub fn check(
     };
     for (name, _) in ATTESTATIONS {
         if field(fields, name) != "on" {
+            let about = match name {
+                "attest_lived_experience" => "your lived experience",
+                "attest_code_of_ethics" => "the Code of Ethics",
+                "attest_education" => "your high school diploma",
+                _ => "your training or certification",
+            };
             errors.push((
                 name,
-                "Tick this statement to confirm it; every statement is required to apply."
-                    .to_string(),
+                format!("Tick the statement about {about}: every statement is required to apply."),
             ));
         }
     }

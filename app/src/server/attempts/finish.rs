@@ -347,6 +347,7 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         exam_title: exam.title,
         candidate_name: row.try_get("display_name")?,
         submitted_at_ms: row.try_get("submitted_at")?,
+        submitted_on: super::start::day_text(row.try_get("submitted_at")?),
         by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
         correct: summary.correct,
         total: summary.total,
