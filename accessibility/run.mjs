@@ -79,6 +79,47 @@ async function signIn(page, base = BASE, email = CANDIDATE, password = PASSWORD)
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
 }
 
+/** The focused element's role and accessible name, from Chromium's accessibility tree. */
+async function focusedControl(p) {
+  // A <summary> is the native disclosure button; the snapshot lists it as text.
+  const summary = await p.evaluate(() => document.activeElement?.tagName === 'SUMMARY' ? document.activeElement.textContent : null);
+  if (summary !== null) return { role: 'disclosure', name: summary.trim() };
+  const snap = await p.locator(':focus').ariaSnapshot({ timeout: 2000 }).catch(() => '');
+  const m = /^- (\w+)(?: "((?:[^"\\]|\\.)*)")?/.exec(snap.split('\n')[0]?.trim() ?? '');
+  return m ? { role: m[1], name: m[2] ?? '' } : { role: '', name: '' };
+}
+
+const CONTROL_ROLES = ['link', 'button', 'radio', 'checkbox', 'textbox', 'combobox', 'region', 'group', 'disclosure'];
+
+/** Checks the focused control: a role and a name, and its focus in view, not under anything. */
+async function checkFocused(p, where) {
+  const c = await focusedControl(p);
+  assert(CONTROL_ROLES.includes(c.role), `${where}: the focused element has role "${c.role}"`);
+  assert(c.name.trim().length > 0, `${where}: the focused ${c.role} has no accessible name`);
+  const seen = await p.evaluate(() => {
+    const el = document.activeElement;
+    const target = el.matches('input') && el.labels?.length ? el.labels[0] : el;
+    const r = target.getBoundingClientRect();
+    if (r.bottom <= 0 || r.top >= innerHeight) return 'scrolled out of view';
+    const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+    const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 10), 0), innerHeight - 1);
+    const hit = document.elementFromPoint(x, y);
+    return hit && (target.contains(hit) || hit.contains(target) || el.contains(hit)) ? '' : `covered by ${hit?.tagName}.${hit?.className}`;
+  });
+  assert(seen === '', `${where}: the focused ${c.role} "${c.name}" is ${seen} (WCAG 2.4.11)`);
+  return c;
+}
+
+/** Presses Tab (checking every control on the way) until `wanted` says the focus is there. */
+async function tabTo(p, wanted, where, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    const c = await checkFocused(p, where);
+    if (await wanted(c)) return c;
+  }
+  throw new Error(`${where}: Tab never reached the control`);
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: [
@@ -338,6 +379,79 @@ try {
     await Promise.all([p.waitForURL(/\/items\/4$/), p.click('button.primary[value=next]')]);
     await p.goto(itemUrl.replace(/\/items\/1$/, '/items/3'));
     assert(await p.isChecked('#option-D'), 'option D was saved');
+    await ctx.close();
+  });
+
+  await check('keyboard only: a whole practice exam with Tab, Shift+Tab, arrow keys, Space and Enter; focus follows the page order, and every control has a role, a name and a visible focus', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await signIn(p);
+    await tabTo(p, (c) => c.role === 'button' && c.name === 'Start a practice exam', 'dashboard');
+    await Promise.all([p.waitForURL(/\/items\/1$/), p.keyboard.press('Enter')]);
+    await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    // Question 1: one full Tab cycle in page order, and Shift+Tab comes back the same way.
+    const forward = [];
+    await p.evaluate(() => document.activeElement?.blur());
+    for (let i = 0; i < 40; i++) {
+      await p.keyboard.press('Tab');
+      // Past the last control the focus leaves the page (or wraps to the top): one cycle done.
+      const index = await p.evaluate(() => document.activeElement === document.body ? -1 : [...document.querySelectorAll('*')].indexOf(document.activeElement));
+      if (index < 0 || (forward.length && index <= forward[forward.length - 1].index)) break;
+      const c = await checkFocused(p, 'practice question 1');
+      forward.push({ ...c, index });
+    }
+    const names = forward.map((c) => `${c.role}:${c.name}`);
+    // A one-answer question's options are one Tab stop (arrow keys move inside the group); a
+    // multiple-answer question's checkboxes are one stop each.
+    const options = await p.locator('input[name=choice]').count();
+    const multiple = (await p.locator('input[name=choice][type=checkbox]').count()) > 0;
+    for (const wanted of ['link:Skip to main content', multiple ? 'checkbox:' : 'radio:', 'button:Strike out option A', 'checkbox:Flag this question for review', 'button:Review screen', 'button:Next']) {
+      assert(names.some((n) => n.startsWith(wanted)), `Tab reaches ${wanted}; the order was ${names.join(' > ')}`);
+    }
+    const stops = names.filter((n) => n.startsWith('radio:') || (n.startsWith('checkbox:') && n !== 'checkbox:Flag this question for review')).length;
+    assert(stops === (multiple ? options : 1), `the options are ${multiple ? 'one stop each' : 'one Tab stop'}, got ${stops}`);
+    // Focus left the page after the last control (Shift+Tab brings it back there) or wrapped
+    // to the first one (Shift+Tab goes to the last).
+    const left = await p.evaluate(() => document.activeElement === document.body);
+    if (!left) await p.keyboard.press('Shift+Tab');
+    for (let i = forward.length - 1; i >= 0; i--) {
+      await p.keyboard.press('Shift+Tab');
+      const c = await checkFocused(p, 'practice question 1, backwards');
+      assert(`${c.role}:${c.name}` === names[i], `Shift+Tab goes back in order: expected ${names[i]}, got ${c.role}:${c.name}`);
+    }
+    // Every question: into the option group, an arrow key (or Space on a checkbox), then Next.
+    for (let n = 1; n <= 10; n++) {
+      if (n > 1) await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      await p.evaluate(() => document.activeElement?.blur());
+      const first = await tabTo(p, (c) => c.role === 'radio' || c.role === 'checkbox' && c.name !== 'Flag this question for review', `practice question ${n}`);
+      if (first.role === 'radio') {
+        await p.keyboard.press('ArrowDown');
+        const now = await focusedControl(p);
+        assert(now.role === 'radio' && now.name !== first.name, `question ${n}: the arrow key moves to the next option`);
+        assert(await p.evaluate(() => document.activeElement.checked), `question ${n}: the arrow key chooses the option`);
+      } else {
+        await p.keyboard.press('Space');
+        await p.keyboard.press('Tab'); // its strike-out button
+        await p.keyboard.press('Tab'); // the next option
+        await p.keyboard.press('Space');
+      }
+      await p.getByRole('status').filter({ hasText: /^Your answer is saved\.$/ }).waitFor({ timeout: 5000 });
+      const next = n === 10 ? 'Review answers' : n === 5 ? 'Next (break)' : 'Next';
+      await tabTo(p, (c) => c.role === 'button' && c.name === next, `practice question ${n}`);
+      await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
+      if (n === 5) {
+        assert(p.url().endsWith('/break'), `after question 5 comes the break, at ${p.url()}`);
+        await tabTo(p, (c) => c.role === 'button' && c.name === 'Skip the break and continue', 'practice break');
+        await Promise.all([p.waitForURL(/\/items\/6$/), p.keyboard.press('Enter')]);
+      }
+    }
+    assert(p.url().endsWith('/review'), `the last Next leads to the review screen, at ${p.url()}`);
+    await tabTo(p, (c) => c.role === 'checkbox', 'practice review');
+    await p.keyboard.press('Space');
+    await tabTo(p, (c) => c.role === 'button' && c.name === 'Submit exam', 'practice review');
+    await Promise.all([p.waitForURL(/\/report$/), p.keyboard.press('Enter')]);
+    assert((await p.textContent('h1')) === 'Practice exam result', 'the practice report');
+    await axeClean(p, 'practice-report');
     await ctx.close();
   });
 

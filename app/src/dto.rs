@@ -58,6 +58,19 @@ pub struct ExamCard {
     pub next_attempt_on: Option<String>,
     pub open_attempt: Option<String>,
     pub past: Vec<PastAttempt>,
+    /// The practice exam, if the exam offers one.
+    pub practice: Option<PracticeCard>,
+}
+
+/// The practice exam on the dashboard: never counted, as often as the candidate likes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeCard {
+    pub questions: u32,
+    pub time_limit_minutes: u32,
+    pub open_attempt: Option<String>,
+    pub past: Vec<PastAttempt>,
+    /// The language the practice questions start in (the candidate's preferred language).
+    pub language: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +132,8 @@ pub struct ItemPage {
     pub scenario: Option<String>,
     /// An approved accommodation: offer to read the question aloud (browser speech).
     pub speech: bool,
+    /// A practice attempt (never counted).
+    pub practice: bool,
 }
 
 /// One question's state in the question list.
@@ -217,6 +232,8 @@ pub struct Report {
     /// Set for an adaptive attempt, scored on the reported scale rather than percent correct.
     pub scaled: Option<ScaledResult>,
     pub areas: Vec<AreaResult>,
+    /// A practice attempt: the result does not count.
+    pub practice: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -255,6 +272,8 @@ pub struct BankRow {
     /// "provisional", "calibrated" or "none".
     pub params: String,
     pub stem: String,
+    /// On the practice exam, never on a real form.
+    pub practice: bool,
 }
 
 /// Blueprint coverage of one competency.

@@ -153,9 +153,10 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let bank = certamen_item_bank::load::load_bank(&path)?;
             eprintln!(
-                "{}: {} items, exam {} version {}: no problems",
+                "{}: {} items and {} practice items, exam {} version {}: no problems",
                 path.display(),
                 bank.items.len(),
+                bank.practice.len(),
                 bank.exam.id,
                 bank.exam.version
             );
@@ -187,11 +188,12 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let r = certamen_app::cli::bank::export(&database_url, exam.as_deref(), &out).await?;
             eprintln!(
-                "{}: exam {} version {} and {} items",
+                "{}: exam {} version {}, {} items and {} practice items",
                 out.display(),
                 r.exam_id,
                 r.exam_version,
-                r.items
+                r.items,
+                r.practice_items
             );
         }
         Command::Bank {

@@ -30,6 +30,15 @@ pub struct ScheduledBreak {
     pub minutes: u32,
 }
 
+/// The practice exam's timing. Its form is every approved practice item; the break comes
+/// after half of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Practice {
+    pub time_limit_minutes: u32,
+    pub break_minutes: u32,
+}
+
 /// How forms reach candidates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,6 +120,10 @@ pub struct ExamDefinition {
     /// Absent in definitions written before delivery modes: LOFT.
     #[serde(default)]
     pub delivery: Delivery,
+    /// The practice exam: every approved item of the bank's `practice/` folder, delivered like
+    /// the real exam but never counted. Absent: no practice exam is offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<Practice>,
     pub instructions: Vec<String>,
     pub content_areas: Vec<ContentArea>,
 }

@@ -54,6 +54,8 @@ fn list(problems: &[Problem]) -> String {
 pub struct Bank {
     pub exam: ExamDefinition,
     pub items: Vec<Item>,
+    /// Items of the practice exam (the `practice/` folder), never on a real form.
+    pub practice: Vec<Item>,
 }
 
 /// The 1-based line of the first line that assigns `field`, for pointing authors at it.
@@ -843,16 +845,121 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
         }
     }
 
+    let practice = load_practice(&mut c, dir, exam.as_ref(), &first_file);
+
     match exam {
         Some(exam) if c.problems.is_empty() => Ok(Bank {
             exam,
             items: items.into_values().collect(),
+            practice,
         }),
         _ => Err(BankError {
             dir: dir.to_path_buf(),
             problems: c.problems,
         }),
     }
+}
+
+/// The practice items: the optional `practice/` folder, each file checked like an item file.
+/// A practice item may not share an id with a real one, nor belong to a scenario set; the
+/// exam's `[practice]` settings and at least one approved practice item go together.
+fn load_practice(
+    c: &mut Collector,
+    dir: &Path,
+    exam: Option<&ExamDefinition>,
+    real: &HashMap<String, PathBuf>,
+) -> Vec<Item> {
+    let folder = dir.join("practice");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            c.problems.push(Problem {
+                file: folder.clone(),
+                line: None,
+                field: None,
+                message: format!("cannot read the practice folder: {e}"),
+            });
+            Vec::new()
+        }
+    };
+    files.sort();
+    let mut items: BTreeMap<String, Item> = BTreeMap::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for file in &files {
+        let Some(text) = read(c, file) else {
+            continue;
+        };
+        let Some(item) = c.parse::<Item>(file, &text) else {
+            continue;
+        };
+        check_item(c, file, &text, &item, exam);
+        if item.scenario.is_some() {
+            c.add(
+                file,
+                &text,
+                Some("scenario"),
+                format!(
+                    "practice item {}: practice items cannot share a scenario",
+                    item.id
+                ),
+            );
+        }
+        if !item.enemies.is_empty() {
+            c.add(
+                file,
+                &text,
+                Some("enemies"),
+                format!(
+                    "practice item {}: enemies apply to real forms only",
+                    item.id
+                ),
+            );
+        }
+        if let Some(other) = real.get(&item.id).or_else(|| seen.get(&item.id)) {
+            c.add(
+                file,
+                &text,
+                Some("id"),
+                format!("duplicate id {}: also used by {}", item.id, other.display()),
+            );
+            continue;
+        }
+        seen.insert(item.id.clone(), file.clone());
+        items.insert(item.id.clone(), item);
+    }
+    let approved = items
+        .values()
+        .filter(|i| i.status == ItemStatus::Approved)
+        .count();
+    if let Some(exam) = exam {
+        let exam_file = dir.join("exam.toml");
+        match (&exam.practice, approved) {
+            (Some(_), 0) => c.problems.push(Problem {
+                file: folder.clone(),
+                line: None,
+                field: Some("practice".into()),
+                message: "exam.toml offers a practice exam ([practice]) but the practice folder has no approved item".into(),
+            }),
+            (None, 1..) => c.problems.push(Problem {
+                file: exam_file,
+                line: None,
+                field: Some("practice".into()),
+                message: format!("the practice folder has {approved} approved item(s) but exam.toml has no [practice] section with time_limit_minutes and break_minutes"),
+            }),
+            (Some(p), _) if p.time_limit_minutes == 0 => c.problems.push(Problem {
+                file: exam_file,
+                line: None,
+                field: Some("time_limit_minutes".into()),
+                message: "the practice exam's time_limit_minutes must be at least 1".into(),
+            }),
+            _ => {}
+        }
+    }
+    items.into_values().collect()
 }
 
 #[cfg(test)]
@@ -863,6 +970,8 @@ mod tests {
     fn the_sample_bank_validates_and_covers_the_blueprint() {
         let bank = load_bank(&crate::sample_bank_dir()).expect("the sample bank is valid");
         assert_eq!(bank.exam.form_length, 120);
+        assert_eq!(bank.practice.len(), 10, "ten practice items");
+        assert!(bank.exam.practice.is_some());
         assert_eq!(bank.exam.competencies().count(), 17);
         assert_eq!(bank.exam.content_areas.len(), 8);
         for (_, c) in bank.exam.competencies() {
@@ -1036,7 +1145,9 @@ mod tests {
         std::fs::create_dir_all(dir.join("items")).expect("items");
         std::fs::create_dir_all(dir.join("sets")).expect("sets");
         let sample = crate::sample_bank_dir();
-        std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
+        // Without the practice folder, so without the practice exam.
+        let exam = std::fs::read_to_string(sample.join("exam.toml")).expect("exam");
+        std::fs::write(dir.join("exam.toml"), without_practice(&exam)).expect("exam");
         for entry in std::fs::read_dir(sample.join("items")).expect("items") {
             let path = entry.expect("entry").path();
             std::fs::copy(
@@ -1108,12 +1219,58 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The exam definition without its `[practice]` table.
+    fn without_practice(exam: &str) -> String {
+        let start = exam.find("[practice]").expect("the sample offers practice");
+        let end = exam[start..].find("\n\n").map_or(exam.len(), |i| start + i);
+        format!("{}{}", &exam[..start], &exam[end..])
+    }
+
+    #[test]
+    fn practice_items_stay_apart_and_go_with_the_practice_settings() {
+        let dir = sample_copy("practice-rules");
+        // A practice file reusing a real item's id, and one with an enemy.
+        let real = std::fs::read_to_string(dir.join("items/PS-C01-01.toml")).expect("item");
+        std::fs::write(dir.join("practice/PS-C01-01.toml"), &real).expect("write");
+        let practice = std::fs::read_to_string(dir.join("practice/PS-PRACTICE-01.toml"))
+            .expect("practice item");
+        let with_enemy = practice.replace(
+            "status = \"approved\"",
+            "status = \"approved\"\nenemies = [\"PS-C01-02\"]",
+        );
+        std::fs::write(dir.join("practice/PS-PRACTICE-01.toml"), with_enemy).expect("write");
+        let err = load_bank(&dir).expect_err("refused");
+        let text = err.to_string();
+        assert!(text.contains("duplicate id PS-C01-01"), "{text}");
+        assert!(text.contains("enemies apply to real forms only"), "{text}");
+        // Practice items without [practice] in exam.toml, and [practice] without items.
+        let exam = std::fs::read_to_string(dir.join("exam.toml")).expect("exam");
+        std::fs::remove_file(dir.join("practice/PS-C01-01.toml")).expect("remove");
+        std::fs::write(dir.join("practice/PS-PRACTICE-01.toml"), &practice).expect("restore");
+        std::fs::write(dir.join("exam.toml"), without_practice(&exam)).expect("write");
+        let text = load_bank(&dir).expect_err("refused").to_string();
+        assert!(
+            text.contains("has 10 approved item(s) but exam.toml has no [practice]"),
+            "{text}"
+        );
+        std::fs::write(dir.join("exam.toml"), &exam).expect("write");
+        std::fs::remove_dir_all(dir.join("practice")).expect("remove");
+        let text = load_bank(&dir).expect_err("refused").to_string();
+        assert!(
+            text.contains(
+                "offers a practice exam ([practice]) but the practice folder has no approved item"
+            ),
+            "{text}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// A fresh copy of the sample bank (exam, items and sets) in a temporary folder.
     fn sample_copy(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("certamen-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let sample = crate::sample_bank_dir();
-        for folder in ["items", "sets"] {
+        for folder in ["items", "sets", "practice"] {
             std::fs::create_dir_all(dir.join(folder)).expect("folder");
             for entry in std::fs::read_dir(sample.join(folder)).expect("read") {
                 let path = entry.expect("entry").path();

@@ -30,14 +30,19 @@ async fn export_then_import_gives_the_same_bank() {
     let out = temp_path("export");
     let report = export(&app.database_url, None, &out).await.expect("export");
     assert_eq!(report.items, sample.items.len());
+    assert_eq!(report.practice_items, sample.practice.len());
     let exported = load_bank(&out).expect("the export is a valid bank");
     assert_eq!(exported.exam, sample.exam);
     assert_eq!(exported.items, sample.items);
+    assert_eq!(
+        exported.practice, sample.practice,
+        "practice items go back to practice/"
+    );
     // Importing it back changes nothing: every item is already at that version.
     let again = import(&out, &app.database_url).await.expect("import");
     assert_eq!(
         (again.new_item_versions, again.unchanged_items),
-        (0, sample.items.len() as u32)
+        (0, (sample.items.len() + sample.practice.len()) as u32)
     );
     // An export never overwrites a folder.
     let err = export(&app.database_url, None, &out).await.unwrap_err();

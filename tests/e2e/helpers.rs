@@ -381,7 +381,7 @@ pub fn sample_bank_copy(name: &str, exam: impl FnOnce(String) -> String) -> std:
     let from = certamen_item_bank::sample_bank_dir();
     let to = std::env::temp_dir().join(format!("certamen-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&to);
-    for folder in ["items", "sets"] {
+    for folder in ["items", "sets", "practice"] {
         let Ok(entries) = std::fs::read_dir(from.join(folder)) else {
             continue;
         };

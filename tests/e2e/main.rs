@@ -13,5 +13,6 @@ mod exam;
 mod exam_screen;
 mod helpers;
 mod multiple_answer;
+mod practice;
 mod time;
 mod workspace;

@@ -24,7 +24,9 @@ async fn a_vendor_browses_and_searches_the_bank_with_its_coverage() {
     let page = vendor.visit("/vendor/items").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Blueprint coverage"));
-    let n = bank.items.len();
+    // Practice items are authored and reviewed in the same bank (marked, and left out of the
+    // blueprint coverage).
+    let n = bank.items.len() + bank.practice.len();
     assert!(
         page.body.contains(&format!("{n} of {n} items match")),
         "all items match"
@@ -40,6 +42,13 @@ async fn a_vendor_browses_and_searches_the_bank_with_its_coverage() {
         .visit(&format!("/vendor/items?page={}", pages + 1))
         .await;
     assert_eq!(past.status, StatusCode::NOT_FOUND);
+    for item in &bank.practice {
+        assert!(
+            all.contains(&format!(">{}</a><!> (practice exam)", item.id)),
+            "{} listed as a practice item",
+            item.id
+        );
+    }
     for item in &bank.items {
         assert!(
             all.contains(&format!(">{}</a>", item.id)),
@@ -58,7 +67,12 @@ async fn a_vendor_browses_and_searches_the_bank_with_its_coverage() {
     }
 
     // By competency.
-    let c13 = bank.items.iter().filter(|i| i.competency == "C13").count();
+    let c13 = bank
+        .items
+        .iter()
+        .chain(&bank.practice)
+        .filter(|i| i.competency == "C13")
+        .count();
     let page = vendor
         .visit("/vendor/items?competency=C13&status=&language=&q=")
         .await;

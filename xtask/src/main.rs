@@ -306,7 +306,7 @@ fn serve_demo(
 
 /// Copies the sample bank's items, sets and exam.toml into `to`.
 fn copy_bank(sample: &Path, to: &Path) -> anyhow::Result<()> {
-    for folder in ["items", "sets"] {
+    for folder in ["items", "sets", "practice"] {
         let Ok(entries) = std::fs::read_dir(sample.join(folder)) else {
             continue;
         };

@@ -39,7 +39,9 @@ pub async fn import(dir: &Path, database_url: &str) -> anyhow::Result<SyncReport
 pub struct ExportReport {
     pub exam_id: String,
     pub exam_version: i64,
+    /// The exam's own items (practice items are counted apart).
     pub items: usize,
+    pub practice_items: usize,
 }
 
 /// Writes exam `exam_id` (the only exam if `None`) and every item into the new folder `out`.
@@ -48,7 +50,8 @@ pub async fn export(
     exam_id: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<ExportReport> {
-    let (exam_id, exam_version, exam, items) = newest_bank(database_url, exam_id, out).await?;
+    let (exam_id, exam_version, exam, items, practice) =
+        newest_bank(database_url, exam_id, out).await?;
     let staging = staging_dir(out)?;
     let written = (|| -> anyhow::Result<()> {
         std::fs::create_dir_all(staging.join("items"))?;
@@ -60,9 +63,20 @@ pub async fn export(
         std::fs::write(staging.join("exam.toml"), exam_text)?;
         // Scenario sets go back into one file each, their items in id (delivery) order.
         let mut sets: std::collections::BTreeMap<&str, Vec<&Item>> = Default::default();
+        if !practice.is_empty() {
+            std::fs::create_dir_all(staging.join("practice"))?;
+        }
         for item in &items {
             match &item.scenario {
                 Some(s) => sets.entry(s.set.as_str()).or_default().push(item),
+                None if practice.contains(&item.id) => {
+                    let text =
+                        write::item_file(item).with_context(|| format!("item {}", item.id))?;
+                    std::fs::write(
+                        staging.join("practice").join(format!("{}.toml", item.id)),
+                        text,
+                    )?;
+                }
                 None => {
                     let text =
                         write::item_file(item).with_context(|| format!("item {}", item.id))?;
@@ -85,10 +99,12 @@ pub async fn export(
         Ok(())
     })();
     publish(&staging, out, written)?;
+    let practice_items = items.iter().filter(|i| practice.contains(&i.id)).count();
     Ok(ExportReport {
         exam_id,
         exam_version,
-        items: items.len(),
+        items: items.len() - practice_items,
+        practice_items,
     })
 }
 
@@ -103,6 +119,7 @@ async fn newest_bank(
     i64,
     certamen_item_bank::exam::ExamDefinition,
     Vec<Item>,
+    std::collections::HashSet<String>,
 )> {
     if out.exists() {
         bail!(
@@ -114,8 +131,9 @@ async fn newest_bank(
     let exam_id = pick_exam(&db, exam_id).await?;
     let (exam_version, exam) = bank::latest_exam(&db, &exam_id).await?;
     let items = bank::latest_items(&db).await?;
+    let practice = bank::practice_ids(&db).await?;
     db.pool.close().await;
-    Ok((exam_id, exam_version, exam, items))
+    Ok((exam_id, exam_version, exam, items, practice))
 }
 
 /// Moves what was written into `staging` to `out`, or removes it if writing failed: an export
@@ -175,7 +193,10 @@ pub async fn qti_export(
     exam_id: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<ExportReport> {
-    let (exam_id, exam_version, exam, items) = newest_bank(database_url, exam_id, out).await?;
+    let (exam_id, exam_version, exam, mut items, practice) =
+        newest_bank(database_url, exam_id, out).await?;
+    // The practice exam is ours alone: a QTI package holds the exam's real items.
+    items.retain(|i| !practice.contains(&i.id));
     let files = certamen_item_bank::qti::export(&exam, &items);
     let staging = staging_dir(out)?;
     let zipped = out
@@ -191,6 +212,7 @@ pub async fn qti_export(
         exam_id,
         exam_version,
         items: items.len(),
+        practice_items: 0,
     })
 }
 
@@ -238,7 +260,11 @@ pub async fn qti_import(
             problems.join("\n  ")
         );
     }
-    let package = certamen_item_bank::load::Bank { exam, items };
+    let package = certamen_item_bank::load::Bank {
+        exam,
+        items,
+        practice: Vec::new(),
+    };
     let report = bank::sync_bank(&db, &package, now_ms(), bank::WorkspaceChanges::Refuse)
         .await
         .with_context(|| format!("nothing was imported from {}", dir.display()))?;

@@ -153,7 +153,7 @@ fn BankViewPage(view: BankView) -> impl IntoView {
             <tbody>
                 {view.rows.iter().map(|r| view! {
                     <tr>
-                        <th scope="row"><a href=format!("/vendor/items/{}", r.id)>{r.id.clone()}</a>{r.set.clone().map(|s| format!(" (set {s})"))}</th>
+                        <th scope="row"><a href=format!("/vendor/items/{}", r.id)>{r.id.clone()}</a>{r.set.clone().map(|s| format!(" (set {s})"))}{r.practice.then_some(" (practice exam)")}</th>
                         <td>{r.competency.clone()}</td>
                         <td>{r.status.clone()}</td>
                         <td>{r.version}</td>

@@ -101,6 +101,7 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                         exam.form_length, exam.time_limit_minutes, exam.attempts_used, exam.max_attempts,
                         match exam.window_days { Some(365) => " in the last 12 months".to_string(), Some(d) => format!(" in the last {d} days"), None => String::new() })}</p>
                     {action}
+                    {exam.practice.clone().map(|p| view! { <PracticeSection exam_id=exam.id.clone() practice=p/> })}
                     {(!exam.past.is_empty()).then(|| view! {
                         <h3>"Your results"</h3>
                         <ul>
@@ -121,5 +122,35 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
+    }
+}
+
+/// The practice exam inside the exam's card: start or resume it, and its past results.
+#[component]
+fn PracticeSection(exam_id: String, practice: crate::dto::PracticeCard) -> impl IntoView {
+    view! {
+        <h3>"Practice exam"</h3>
+        <p>{format!("{} sample questions in {} minutes, with the same screens, tools, break and time rules as the real exam. Your approved accommodations apply. It does not count toward your attempts, and you can take it as often as you like.",
+            practice.questions, practice.time_limit_minutes)}</p>
+        {match practice.open_attempt.clone() {
+            Some(id) => view! {
+                <p><a class="button" href=format!("/attempts/{id}")>"Resume the practice exam"</a></p>
+            }.into_any(),
+            None => view! {
+                <form method="post" action=format!("/exams/{exam_id}/practice")>
+                    <input type="hidden" name="language" value=practice.language.clone()/>
+                    <button type="submit">"Start a practice exam"</button>
+                </form>
+            }.into_any(),
+        }}
+        {(!practice.past.is_empty()).then(|| view! {
+            <ul>
+                {practice.past.iter().map(|p| view! {
+                    <li><a href=format!("/attempts/{}/report", p.id)>
+                        {format!("Practice {}: {:.0}% correct", p.number, p.percent)}
+                    </a></li>
+                }).collect_view()}
+            </ul>
+        })}
     }
 }

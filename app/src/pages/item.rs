@@ -460,8 +460,15 @@ fn progress_text(page: &ItemData) -> String {
             page.position, a.min_length, a.max_length
         ),
         None => format!(
-            "Question {} of {} · {} answered",
-            page.position, page.total, page.answered
+            "{}Question {} of {} · {} answered",
+            if page.practice {
+                "Practice exam · "
+            } else {
+                ""
+            },
+            page.position,
+            page.total,
+            page.answered
         ),
     }
 }

@@ -42,13 +42,17 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
-    let outcome = if report.passed {
-        "Passed"
-    } else {
-        "Not passed"
+    let outcome = match (report.practice, report.passed) {
+        (false, true) => "Passed",
+        (false, false) => "Not passed",
+        (true, true) => "At the real exam's standard, this would pass",
+        (true, false) => "At the real exam's standard, this would not pass yet",
     };
     view! {
-        <h1>"Score report"</h1>
+        <h1>{if report.practice { "Practice exam result" } else { "Score report" }}</h1>
+        {report.practice.then(|| view! {
+            <p class="notice">"This was a practice exam with sample questions. It does not count toward your attempts or your certification, and the real exam has different questions."</p>
+        })}
         <dl class="facts report-facts">
             <dt>"Exam"</dt><dd>{report.exam_title.clone()}</dd>
             <dt>"Candidate"</dt><dd>{report.candidate_name.clone()}</dd>

@@ -86,7 +86,15 @@ pub async fn sync_bank(
         }
     }
 
-    for item in &bank.items {
+    for item in &bank.practice {
+        sqlx::query(
+            "INSERT INTO practice_items (item_id) VALUES ($1) ON CONFLICT (item_id) DO NOTHING",
+        )
+        .bind(&item.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for item in bank.items.iter().chain(&bank.practice) {
         let body = json(item)?;
         let latest = sqlx::query(
             "SELECT version, body, author_id FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1",
@@ -237,13 +245,25 @@ impl PoolParams {
 /// Every deliverable item, in id order: an item is delivered in its newest *decided*
 /// version (approved or retired) when that is approved. Drafts and versions in review on top
 /// of it are pending revisions and change nothing for candidates until approved.
+/// Practice items are never in it (see `practice_pool`).
 pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
-    let rows = sqlx::query(
+    deliverable(db, false).await
+}
+
+/// The practice exam's items: deliverable as `approved_pool` says, from `practice_items` only.
+pub async fn practice_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
+    deliverable(db, true).await
+}
+
+async fn deliverable(db: &Db, practice: bool) -> Result<Vec<PoolEntry>, AppError> {
+    let membership = if practice { "IN" } else { "NOT IN" };
+    let rows = sqlx::query(&format!(
         "SELECT i.id, i.version, i.competency, i.option_count, i.body FROM items i \
          WHERE i.status = 'approved' AND i.version = (SELECT MAX(v.version) FROM items v \
          WHERE v.id = i.id AND v.status IN ('approved', 'retired')) \
-         ORDER BY i.id",
-    )
+         AND i.id {membership} (SELECT item_id FROM practice_items) \
+         ORDER BY i.id"
+    ))
     .fetch_all(&db.pool)
     .await?;
     let mut pool = rows
@@ -272,6 +292,16 @@ pub async fn approved_pool(db: &Db) -> Result<Vec<PoolEntry>, AppError> {
     // Byte order, whatever the database's collation: assembly depends on the order.
     pool.sort_by(|x, y| x.id.cmp(&y.id));
     Ok(pool)
+}
+
+/// The ids of the practice exam's items.
+pub async fn practice_ids(db: &Db) -> Result<std::collections::HashSet<String>, AppError> {
+    sqlx::query("SELECT item_id FROM practice_items")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("item_id").map_err(AppError::from))
+        .collect()
 }
 
 /// The newest version of every item, whatever its status, in id order.

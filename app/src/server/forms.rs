@@ -89,11 +89,39 @@ pub struct StartForm {
     pub language: Option<String>,
 }
 
+/// `POST /exams/{exam}/attempts`: starts (or resumes) the real exam.
 pub async fn start(
     State(state): State<AppState>,
     session: Session,
     Path(exam_id): Path<String>,
     form: Result<Form<StartForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    start_kind(state, session, exam_id, form, attempts::AttemptKind::Real).await
+}
+
+/// `POST /exams/{exam}/practice`: starts (or resumes) the practice exam.
+pub async fn start_practice(
+    State(state): State<AppState>,
+    session: Session,
+    Path(exam_id): Path<String>,
+    form: Result<Form<StartForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    start_kind(
+        state,
+        session,
+        exam_id,
+        form,
+        attempts::AttemptKind::Practice,
+    )
+    .await
+}
+
+async fn start_kind(
+    state: AppState,
+    session: Session,
+    exam_id: String,
+    form: Result<Form<StartForm>, FormRejection>,
+    kind: attempts::AttemptKind,
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     // A start without a form body (or from an older page) is a start in English.
@@ -102,7 +130,7 @@ pub async fn start(
         attempts::check_language(l)?;
     }
     let now = state.clock.now_ms();
-    let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id).await?;
+    let id = attempts::start_or_resume(&state.db, now, user.id, &exam_id, kind).await?;
     if let Some(l) = language {
         attempts::set_language(&state.db, now, user.id, &id, &l).await?;
     }

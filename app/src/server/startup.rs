@@ -130,6 +130,7 @@ impl Application {
             .route("/auth/signin", post(forms::sign_in))
             .route("/auth/signout", post(forms::sign_out))
             .route("/exams/{exam}/attempts", post(forms::start))
+            .route("/exams/{exam}/practice", post(forms::start_practice))
             .route("/attempts/{id}", get(forms::resume))
             .route("/attempts/{id}/items/{n}/answer", post(forms::answer))
             .route("/attempts/{id}/break/action", post(forms::break_action))

@@ -62,6 +62,7 @@ pub async fn bank_view(
     require_vendor(user)?;
     let exam = current_exam(db).await?;
     let items = bank::latest_items(db).await?;
+    let practice = bank::practice_ids(db).await?;
     let versions: std::collections::HashMap<String, i64> =
         sqlx::query("SELECT id, MAX(version) AS version FROM items GROUP BY id")
             .fetch_all(&db.pool)
@@ -118,6 +119,7 @@ pub async fn bank_view(
             }
             .to_string(),
             stem: excerpt(&i.en.stem, 140),
+            practice: practice.contains(&i.id),
         })
         .collect();
     let coverage = exam
@@ -125,7 +127,11 @@ pub async fn bank_view(
         .map(|(_, c)| {
             let approved: Vec<&Item> = items
                 .iter()
-                .filter(|i| i.competency == c.id && i.status == ItemStatus::Approved)
+                .filter(|i| {
+                    i.competency == c.id
+                        && i.status == ItemStatus::Approved
+                        && !practice.contains(&i.id)
+                })
                 .collect();
             let count = |f: &dyn Fn(&&Item) -> bool| {
                 u32::try_from(approved.iter().filter(|i| f(i)).count()).unwrap_or(u32::MAX)

@@ -356,5 +356,6 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         passed: summary.passed,
         scaled: summary.scaled,
         areas,
+        practice: attempt.practice,
     })
 }

@@ -25,6 +25,8 @@ pub struct AttemptRow {
     pub language: String,
     /// An approved accommodation: the question page offers text-to-speech.
     pub speech: bool,
+    /// A practice attempt: never counted.
+    pub practice: bool,
 }
 
 impl AttemptRow {
@@ -58,7 +60,7 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -82,6 +84,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         adaptive: row.try_get::<i64, _>("adaptive")? != 0,
         language: row.try_get("language")?,
         speech: row.try_get::<i64, _>("speech")? != 0,
+        practice: row.try_get::<i64, _>("practice")? != 0,
     })
 }
 

@@ -36,6 +36,20 @@ fn linear_form(
     seen: &HashSet<String>,
     seed: u64,
 ) -> Result<Vec<(PoolEntry, Vec<u8>)>, AppError> {
+    let blueprint = exam
+        .blueprint()
+        .map_err(|e| AppError::Internal(format!("exam {}: {e}", exam.id)))?;
+    form_from(pool, &blueprint, seen, seed, &exam.id)
+}
+
+/// A linear form meeting `blueprint` from `pool`, each item with its option order.
+fn form_from(
+    pool: &[PoolEntry],
+    blueprint: &certamen_engine::blueprint::Blueprint,
+    seen: &HashSet<String>,
+    seed: u64,
+    exam_id: &str,
+) -> Result<Vec<(PoolEntry, Vec<u8>)>, AppError> {
     let pool_items: Vec<PoolItem> = pool
         .iter()
         .map(|e| PoolItem {
@@ -46,11 +60,8 @@ fn linear_form(
             set: e.set.clone(),
         })
         .collect();
-    let blueprint = exam
-        .blueprint()
-        .map_err(|e| AppError::Internal(format!("exam {}: {e}", exam.id)))?;
-    let form = assemble_linear(&pool_items, &blueprint, seen, &mut attempt_rng(seed))
-        .map_err(|e| AppError::Internal(format!("exam {} cannot be assembled: {e}", exam.id)))?;
+    let form = assemble_linear(&pool_items, blueprint, seen, &mut attempt_rng(seed))
+        .map_err(|e| AppError::Internal(format!("exam {exam_id} cannot be assembled: {e}")))?;
     form.items
         .into_iter()
         .map(|item| {
@@ -66,26 +77,73 @@ fn linear_form(
         .collect()
 }
 
-async fn open_attempt(db: &Db, user_id: i64, exam_id: &str) -> Result<Option<String>, AppError> {
+/// A real attempt, or the practice exam (never counted, any number of times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptKind {
+    Real,
+    Practice,
+}
+
+async fn open_attempt(
+    db: &Db,
+    user_id: i64,
+    exam_id: &str,
+    kind: AttemptKind,
+) -> Result<Option<String>, AppError> {
     let row = sqlx::query(
-        "SELECT id FROM attempts WHERE user_id = $1 AND exam_id = $2 AND status = 'in_progress'",
+        "SELECT id FROM attempts WHERE user_id = $1 AND exam_id = $2 AND practice = $3 \
+         AND status = 'in_progress'",
     )
     .bind(user_id)
     .bind(exam_id)
+    .bind(i64::from(kind == AttemptKind::Practice))
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
-/// The candidate's open attempt at `exam_id`, or a new one if attempts remain.
+/// The practice form: every deliverable practice item, grouped by competency in the exam's
+/// order, options shuffled by the attempt's seed like a real form.
+fn practice_form(
+    exam: &ExamDefinition,
+    pool: &[PoolEntry],
+    seed: u64,
+) -> Result<Vec<(PoolEntry, Vec<u8>)>, AppError> {
+    use certamen_engine::blueprint::{Blueprint, CompetencyTarget};
+    let targets: Vec<CompetencyTarget> = exam
+        .competencies()
+        .map(|(_, c)| CompetencyTarget {
+            competency: c.id.clone(),
+            items: u32::try_from(pool.iter().filter(|e| e.competency == c.id).count())
+                .unwrap_or(u32::MAX),
+        })
+        .filter(|t| t.items > 0)
+        .collect();
+    if targets.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "exam {} has no practice questions yet",
+            exam.id
+        )));
+    }
+    let blueprint = Blueprint::new(targets)
+        .map_err(|e| AppError::Internal(format!("practice blueprint of {}: {e}", exam.id)))?;
+    form_from(pool, &blueprint, &HashSet::new(), seed, &exam.id)
+}
+
+/// The candidate's open attempt at `exam_id` of this kind, or a new one: a real attempt needs
+/// an approved application and an attempt left; the practice exam needs neither.
 pub async fn start_or_resume(
     db: &Db,
     now: i64,
     user_id: i64,
     exam_id: &str,
+    kind: AttemptKind,
 ) -> Result<String, AppError> {
-    if let Some(id) = open_attempt(db, user_id, exam_id).await? {
+    if let Some(id) = open_attempt(db, user_id, exam_id, kind).await? {
         return Ok(id);
+    }
+    if kind == AttemptKind::Practice {
+        return start_practice(db, now, user_id, exam_id).await;
     }
     applications::require_approved(db, user_id).await?;
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
@@ -108,7 +166,8 @@ pub async fn start_or_resume(
     // Items from this candidate's earlier attempts at the exam: a retake prefers unseen items.
     let seen: HashSet<String> = sqlx::query(
         "SELECT DISTINCT ai.item_id AS item_id FROM attempt_items ai \
-         JOIN attempts a ON a.id = ai.attempt_id WHERE a.user_id = $1 AND a.exam_id = $2",
+         JOIN attempts a ON a.id = ai.attempt_id WHERE a.user_id = $1 AND a.exam_id = $2 \
+         AND a.practice = 0",
     )
     .bind(user_id)
     .bind(exam_id)
@@ -117,12 +176,6 @@ pub async fn start_or_resume(
     .iter()
     .map(|row| row.try_get::<String, _>("item_id"))
     .collect::<Result<_, _>>()?;
-    // What the attempt starts with: the whole linear form, or the adaptive pool and the
-    // position of its first item in it.
-    enum Start {
-        Linear(Vec<(PoolEntry, Vec<u8>)>),
-        Adaptive { pool: Vec<PoolEntry>, first: usize },
-    }
     let (seed, begin) = match exam.delivery.mode {
         DeliveryMode::Loft => {
             let seed = random_u64()?;
@@ -150,17 +203,108 @@ pub async fn start_or_resume(
         }
     };
 
+    let timing = Timing {
+        minutes: exam.time_limit_minutes,
+        break_after: exam.scheduled_break.after_item,
+        break_minutes: exam.scheduled_break.minutes,
+    };
+    let begun = Begin {
+        user_id,
+        exam_id,
+        exam_version,
+        seed,
+        kind: AttemptKind::Real,
+    };
+    insert_attempt(db, now, &begun, &timing, &begin).await
+}
+
+/// Starts a practice attempt: the practice form, its own time and break, an approved
+/// accommodation applied as on the real exam.
+async fn start_practice(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    exam_id: &str,
+) -> Result<String, AppError> {
+    let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
+    let Some(practice) = exam.practice.clone() else {
+        return Err(AppError::NotFound(format!(
+            "exam {exam_id} offers no practice exam"
+        )));
+    };
+    let pool = bank::practice_pool(db).await?;
+    let seed = random_u64()?;
+    let form = practice_form(&exam, &pool, seed)?;
+    let timing = Timing {
+        minutes: practice.time_limit_minutes,
+        break_after: u32::try_from(form.len().div_ceil(2)).unwrap_or(1),
+        break_minutes: practice.break_minutes,
+    };
+    let begun = Begin {
+        user_id,
+        exam_id,
+        exam_version,
+        seed,
+        kind: AttemptKind::Practice,
+    };
+    insert_attempt(db, now, &begun, &timing, &Start::Linear(form)).await
+}
+
+/// What the attempt starts with: the whole linear form, or the adaptive pool and the
+/// position of its first item in it.
+enum Start {
+    Linear(Vec<(PoolEntry, Vec<u8>)>),
+    Adaptive { pool: Vec<PoolEntry>, first: usize },
+}
+
+/// Whose attempt at what, from which seed.
+struct Begin<'a> {
+    user_id: i64,
+    exam_id: &'a str,
+    exam_version: i64,
+    seed: u64,
+    kind: AttemptKind,
+}
+
+/// The standard time, and where and how long the scheduled break is.
+struct Timing {
+    minutes: u32,
+    break_after: u32,
+    break_minutes: u32,
+}
+
+/// Stores the new attempt and its first items in one transaction; if a start of the same
+/// kind raced this one, returns that attempt instead.
+async fn insert_attempt(
+    db: &Db,
+    now: i64,
+    begun: &Begin<'_>,
+    timing: &Timing,
+    begin: &Start,
+) -> Result<String, AppError> {
+    let Begin {
+        user_id,
+        exam_id,
+        exam_version,
+        seed,
+        kind,
+    } = *begun;
     let id = random_id()?;
     // An approved accommodation sets the exam time and the break for attempts started after it.
+    // The practice exam takes the time multiplier and speech; its short break stays its own.
     let profile = accommodations::active_profile(db, user_id).await?;
     let (limit, allowance) = match &profile {
         Some((_, p)) => (
-            limit_ms(exam.time_limit_minutes, f64::from(p.time_percent) / 100.0),
-            i64::from(p.break_minutes) * 60_000,
+            limit_ms(timing.minutes, f64::from(p.time_percent) / 100.0),
+            i64::from(if kind == AttemptKind::Practice {
+                timing.break_minutes
+            } else {
+                p.break_minutes
+            }) * 60_000,
         ),
         None => (
-            limit_ms(exam.time_limit_minutes, 1.0),
-            i64::from(exam.scheduled_break.minutes) * 60_000,
+            limit_ms(timing.minutes, 1.0),
+            i64::from(timing.break_minutes) * 60_000,
         ),
     };
     let mut tx = db.pool.begin().await?;
@@ -168,8 +312,8 @@ pub async fn start_or_resume(
     // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
     let inserted = sqlx::query(
         "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
-         break_after, break_allowance_ms, deadline_at, accommodation_id, speech) \
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12)",
+         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice) \
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&id)
     .bind(user_id)
@@ -178,24 +322,27 @@ pub async fn start_or_resume(
     .bind(seed as i64)
     .bind(now)
     .bind(limit)
-    .bind(i64::from(exam.scheduled_break.after_item))
+    .bind(i64::from(timing.break_after))
     .bind(allowance)
     .bind(now + limit)
     .bind(profile.as_ref().map(|(id, _)| *id))
     .bind(i64::from(profile.as_ref().is_some_and(|(_, p)| p.speech)))
+    .bind(i64::from(kind == AttemptKind::Practice))
     .execute(&mut *tx)
     .await;
     if let Err(sqlx::Error::Database(e)) = &inserted {
         if e.is_unique_violation() {
             // Another request started this candidate's attempt a moment ago: use that one.
             drop(tx);
-            return open_attempt(db, user_id, exam_id).await?.ok_or_else(|| {
-                AppError::Conflict("an attempt was being started; please try again".into())
-            });
+            return open_attempt(db, user_id, exam_id, kind)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Conflict("an attempt was being started; please try again".into())
+                });
         }
     }
     inserted?;
-    match &begin {
+    match begin {
         Start::Linear(form) => {
             for (index, (entry, order)) in form.iter().enumerate() {
                 let order: Vec<String> = order.iter().map(u8::to_string).collect();
@@ -228,14 +375,15 @@ pub async fn start_or_resume(
         }
     }
     tx.commit().await?;
-    tracing::info!(attempt = %id, user_id, exam_id, "attempt started");
+    tracing::info!(attempt = %id, user_id, exam_id, practice = kind == AttemptKind::Practice, "attempt started");
     Ok(id)
 }
 
-/// When each of the candidate's attempts at this exam started, oldest first.
+/// When each of the candidate's real attempts at this exam started, oldest first.
 pub async fn attempt_starts(db: &Db, user_id: i64, exam_id: &str) -> Result<Vec<i64>, AppError> {
     sqlx::query(
-        "SELECT started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at",
+        "SELECT started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 AND practice = 0 \
+         ORDER BY started_at",
     )
     .bind(user_id)
     .bind(exam_id)

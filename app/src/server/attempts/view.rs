@@ -193,6 +193,7 @@ pub async fn item_page(
             _ => s.en,
         }),
         speech: attempt.speech,
+        practice: attempt.practice,
     }))
 }
 
@@ -285,41 +286,62 @@ pub async fn dashboard(
         .bind(&exam_id)
         .fetch_all(&db.pool)
         .await?;
+        // Real attempts and practice attempts are listed and numbered apart; only real ones
+        // count against the attempt limit.
         let mut open_attempt = None;
         let mut past = Vec::new();
-        for (index, row) in rows.iter().enumerate() {
+        let mut practice_open = None;
+        let mut practice_past = Vec::new();
+        let mut starts = Vec::new();
+        for row in &rows {
             let a = super::record::from_row(row)?;
-            if a.is_open() {
-                open_attempt = Some(a.id.clone());
-            } else {
-                let correct: i64 = row.try_get::<Option<i64>, _>("raw_correct")?.unwrap_or(0);
-                let total: i64 = row.try_get::<Option<i64>, _>("raw_total")?.unwrap_or(0);
-                past.push(dto::PastAttempt {
-                    id: a.id.clone(),
-                    number: u32::try_from(index + 1).unwrap_or(u32::MAX),
-                    submitted_at_ms: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(0),
-                    percent: if total > 0 {
-                        100.0 * correct as f64 / total as f64
-                    } else {
-                        0.0
-                    },
-                    passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
-                    scaled: if a.adaptive {
-                        row.try_get::<Option<String>, _>("score")?
-                            .and_then(|s| serde_json::from_str::<ScaledScore>(&s).ok())
-                            .map(|s| s.scaled)
-                    } else {
-                        None
-                    },
-                });
+            if !a.practice {
+                starts.push(a.clock.started_at);
             }
+            let (open, list) = if a.practice {
+                (&mut practice_open, &mut practice_past)
+            } else {
+                (&mut open_attempt, &mut past)
+            };
+            if a.is_open() {
+                *open = Some(a.id.clone());
+                continue;
+            }
+            let correct: i64 = row.try_get::<Option<i64>, _>("raw_correct")?.unwrap_or(0);
+            let total: i64 = row.try_get::<Option<i64>, _>("raw_total")?.unwrap_or(0);
+            let number = list.len() + 1;
+            list.push(dto::PastAttempt {
+                id: a.id.clone(),
+                number: u32::try_from(number).unwrap_or(u32::MAX),
+                submitted_at_ms: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(0),
+                percent: if total > 0 {
+                    100.0 * correct as f64 / total as f64
+                } else {
+                    0.0
+                },
+                passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
+                scaled: if a.adaptive {
+                    row.try_get::<Option<String>, _>("score")?
+                        .and_then(|s| serde_json::from_str::<ScaledScore>(&s).ok())
+                        .map(|s| s.scaled)
+                } else {
+                    None
+                },
+            });
         }
-        // The rows are in start order: the window counts from them, no second query.
-        let starts = rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>("started_at"))
-            .collect::<Result<Vec<_>, _>>()?;
         let counted = super::start::attempts_counted(&exam, &starts, now);
+        let practice = match &exam.practice {
+            Some(p) => Some(dto::PracticeCard {
+                questions: u32::try_from(bank::practice_pool(db).await?.len()).unwrap_or(0),
+                time_limit_minutes: p.time_limit_minutes,
+                open_attempt: practice_open,
+                past: practice_past,
+                language: crate::server::accounts::preferred_language(db, user.id)
+                    .await?
+                    .unwrap_or_else(|| "en".to_string()),
+            }),
+            None => None,
+        };
         exams.push(dto::ExamCard {
             id: exam.id.clone(),
             title: exam.title.clone(),
@@ -331,6 +353,7 @@ pub async fn dashboard(
             next_attempt_on: counted.1.map(super::start::day_text),
             open_attempt,
             past,
+            practice,
         });
     }
     let (accommodation, application) = if user.role == crate::dto::Role::Candidate {
