@@ -607,6 +607,39 @@ try {
     await ctx.close();
   });
 
+  // --- Passkeys, with Chromium's virtual authenticator (passkeys need a domain: localhost) -----
+  await check('a passkey is added from the settings page (axe), signs in from the sign-in page, and is removed', async () => {
+    const LOCAL = BASE.replace('127.0.0.1', 'localhost');
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(p);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    await signIn(p, LOCAL, 'vendor@demo.certamen.test');
+    await Promise.all([p.waitForURL(/\/settings\/passkeys$/), p.click('text=Sign in faster and more safely with a passkey')]);
+    await p.locator('#passkey-add').waitFor({ state: 'visible', timeout: 5000 });
+    await axeClean(p, 'passkeys');
+    await p.fill('#passkey-name', 'Test laptop');
+    await Promise.all([p.waitForURL(/added=1$/), p.click('button:text-is("Add a passkey")')]);
+    assert((await p.textContent('ul.passkeys')).includes('Test laptop'), 'the new passkey is listed');
+    await axeClean(p, 'passkeys-added');
+    await Promise.all([p.waitForURL(/\/signin$/), p.click('text=Sign out')]);
+    // An address without a passkey is told so, in the status line.
+    await p.fill('#email', 'candidate@demo.certamen.test');
+    await p.click('#passkey-sign-in');
+    await p.locator('#passkey-status', { hasText: 'No passkey is registered' }).waitFor({ timeout: 5000 });
+    await p.fill('#email', 'vendor@demo.certamen.test');
+    await Promise.all([p.waitForURL(/\/dashboard$/), p.click('#passkey-sign-in')]);
+    await p.goto(`${LOCAL}/settings/passkeys`);
+    const text = await p.textContent('main');
+    assert(text.includes('You signed in with a passkey this time.') && text.includes('last used'), 'the sign-in used the passkey');
+    await Promise.all([p.waitForURL(/removed=1$/), p.click('button[aria-label="Remove the passkey Test laptop"]')]);
+    assert((await p.textContent('main')).includes('You have no passkey yet.'), 'removed');
+    await ctx.close();
+  });
+
   // --- The vendor's item bank ----------------------------------------------------------------
   await check('the vendor item bank, a filtered search, an item page and its editor meet WCAG 2.2 AA (axe), and the editor previews as you type', async () => {
     const ctx = await browser.newContext();

@@ -9,9 +9,9 @@ use crate::pages::{
     accommodations::AccommodationsPage, account::RegisterPage, application::ApplicationPage,
     bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
     dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
-    report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
-    staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
-    staff_providers::StaffProvidersPage,
+    passkeys::PasskeysPage, report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage,
+    signin::SignInPage, staff_accommodations::StaffAccommodationsPage,
+    staff_applications::StaffApplicationsPage, staff_providers::StaffProvidersPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/display") view=DisplaySettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/passkeys") view=PasskeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/new") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/accommodations") view=AccommodationsPage ssr=SsrMode::Async/>

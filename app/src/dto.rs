@@ -572,6 +572,24 @@ pub struct ProviderRow {
     pub applications: i64,
 }
 
+/// One of a person's passkeys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasskeyRow {
+    pub id: i64,
+    pub name: String,
+    pub added_on: String,
+    pub last_used_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasskeySettings {
+    pub passkeys: Vec<PasskeyRow>,
+    /// False when the site's public address cannot have passkeys (an IP address).
+    pub available: bool,
+    /// This session was signed in with a passkey.
+    pub signed_in_with_passkey: bool,
+}
+
 /// "2 h 05 min" style time for people; seconds only under a minute.
 pub fn format_remaining(ms: i64) -> String {
     let secs = (ms.max(0) + 999) / 1000;

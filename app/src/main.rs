@@ -43,6 +43,10 @@ enum Command {
         /// Folder holding the built client bundle in pkg/.
         #[arg(long, env = "CERTAMEN_SITE_ROOT", default_value = "target/site")]
         site_root: PathBuf,
+        /// The address people open the site at (https://exam.example.org); passkeys are bound
+        /// to its domain. Default: http://localhost:PORT when listening on this machine.
+        #[arg(long, env = "CERTAMEN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Item bank tools.
     Bank {
@@ -124,8 +128,12 @@ async fn run() -> anyhow::Result<()> {
             demo_password,
             bank,
             site_root,
+            public_url,
         } => {
             let mut config = Config::new(addr, database_url);
+            if let Some(url) = public_url {
+                config.public_url = url;
+            }
             config.demo = demo;
             config.demo_password = demo_password;
             config.site_root = site_root;
@@ -142,10 +150,13 @@ async fn run() -> anyhow::Result<()> {
                     println!("  {:<10} {email}", role.as_str());
                 }
             }
-            println!(
-                "\nCertamen is running at http://{}:{port}/signin (Ctrl-C to stop)\n",
-                addr.ip()
-            );
+            // localhost rather than 127.0.0.1: browsers allow passkeys on a domain only.
+            let host = if addr.ip().is_loopback() {
+                "localhost".to_string()
+            } else {
+                addr.ip().to_string()
+            };
+            println!("\nCertamen is running at http://{host}:{port}/signin (Ctrl-C to stop)\n");
             app.run_until_stopped().await?;
         }
         Command::Bank {

@@ -13,6 +13,7 @@ mod exam;
 mod exam_screen;
 mod helpers;
 mod multiple_answer;
+mod passkeys;
 mod practice;
 mod time;
 mod workspace;

@@ -43,6 +43,7 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                 <p><a class="button primary" href="/vendor/items">"Browse the item bank and its blueprint coverage"</a></p>
             </section>
         })}
+        <p><a href="/settings/passkeys">"Sign in faster and more safely with a passkey"</a></p>
         {matches!(data.role, crate::dto::Role::Staff | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="staff">
                 <h2 id="staff">"Program staff"</h2>

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod instructions;
 pub mod item;
 pub mod layout;
+pub mod passkeys;
 pub mod print_button;
 pub mod read_aloud;
 pub mod report;

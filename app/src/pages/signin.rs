@@ -27,7 +27,13 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">"Sign in"</button>
             </form>
+            <div class="passkey-option" data-passkey hidden>
+                <p>"Or sign in with a passkey saved on this device or your phone: enter your email address above, then"</p>
+                <button type="button" id="passkey-sign-in">"Sign in with a passkey"</button>
+            </div>
+            <p id="passkey-status" class="passkey-status" role="status" aria-live="polite"></p>
             <p>"New to the exam? " <a href="/account/new">"Create a candidate account"</a></p>
+            <script src="/assets/passkey.js" defer></script>
         </main>
     }
 }

@@ -38,6 +38,7 @@ pub async fn register(
         .await?
         .ok_or_else(|| AppError::Internal(format!("account {id} vanished after creation")))?;
     auth::sign_in(&session, &user).await?;
+    auth::record_method(&session, auth::Method::Password).await?;
     tracing::info!(user_id = id, "candidate account created");
     Ok(Redirect::to("/dashboard").into_response())
 }

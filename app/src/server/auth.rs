@@ -9,6 +9,30 @@ use super::error::AppError;
 use super::users::{self, User};
 
 const USER_KEY: &str = "user_id";
+const METHOD_KEY: &str = "signed_in_with";
+
+/// How the session was signed in (staff accounts will be held to passkeys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Method {
+    Password,
+    Passkey,
+}
+
+/// Records how this session was signed in, right after `sign_in`.
+pub async fn record_method(session: &Session, method: Method) -> Result<(), AppError> {
+    session
+        .insert(METHOD_KEY, method)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// How this session was signed in, if it is.
+pub async fn signed_in_with(session: &Session) -> Result<Option<Method>, AppError> {
+    session
+        .get(METHOD_KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
 
 /// Hashes a password with argon2id and a random salt, off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {

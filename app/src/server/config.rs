@@ -27,6 +27,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub clock: Arc<dyn Clock>,
     pub max_connections: u32,
+    /// The address people open the site at; passkeys are bound to its domain.
+    pub public_url: String,
 }
 
 impl Config {
@@ -43,6 +45,12 @@ impl Config {
             secure_cookies: !addr.ip().is_loopback(),
             clock: Arc::new(SystemClock),
             max_connections: 16,
+            // A browser on this machine: localhost, which passkeys accept over plain HTTP.
+            public_url: if addr.ip().is_loopback() {
+                format!("http://localhost:{}", addr.port())
+            } else {
+                format!("http://{addr}")
+            },
         }
     }
 }

@@ -71,6 +71,7 @@ pub async fn sign_in(
     match found {
         Some((user, _)) if ok => {
             auth::sign_in(&session, &user).await?;
+            auth::record_method(&session, auth::Method::Password).await?;
             tracing::info!(user_id = user.id, "signed in");
             Ok(Redirect::to("/dashboard").into_response())
         }
@@ -484,6 +485,21 @@ pub async fn stylesheet() -> Response {
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../style/certamen.css"),
+    )
+        .into_response()
+}
+
+/// The passkey ceremony's browser side: plain JavaScript, loaded only by the pages that use it.
+pub async fn passkey_script() -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../style/passkey.js"),
     )
         .into_response()
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod flash;
 pub mod forms;
 pub mod jobs;
+pub mod passkeys;
 pub mod session_store;
 pub mod startup;
 pub mod users;

@@ -18,7 +18,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::db::{redact, Db};
 use super::session_store::DbSessionStore;
-use super::{account_forms, application_forms, attempts, bank, demo, forms, jobs};
+use super::{account_forms, application_forms, attempts, bank, demo, forms, jobs, passkeys};
 use crate::app::{shell, App};
 
 /// What every request handler and server function can reach.
@@ -29,6 +29,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Whether the client bundle was found; without it pages are served without hydration.
     pub hydration: bool,
+    /// The passkey relying party, or `None` when the public URL cannot have passkeys.
+    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -105,11 +107,21 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let webauthn = match super::passkeys::relying_party(&config.public_url) {
+            Ok(rp) => Some(Arc::new(rp)),
+            Err(why) => {
+                tracing::warn!(
+                    "passkeys are off: {why}; set --public-url to the site's https address"
+                );
+                None
+            }
+        };
         let state = AppState {
             db: db.clone(),
             clock: config.clock.clone(),
             leptos_options: leptos_options.clone(),
             hydration,
+            webauthn,
         };
 
         let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
@@ -137,6 +149,12 @@ impl Application {
             .route("/attempts/{id}/submit", post(forms::submit))
             .route("/settings/display", post(forms::display_settings))
             .route("/account/new", post(account_forms::register))
+            .route("/assets/passkey.js", get(forms::passkey_script))
+            .route("/passkeys/register/start", post(passkeys::register_start))
+            .route("/passkeys/register/finish", post(passkeys::register_finish))
+            .route("/passkeys/sign-in/start", post(passkeys::sign_in_start))
+            .route("/passkeys/sign-in/finish", post(passkeys::sign_in_finish))
+            .route("/passkeys/{id}/remove", post(passkeys::remove))
             .route("/application", post(application_forms::submit))
             .route(
                 "/staff/applications/{id}/decision",

@@ -1,0 +1,358 @@
+//! Passkeys (WebAuthn, by webauthn-rs): adding one to a signed-in account, signing in with one,
+//! and removing one. The browser side is `passkey.js`, which passes the ceremony's JSON between
+//! these endpoints and `navigator.credentials`; each ceremony's state waits in the session.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde::Deserialize;
+use sqlx::Row;
+use tower_sessions::Session;
+use webauthn_rs::prelude::{
+    Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
+    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+};
+
+use super::auth;
+use super::db::Db;
+use super::error::AppError;
+use super::startup::AppState;
+use super::users;
+use crate::dto::PasskeyRow;
+
+const REGISTRATION: &str = "passkey_registration";
+const SIGN_IN: &str = "passkey_sign_in";
+
+/// The relying party for `public_url`, the address people open the site at. Passkeys are bound
+/// to a domain name: an IP address cannot have them (the browser refuses), so neither do we.
+pub fn relying_party(public_url: &str) -> Result<Webauthn, String> {
+    let url = Url::parse(public_url).map_err(|e| format!("public URL {public_url:?}: {e}"))?;
+    let host = url
+        .domain()
+        .ok_or_else(|| {
+            format!("public URL {public_url:?} names no domain (passkeys cannot be bound to an IP address)")
+        })?
+        .to_string();
+    WebauthnBuilder::new(&host, &url)
+        .map_err(|e| format!("public URL {public_url:?}: {e}"))?
+        .rp_name("Certamen")
+        // On a developer's machine the port changes from run to run.
+        .allow_any_port(host == "localhost")
+        .build()
+        .map_err(|e| format!("public URL {public_url:?}: {e}"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A JSON error the page's script shows as it is.
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+fn unavailable() -> Response {
+    refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Passkeys are not available at this address. Sign in with your password.",
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// The user's WebAuthn handle, made at their first passkey.
+async fn user_handle(db: &Db, user_id: i64) -> Result<Uuid, AppError> {
+    let row = sqlx::query("SELECT webauthn_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    if let Some(text) = row.try_get::<Option<String>, _>("webauthn_id")? {
+        return Uuid::parse_str(&text).map_err(internal);
+    }
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(internal)?;
+    let handle = Uuid::from_bytes(bytes);
+    sqlx::query("UPDATE users SET webauthn_id = $1 WHERE id = $2 AND webauthn_id IS NULL")
+        .bind(handle.to_string())
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    // Another request may have set it first: read back the one that stuck.
+    let stored: String = sqlx::query("SELECT webauthn_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("webauthn_id")?;
+    Uuid::parse_str(&stored).map_err(internal)
+}
+
+/// The user's passkeys with their row ids.
+async fn stored(db: &Db, user_id: i64) -> Result<Vec<(i64, Passkey)>, AppError> {
+    sqlx::query("SELECT id, passkey FROM passkeys WHERE user_id = $1 ORDER BY id")
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let text: String = r.try_get("passkey")?;
+            Ok((
+                r.try_get("id")?,
+                serde_json::from_str(&text).map_err(internal)?,
+            ))
+        })
+        .collect()
+}
+
+/// The user's passkeys as their settings page lists them.
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<PasskeyRow>, AppError> {
+    sqlx::query(
+        "SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PasskeyRow {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            added_on: super::attempts::day_text(r.try_get("created_at")?),
+            last_used_on: r
+                .try_get::<Option<i64>, _>("last_used_at")?
+                .map(super::attempts::day_text),
+        })
+    })
+    .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartRegistration {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /passkeys/register/start` (JSON `{name}`): the options for `navigator.credentials.create`.
+pub async fn register_start(
+    State(state): State<AppState>,
+    session: Session,
+    Json(body): Json<StartRegistration>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let Some(rp) = state.webauthn.as_deref() else {
+        return Ok(unavailable());
+    };
+    let name = body.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 60 {
+        return Ok(refuse(
+            StatusCode::BAD_REQUEST,
+            "Name the passkey (at most 60 characters), for example \"My phone\".",
+        ));
+    }
+    let handle = user_handle(&state.db, user.id).await?;
+    let existing: Vec<_> = stored(&state.db, user.id)
+        .await?
+        .iter()
+        .map(|(_, p)| p.cred_id().clone())
+        .collect();
+    let (options, registration) = rp
+        .start_passkey_registration(handle, &user.email, &user.display_name, Some(existing))
+        .map_err(internal)?;
+    session
+        .insert(REGISTRATION, (name, registration))
+        .await
+        .map_err(internal)?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /passkeys/register/finish` (JSON: the browser's new credential): stores the passkey.
+pub async fn register_finish(
+    State(state): State<AppState>,
+    session: Session,
+    Json(credential): Json<RegisterPublicKeyCredential>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let Some(rp) = state.webauthn.as_deref() else {
+        return Ok(unavailable());
+    };
+    let Some((name, registration)) = session
+        .remove::<(String, PasskeyRegistration)>(REGISTRATION)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(refuse(
+            StatusCode::CONFLICT,
+            "This passkey request has expired or was already used. Press Add a passkey again.",
+        ));
+    };
+    let passkey = match rp.finish_passkey_registration(&credential, &registration) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::info!(user_id = user.id, error = %e, "passkey registration refused");
+            return Ok(refuse(
+                StatusCode::BAD_REQUEST,
+                "Your device's answer could not be verified, so no passkey was added. Please try again.",
+            ));
+        }
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO passkeys (user_id, credential_id, name, passkey, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user.id)
+    .bind(hex(passkey.cred_id().as_ref()))
+    .bind(&name)
+    .bind(serde_json::to_string(&passkey).map_err(internal)?)
+    .bind(state.clock.now_ms())
+    .execute(&state.db.pool)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Ok(refuse(
+                StatusCode::CONFLICT,
+                "This passkey is already registered.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(user_id = user.id, "passkey added");
+    Ok(Json(serde_json::json!({ "added": name })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartSignIn {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// `POST /passkeys/sign-in/start` (JSON `{email}`): the options for `navigator.credentials.get`.
+pub async fn sign_in_start(
+    State(state): State<AppState>,
+    session: Session,
+    Json(body): Json<StartSignIn>,
+) -> Result<Response, AppError> {
+    let Some(rp) = state.webauthn.as_deref() else {
+        return Ok(unavailable());
+    };
+    if body.email.trim().is_empty() {
+        return Ok(refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter your email address first, then choose Sign in with a passkey.",
+        ));
+    }
+    // An unknown address and an account without passkeys get the same answer.
+    let none = || {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "No passkey is registered for this email address. Sign in with your password; you can add a passkey afterwards.",
+        )
+    };
+    let Some((user, _)) = users::find_for_sign_in(&state.db, &body.email).await? else {
+        return Ok(none());
+    };
+    let keys: Vec<Passkey> = stored(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    if keys.is_empty() {
+        return Ok(none());
+    }
+    let (options, authentication) = rp.start_passkey_authentication(&keys).map_err(internal)?;
+    session
+        .insert(SIGN_IN, (user.id, authentication))
+        .await
+        .map_err(internal)?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /passkeys/sign-in/finish` (JSON: the browser's assertion): signs the account in.
+pub async fn sign_in_finish(
+    State(state): State<AppState>,
+    session: Session,
+    Json(credential): Json<PublicKeyCredential>,
+) -> Result<Response, AppError> {
+    let Some(rp) = state.webauthn.as_deref() else {
+        return Ok(unavailable());
+    };
+    let Some((user_id, authentication)) = session
+        .remove::<(i64, PasskeyAuthentication)>(SIGN_IN)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(refuse(
+            StatusCode::CONFLICT,
+            "This sign-in request has expired or was already used. Choose Sign in with a passkey again.",
+        ));
+    };
+    let result = match rp.finish_passkey_authentication(&credential, &authentication) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::info!(user_id, error = %e, "passkey sign-in refused");
+            return Ok(refuse(
+                StatusCode::UNAUTHORIZED,
+                "Your passkey could not be verified. Try again, or sign in with your password.",
+            ));
+        }
+    };
+    // Keep the signature counter and backup state current (a cloned key shows up this way).
+    let credential_id = hex(result.cred_id().as_ref());
+    for (id, mut passkey) in stored(&state.db, user_id).await? {
+        if hex(passkey.cred_id().as_ref()) != credential_id {
+            continue;
+        }
+        passkey.update_credential(&result);
+        sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
+            .bind(serde_json::to_string(&passkey).map_err(internal)?)
+            .bind(state.clock.now_ms())
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+    }
+    let user = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    auth::sign_in(&session, &user).await?;
+    auth::record_method(&session, auth::Method::Passkey).await?;
+    tracing::info!(user_id, "signed in with a passkey");
+    Ok(Json(serde_json::json!({ "go": "/dashboard" })).into_response())
+}
+
+/// `POST /passkeys/{id}/remove` (a plain form on the settings page).
+pub async fn remove(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    let id: i64 = raw_id
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("there is no passkey {raw_id:?}")))?;
+    let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user.id)
+        .execute(&state.db.pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!(
+            "you have no passkey {id}; it may have been removed already"
+        )));
+    }
+    Ok(Redirect::to("/settings/passkeys?removed=1").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relying_party_needs_a_domain() {
+        assert!(relying_party("http://localhost:3000").is_ok());
+        assert!(relying_party("https://exam.example.org").is_ok());
+        let ip = relying_party("http://127.0.0.1:3000").unwrap_err();
+        assert!(ip.contains("IP address"), "{ip}");
+        assert!(relying_party("not a url").is_err());
+    }
+}
