@@ -604,6 +604,11 @@ try {
     await p.waitForFunction(() => window.__spoken.length >= 5);
     const es = await p.evaluate(() => window.__spoken);
     assert(es.every((u) => u.lang === 'es-US') && es[1].text.startsWith('Opción A: '), `read in Spanish: ${JSON.stringify(es[1])}`);
+    // The same accommodation lets the break be taken from any question, and "not now" keeps it.
+    await Promise.all([p.waitForURL(/\/break$/), p.click('button:text-is("Take my break now")')]);
+    await axeClean(p, 'break-anytime');
+    await Promise.all([p.waitForURL(/\/items\/1$/), p.click('text=Not now: back to the exam')]);
+    await p.getByRole('button', { name: 'Take my break now' }).waitFor({ timeout: 5000 });
     await ctx.close();
   });
 

@@ -134,6 +134,8 @@ pub struct ItemPage {
     pub speech: bool,
     /// A practice attempt (never counted).
     pub practice: bool,
+    /// An accommodation lets the candidate take the break from this question, now.
+    pub break_now: bool,
 }
 
 /// One question's state in the question list.
@@ -182,6 +184,8 @@ pub enum BreakState {
     /// Offered and not yet taken or declined.
     Offered {
         minutes: u32,
+        /// An accommodation: "not now" keeps the break for later.
+        anytime: bool,
     },
     OnBreak {
         break_remaining_ms: i64,
@@ -425,6 +429,9 @@ pub struct AccommodationProfile {
     pub break_minutes: u32,
     /// Text-to-speech of the stem and options.
     pub speech: bool,
+    /// The break may be taken at any point, not only at its scheduled place.
+    #[serde(default)]
+    pub break_anytime: bool,
 }
 
 impl AccommodationProfile {
@@ -445,7 +452,14 @@ impl AccommodationProfile {
                 None => name,
             });
         }
-        parts.push(format!("a {}-minute scheduled break", self.break_minutes));
+        parts.push(if self.break_anytime {
+            format!(
+                "a {}-minute break to take at any point of the exam",
+                self.break_minutes
+            )
+        } else {
+            format!("a {}-minute scheduled break", self.break_minutes)
+        });
         if self.speech {
             parts.push("questions and answers read aloud on request".to_string());
         }

@@ -162,6 +162,19 @@ async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
         !first.body.contains("read-aloud"),
         "no text-to-speech without the accommodation"
     );
+    assert!(!first.body.contains("Take my break now"));
+    let q = crate::helpers::parse_question(&first.body);
+    let early = candidate
+        .post(
+            &format!("/attempts/{open_attempt}/items/1/answer"),
+            &[("seq", q.seq.as_str()), ("go", "break")],
+        )
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::BAD_REQUEST,
+        "no break before its place without the accommodation"
+    );
 
     // Nothing chosen and nothing written: every problem comes back beside its field.
     let page = candidate
@@ -208,6 +221,7 @@ async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
         ("time_percent", "150"),
         ("break_minutes", "30"),
         ("speech", "on"),
+        ("break_anytime", "on"),
         ("note", "Approved as the letter recommends."),
     ];
 
@@ -293,7 +307,7 @@ async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
     let mine = candidate.visit("/accommodations").await;
     assert!(
         mine.body
-            .contains("Approved: time and a half (225 minutes), a 30-minute scheduled break"),
+            .contains("Approved: time and a half (225 minutes), a 30-minute break to take at any point of the exam"),
         "{}",
         mine.body
     );
@@ -335,6 +349,43 @@ async fn an_approved_accommodation_applies_to_the_next_attempt_only() {
     assert!(
         page.body.contains("3 h 45 min"),
         "the countdown starts from the longer time"
+    );
+
+    // The break from any question: "not now" keeps it; once taken it is gone.
+    assert!(page.body.contains("Take my break now"));
+    let answer_path = format!("/attempts/{next}/items/1/answer");
+    let action_path = format!("/attempts/{next}/break/action");
+    let seq = crate::helpers::parse_question(&page.body).seq;
+    let offered = candidate
+        .submit(&answer_path, &[("seq", seq.as_str()), ("go", "break")])
+        .await;
+    assert!(offered.url.ends_with("/break"), "{}", offered.url);
+    assert!(offered.body.contains("30-minute break") && offered.body.contains("stays available"));
+    let back = candidate.submit(&action_path, &[("action", "skip")]).await;
+    assert!(
+        back.url.ends_with("/items/1"),
+        "not now returns to the question: {}",
+        back.url
+    );
+    assert!(
+        back.body.contains("Take my break now"),
+        "and the break is still there"
+    );
+    let seq = crate::helpers::parse_question(&back.body).seq;
+    candidate
+        .submit(&answer_path, &[("seq", seq.as_str()), ("go", "break")])
+        .await;
+    candidate.submit(&action_path, &[("action", "start")]).await;
+    app.clock.advance_ms(10 * 60_000);
+    let after = candidate.submit(&action_path, &[("action", "end")]).await;
+    assert!(after.url.ends_with("/items/1"), "{}", after.url);
+    assert!(
+        !after.body.contains("Take my break now"),
+        "one break, now used"
+    );
+    assert!(
+        after.body.contains("3 h 45 min"),
+        "the 10 minutes away stopped the clock"
     );
     pool.close().await;
 }

@@ -44,10 +44,11 @@ pub fn BreakPage() -> impl IntoView {
 fn BreakView(data: BreakData) -> impl IntoView {
     let action = format!("/attempts/{}/break/action", data.attempt_id);
     let body = match data.state {
-        BreakState::Offered { minutes } => view! {
+        BreakState::Offered { minutes, anytime } => view! {
             <h1>"Time for a break"</h1>
             <p>{format!("You may take one {minutes}-minute break now. The exam clock stops while you are on the break. \
                 If you stay away longer, the extra time counts against your exam time.")}</p>
+            {anytime.then(|| view! { <p>"Your accommodation lets you take it at any point: if you go back to the exam now, the break stays available."</p> })}
             <p>{format!("Exam time left: {}", format_remaining(data.exam_remaining_ms))}</p>
             <form method="post" action=action.clone() class="inline">
                 <input type="hidden" name="action" value="start"/>
@@ -55,7 +56,7 @@ fn BreakView(data: BreakData) -> impl IntoView {
             </form>
             <form method="post" action=action class="inline">
                 <input type="hidden" name="action" value="skip"/>
-                <button type="submit">"Skip the break and continue"</button>
+                <button type="submit">{if anytime { "Not now: back to the exam" } else { "Skip the break and continue" }}</button>
             </form>
         }.into_any(),
         BreakState::OnBreak { break_remaining_ms } => view! {

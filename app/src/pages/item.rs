@@ -386,6 +386,8 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             <div class="nav-buttons">
                 {(!adaptive && page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">"Previous"</button> })}
                 {(!adaptive).then(|| view! { <button type="submit" name="go" value="review">"Review screen"</button> })}
+                // An accommodation: the break may be taken from any question (the answer is saved first).
+                {page.break_now.then(|| view! { <button type="submit" name="go" value="break">"Take my break now"</button> })}
                 <button type="submit" name="go" value="next" class="primary"
                     aria-describedby=adaptive.then_some("confirm-hint")>{next_label}</button>
             </div>

@@ -1,6 +1,6 @@
 //! The staff queue of accommodation requests: each pending request with the candidate's words
 //! and documentation note, and a decision form that approves an exact profile (exam time,
-//! break length, text-to-speech) or denies with a reason the candidate will read.
+//! break length and whether it may be taken at any point, text-to-speech) or denies with a reason the candidate will read.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -124,6 +124,10 @@ fn Pending(request: AccommodationRequestRow, standard_break: u32) -> impl IntoVi
             <div class="choice">
                 <input type="checkbox" id=f("speech") name="speech" value="on"/>
                 <label for=f("speech")>"Text-to-speech: questions and answers read aloud on request"</label>
+            </div>
+            <div class="choice">
+                <input type="checkbox" id=f("anytime") name="break_anytime" value="on"/>
+                <label for=f("anytime")>"The break may be taken at any point of the exam, not only at its scheduled place"</label>
             </div>
             <label for=f("note")>"Note to the candidate (required when denying)"</label>
             <textarea id=f("note") name="note" rows="3" maxlength="4000"></textarea>

@@ -173,16 +173,19 @@ pub fn check_decision(fields: &[(String, String)]) -> Result<Decision, String> {
                     "break_minutes: {break_minutes} is outside 1–{MAX_BREAK_MINUTES} (a candidate may always decline the break)"
                 ));
             }
-            let speech = match get("speech") {
-                "" => false,
-                "on" | "1" | "true" => true,
-                other => return Err(format!("speech: \"{other}\" is not on or off")),
+            let flag = |name: &str| match get(name) {
+                "" => Ok(false),
+                "on" | "1" | "true" => Ok(true),
+                other => Err(format!("{name}: \"{other}\" is not on or off")),
             };
+            let speech = flag("speech")?;
+            let break_anytime = flag("break_anytime")?;
             Ok(Decision::Approve {
                 profile: AccommodationProfile {
                     time_percent,
                     break_minutes,
                     speech,
+                    break_anytime,
                 },
                 note,
             })
@@ -210,8 +213,8 @@ pub async fn decide(
     };
     let done = sqlx::query(
         "UPDATE accommodation_requests SET status = $1, decided_at = $2, decided_by = $3, \
-         decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7 \
-         WHERE id = $8 AND status = 'pending'",
+         decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7, break_anytime = $8 \
+         WHERE id = $9 AND status = 'pending'",
     )
     .bind(status)
     .bind(now)
@@ -220,6 +223,7 @@ pub async fn decide(
     .bind(profile.map(|p| i64::from(p.time_percent)))
     .bind(profile.map(|p| i64::from(p.break_minutes)))
     .bind(profile.map(|p| i64::from(p.speech)))
+    .bind(profile.map(|p| i64::from(p.break_anytime)))
     .bind(request_id)
     .execute(&db.pool)
     .await?;
@@ -248,11 +252,13 @@ fn profile_from_row(row: &sqlx::any::AnyRow) -> Result<Option<AccommodationProfi
     let time: Option<i64> = row.try_get("time_percent")?;
     let minutes: Option<i64> = row.try_get("break_minutes")?;
     let speech: Option<i64> = row.try_get("speech")?;
+    let anytime: Option<i64> = row.try_get("break_anytime")?;
     Ok(match (time, minutes) {
         (Some(t), Some(m)) => Some(AccommodationProfile {
             time_percent: u32::try_from(t).unwrap_or(100),
             break_minutes: u32::try_from(m).unwrap_or(0),
             speech: speech == Some(1),
+            break_anytime: anytime == Some(1),
         }),
         _ => None,
     })
@@ -264,7 +270,7 @@ pub async fn active_profile(
     user_id: i64,
 ) -> Result<Option<(i64, AccommodationProfile)>, AppError> {
     let row = sqlx::query(
-        "SELECT id, time_percent, break_minutes, speech FROM accommodation_requests \
+        "SELECT id, time_percent, break_minutes, speech, break_anytime FROM accommodation_requests \
          WHERE user_id = $1 AND status = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1",
     )
     .bind(user_id)
@@ -307,7 +313,8 @@ fn row_to_view(
 }
 
 const COLUMNS: &str = "r.id, r.requested, r.details, r.documentation, r.status, r.submitted_at, \
-    r.decided_at, r.decision_note, r.time_percent, r.break_minutes, r.speech, u.display_name, u.email";
+    r.decided_at, r.decision_note, r.time_percent, r.break_minutes, r.speech, r.break_anytime, \
+    u.display_name, u.email";
 
 /// A candidate's own requests, newest first.
 pub async fn for_candidate(
@@ -413,6 +420,7 @@ mod tests {
             ("time_percent", "150"),
             ("break_minutes", "30"),
             ("speech", "on"),
+            ("break_anytime", "on"),
         ]))
         .unwrap();
         assert_eq!(
@@ -421,7 +429,8 @@ mod tests {
                 profile: AccommodationProfile {
                     time_percent: 150,
                     break_minutes: 30,
-                    speech: true
+                    speech: true,
+                    break_anytime: true,
                 },
                 note: String::new()
             }
@@ -446,18 +455,33 @@ mod tests {
             assert!(e.contains(why), "{t} {b}: {e}");
         }
         assert!(check_decision(&pairs(&[("decision", "maybe")])).is_err());
+        let odd = check_decision(&pairs(&[
+            ("decision", "approve"),
+            ("time_percent", "100"),
+            ("break_minutes", "10"),
+            ("break_anytime", "yes please"),
+        ]))
+        .unwrap_err();
+        assert!(odd.starts_with("break_anytime:"), "{odd}");
     }
 
     #[test]
     fn profiles_read_as_words() {
-        let p = AccommodationProfile {
+        let mut p = AccommodationProfile {
             time_percent: 150,
             break_minutes: 30,
             speech: true,
+            break_anytime: false,
         };
         assert_eq!(
             p.describe(Some(150)),
             "time and a half (225 minutes), a 30-minute scheduled break, questions and answers read aloud on request"
+        );
+        p.break_anytime = true;
+        p.time_percent = 125;
+        assert_eq!(
+            p.describe(None),
+            "125% of the standard time, a 30-minute break to take at any point of the exam, questions and answers read aloud on request"
         );
     }
 }

@@ -90,7 +90,8 @@ pub async fn approved_application(db: &Db, user_id: i64, now: i64) -> Result<(),
 }
 
 /// The demo candidates' profiles, and an approved accommodation for the accommodated one
-/// (time and a half, a 30-minute break, text-to-speech), decided by the demo staff account.
+/// (time and a half, a 30-minute break at any point, text-to-speech), decided by the demo staff
+/// account.
 async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
     let id_of = |email: &'static str| async move {
         users::find_for_sign_in(db, email)
@@ -128,8 +129,8 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
     {
         sqlx::query(
             "INSERT INTO accommodation_requests (user_id, requested, details, documentation, status, \
-             submitted_at, decided_at, decided_by, decision_note, time_percent, break_minutes, speech) \
-             VALUES ($1, 'extra_time,longer_break,speech', $2, $3, 'approved', $4, $4, $5, $6, 150, 30, 1)",
+             submitted_at, decided_at, decided_by, decision_note, time_percent, break_minutes, speech, break_anytime) \
+             VALUES ($1, 'extra_time,longer_break,speech', $2, $3, 'approved', $4, $4, $5, $6, 150, 30, 1, 1)",
         )
         .bind(accommodated)
         .bind("Demo request: reading takes me longer, and hearing the questions helps.")

@@ -202,6 +202,8 @@ enum Go {
     Item(u32),
     Review,
     Next,
+    /// The break, now (an accommodation allows it from any question).
+    Break,
 }
 
 pub async fn answer(
@@ -246,6 +248,12 @@ pub async fn answer(
     let go = match form.go.as_deref().unwrap_or(default_go) {
         "prev" => Go::Item(position.saturating_sub(1).max(1)),
         "review" => Go::Review,
+        "break" if attempt.break_anytime && attempt.break_available() => Go::Break,
+        "break" => {
+            return Err(AppError::BadRequest(
+                "no break can be taken from this question now".into(),
+            ))
+        }
         "stay" => Go::Item(position),
         "next" => Go::Next,
         other => match other
@@ -285,6 +293,11 @@ pub async fn answer(
     let target = match go {
         Go::Item(n) => format!("/attempts/{id}/items/{n}"),
         Go::Review => format!("/attempts/{id}/review"),
+        Go::Break => {
+            // Back to this question after the break.
+            attempts::set_current_position(&state.db, &attempt.id, position).await?;
+            format!("/attempts/{id}/break")
+        }
         Go::Next if i64::from(position) == attempt.break_after && attempt.break_available() => {
             // The break sits between this question and the next: resume after it.
             attempts::set_current_position(&state.db, &attempt.id, position + 1).await?;
@@ -307,6 +320,10 @@ async fn adaptive_next(
     go: Go,
 ) -> Result<Response, AppError> {
     let id = &attempt.id;
+    if matches!(go, Go::Break) {
+        // The answer stays unconfirmed; the candidate comes back to this question.
+        return Ok(Redirect::to(&format!("/attempts/{id}/break")).into_response());
+    }
     if !matches!(go, Go::Next) {
         return Ok(Redirect::to(&format!("/attempts/{id}/items/{position}")).into_response());
     }

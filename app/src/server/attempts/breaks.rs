@@ -68,6 +68,10 @@ pub async fn decline_break(
 ) -> Result<(), AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
+    if attempt.break_anytime {
+        // "Not now": the break stays available until the candidate takes it.
+        return Ok(());
+    }
     sqlx::query(
         "UPDATE attempts SET break_declined = 1 WHERE id = $1 AND break_started_at IS NULL",
     )

@@ -27,6 +27,8 @@ pub struct AttemptRow {
     pub speech: bool,
     /// A practice attempt: never counted.
     pub practice: bool,
+    /// An accommodation: the break may be taken at any point, and "not now" keeps it.
+    pub break_anytime: bool,
 }
 
 impl AttemptRow {
@@ -35,11 +37,11 @@ impl AttemptRow {
     }
 
     /// Whether the break can be started now: not taken, not declined, and the candidate has
-    /// reached the item after which it is scheduled.
+    /// reached the item after which it is scheduled (or may take it at any point).
     pub fn break_available(&self) -> bool {
         self.clock.break_started_at.is_none()
             && !self.break_declined
-            && self.current_position >= self.break_after
+            && (self.break_anytime || self.current_position >= self.break_after)
     }
 }
 
@@ -60,7 +62,7 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice, break_anytime";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -85,6 +87,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         language: row.try_get("language")?,
         speech: row.try_get::<i64, _>("speech")? != 0,
         practice: row.try_get::<i64, _>("practice")? != 0,
+        break_anytime: row.try_get::<i64, _>("break_anytime")? != 0,
     })
 }
 

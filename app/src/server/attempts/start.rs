@@ -312,8 +312,8 @@ async fn insert_attempt(
     // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
     let inserted = sqlx::query(
         "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
-         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice) \
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13)",
+         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice, break_anytime) \
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(user_id)
@@ -328,6 +328,9 @@ async fn insert_attempt(
     .bind(profile.as_ref().map(|(id, _)| *id))
     .bind(i64::from(profile.as_ref().is_some_and(|(_, p)| p.speech)))
     .bind(i64::from(kind == AttemptKind::Practice))
+    .bind(i64::from(
+        profile.as_ref().is_some_and(|(_, p)| p.break_anytime),
+    ))
     .execute(&mut *tx)
     .await;
     if let Err(sqlx::Error::Database(e)) = &inserted {

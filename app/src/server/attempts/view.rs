@@ -194,6 +194,7 @@ pub async fn item_page(
         }),
         speech: attempt.speech,
         practice: attempt.practice,
+        break_now: attempt.break_anytime && attempt.break_available(),
     }))
 }
 
@@ -258,6 +259,7 @@ pub async fn break_page(
         // The attempt's own allowance: an accommodation may have lengthened it.
         dto::BreakState::Offered {
             minutes: u32::try_from(attempt.clock.break_allowance_ms / 60_000).unwrap_or(0),
+            anytime: attempt.break_anytime,
         }
     } else {
         dto::BreakState::Unavailable
