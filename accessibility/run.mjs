@@ -319,6 +319,9 @@ try {
       ];
       const visit = async (label, path) => {
         await p.goto(`${BASE}${path}`);
+        await audit(label);
+      };
+      const audit = async (label) => {
         const theme = await p.evaluate(() => document.documentElement.dataset.theme ?? 'standard');
         assert(theme === mode.cookie.split('.')[0], `${label}: the page took the ${theme} theme`);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -334,6 +337,15 @@ try {
       for (const [label, path] of pages) await visit(label, path);
       await signIn(p);
       for (const [label, path] of signedIn) await visit(label, path);
+      // An error page (a plain form post refused): the review form sent without its
+      // confirmation, as a browser that ignores `required` would.
+      await p.goto(`${BASE}${attemptPath}/review`);
+      await Promise.all([
+        p.waitForURL(/\/submit$/),
+        p.evaluate(() => { const f = document.querySelector('form[action$="/submit"]'); f.noValidate = true; f.submit(); }),
+      ]);
+      assert((await p.textContent('main')).includes('was not submitted'), 'the refusal page');
+      await audit('error-page');
       await ctx.close();
     });
   }

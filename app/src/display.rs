@@ -93,6 +93,26 @@ impl DisplaySettings {
         }
     }
 
+    /// The attributes the root element carries for these settings (as the page shell sets
+    /// them), for pages written without Leptos: the error pages. Every value comes from a
+    /// fixed set, so nothing needs escaping.
+    pub fn html_attributes(self) -> String {
+        let mut out = String::new();
+        if self.theme != Theme::Standard {
+            out.push_str(&format!(" data-theme=\"{}\"", self.theme.code()));
+        }
+        if self.text_size != 100 {
+            out.push_str(&format!(" style=\"font-size: {}%\"", self.text_size));
+        }
+        if self.line_focus {
+            out.push_str(" data-line-focus=\"on\"");
+        }
+        if self.reduced_motion {
+            out.push_str(" data-motion=\"reduce\"");
+        }
+        out
+    }
+
     /// The settings a request carries (defaults when it has none).
     #[cfg(feature = "ssr")]
     pub fn from_headers(headers: &axum::http::HeaderMap) -> DisplaySettings {
@@ -117,6 +137,16 @@ impl DisplaySettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_pages_get_the_same_root_attributes_as_the_shell() {
+        assert_eq!(DisplaySettings::default().html_attributes(), "");
+        let all = DisplaySettings::from_cookie_value("contrast.200.1.1");
+        assert_eq!(
+            all.html_attributes(),
+            r#" data-theme="contrast" style="font-size: 200%" data-line-focus="on" data-motion="reduce""#
+        );
+    }
 
     #[test]
     fn settings_round_trip_through_the_cookie_and_bad_values_fall_back() {

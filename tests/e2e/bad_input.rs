@@ -153,3 +153,41 @@ async fn bad_answer_posts_are_refused_with_a_reason_and_change_nothing() {
         .contains("The email address or password is not right"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_error_page_follows_the_display_settings_like_every_page() {
+    let (app, browser, attempt, _) = candidate_in_exam().await;
+    let plain = browser
+        .post(&format!("/attempts/{attempt}/submit"), &[])
+        .await;
+    assert_eq!(plain.status(), StatusCode::BAD_REQUEST);
+    let body = plain.text().await.expect("body");
+    assert!(
+        body.contains("<html lang=\"en\"><head>"),
+        "no settings, no attributes"
+    );
+    browser
+        .submit(
+            "/settings/display",
+            &[
+                ("theme", "dark"),
+                ("text_size", "150"),
+                ("reduced_motion", "on"),
+                ("return_to", "/dashboard"),
+            ],
+        )
+        .await;
+    let themed = browser
+        .post(&format!("/attempts/{attempt}/submit"), &[])
+        .await;
+    assert_eq!(themed.status(), StatusCode::BAD_REQUEST);
+    let body = themed.text().await.expect("body");
+    assert!(
+        body.contains(
+            r#"<html lang="en" data-theme="dark" style="font-size: 150%" data-motion="reduce">"#
+        ),
+        "{body}"
+    );
+    assert!(body.contains("was not submitted"));
+    app.cleanup().await;
+}

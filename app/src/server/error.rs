@@ -59,14 +59,42 @@ impl AppError {
     }
 }
 
+tokio::task_local! {
+    /// The display settings of the request being answered, for its error page.
+    static DISPLAY: crate::display::DisplaySettings;
+}
+
+/// Middleware: keeps the request's display settings at hand while it is answered, so an error
+/// page follows the theme and text size the person chose, like every other page.
+pub async fn with_display(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let settings = crate::display::DisplaySettings::from_headers(request.headers());
+    DISPLAY.scope(settings, next.run(request)).await
+}
+
 /// A small, accessible error page for plain form posts, with a way back.
 pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>) -> Response {
-    let title = status.canonical_reason().unwrap_or("Error");
+    let display = DISPLAY
+        .try_with(|d| d.html_attributes())
+        .unwrap_or_default();
+    // Plain words for the heading rather than the protocol's ("Bad Request").
+    let title = match status.as_u16() {
+        400 => "Please check and try again",
+        401 => "Please sign in",
+        403 => "Not allowed",
+        404 => "Not found",
+        409 => "Already done or changed meanwhile",
+        413 => "Too much was sent",
+        _ if status.is_server_error() => "Something went wrong",
+        _ => "Not done",
+    };
     let back = back
         .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
         .unwrap_or_default();
     let body = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">Back to your dashboard</a></p></main></body></html>"#,
+        r#"<!DOCTYPE html><html lang="en"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">Back to your dashboard</a></p></main></body></html>"#,
         escape(message)
     );
     (status, Html(body)).into_response()

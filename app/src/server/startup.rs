@@ -189,6 +189,7 @@ impl Application {
                 move |_| shell(s.clone())
             }))
             .layer(sessions)
+            .layer(axum::middleware::from_fn(super::error::with_display))
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             // Request start and end at debug level (`RUST_LOG=tower_http=debug`): the first place
             // to look when a page does not answer.
