@@ -797,6 +797,42 @@ try {
     await ctx.close();
   }
 
+  // --- Without JavaScript: a whole real exam of every item type in the browser --------------
+  if (EVERY_TYPE) {
+    await check('without JavaScript, a whole 120-question exam of every item type is answered, reviewed and submitted with plain forms', async () => {
+      const ctx = await browser.newContext({ javaScriptEnabled: false });
+      const p = await ctx.newPage();
+      await signIn(p, EVERY_TYPE, 'accommodated@demo.certamen.test');
+      await p.goto(`${EVERY_TYPE}/exams/peer-support/instructions`);
+      await Promise.all([p.waitForURL(/\/items\/1$/), p.click('text=Start the exam')]);
+      let kinds = { one: 0, two: 0, scenario: 0 };
+      for (let n = 1; n <= 120; n++) {
+        assert(p.url().endsWith(`/items/${n}`), `at question ${n}, got ${p.url()}`);
+        const boxes = await p.locator('input[name=choice][type=checkbox]').count();
+        if (await p.locator('#scenario-heading').count()) kinds.scenario++;
+        if (boxes > 0) {
+          kinds.two++;
+          await p.click('label[for=option-A]');
+          await p.click('label[for=option-B]');
+        } else {
+          kinds.one++;
+          await p.click('label[for=option-C]');
+        }
+        await Promise.all([p.waitForLoadState('load'), p.click('button.primary[value=next]')]);
+        if (p.url().endsWith('/break')) {
+          await Promise.all([p.waitForLoadState('load'), p.click('form:has(input[value=skip]) button')]);
+        }
+      }
+      assert(p.url().endsWith('/review'), `after question 120 comes the review screen, got ${p.url()}`);
+      assert(kinds.two > 0 && kinds.scenario > 0, `every item type was answered: ${JSON.stringify(kinds)}`);
+      assert((await p.locator('tr.unanswered').count()) === 0, 'every answer reached the server');
+      await p.check('#confirm');
+      await Promise.all([p.waitForURL(/\/report$/), p.click('text=Submit exam')]);
+      assert((await p.textContent('main')).includes('of 120 questions correctly'), 'the report counts all 120');
+      await ctx.close();
+    });
+  }
+
   // --- An adaptive exam (CAT): forward only, to its score report ---------------------------
   if (ADAPTIVE) {
     const ctx = await browser.newContext();
