@@ -53,10 +53,24 @@ enum Command {
         #[command(subcommand)]
         command: BankCommand,
     },
+    /// The audit log of staff, vendor and administrator decisions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// IRT scoring, calibration, item statistics and DIF on CSV files.
     Psychometrics {
         #[command(subcommand)]
         command: certamen_app::cli::psychometrics::PsychometricsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain: every entry there, in order, and unchanged.
+    Verify {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
     },
 }
 
@@ -241,6 +255,22 @@ async fn run() -> anyhow::Result<()> {
                 r.new_item_versions,
                 r.unchanged_items
             );
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { database_url },
+        } => {
+            let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
+            let found = certamen_app::server::audit::verify(&db).await?;
+            db.pool.close().await;
+            match found.broken {
+                None => println!(
+                    "audit log: {} entries, chain intact (last hash {})",
+                    found.entries, found.last_hash
+                ),
+                Some((seq, why)) => anyhow::bail!(
+                    "audit log: entry {seq} breaks the chain: {why} (entries before it are intact)"
+                ),
+            }
         }
         Command::Psychometrics { command } => certamen_app::cli::psychometrics::run(command)?,
     }

@@ -6,6 +6,7 @@
 
 mod access;
 mod adaptive;
+mod audit;
 mod bad_input;
 mod bank_files;
 mod candidate_records;

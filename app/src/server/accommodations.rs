@@ -211,6 +211,7 @@ pub async fn decide(
         Decision::Approve { profile, note } => ("approved", note.as_str(), Some(profile)),
         Decision::Deny { reason } => ("denied", reason.as_str(), None),
     };
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE accommodation_requests SET status = $1, decided_at = $2, decided_by = $3, \
          decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7, break_anytime = $8 \
@@ -225,9 +226,10 @@ pub async fn decide(
     .bind(profile.map(|p| i64::from(p.speech)))
     .bind(profile.map(|p| i64::from(p.break_anytime)))
     .bind(request_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
+        drop(tx);
         let exists = sqlx::query("SELECT status FROM accommodation_requests WHERE id = $1")
             .bind(request_id)
             .fetch_optional(&db.pool)
@@ -239,6 +241,26 @@ pub async fn decide(
             )),
         });
     }
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        if profile.is_some() {
+            "accommodation.approve"
+        } else {
+            "accommodation.deny"
+        },
+        &format!("accommodation_request:{request_id}"),
+        serde_json::json!({ "note": note, "profile": profile.map(|p| serde_json::json!({
+            "time_percent": p.time_percent,
+            "break_minutes": p.break_minutes,
+            "break_anytime": p.break_anytime,
+            "speech": p.speech,
+        })) }),
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         staff = staff.id,
         request = request_id,

@@ -114,7 +114,7 @@ pub async fn add_provider(
         .find(|(k, _)| k == "name")
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
-    match applications::add_provider(&state.db, name, state.clock.now_ms()).await {
+    match applications::add_provider_by(&state.db, &user, name, state.clock.now_ms()).await {
         Ok(()) => Ok(Redirect::to("/staff/training-providers?saved=1").into_response()),
         Err(e @ AppError::BadRequest(_)) => Ok(error_page(
             e.status(),
@@ -151,6 +151,6 @@ pub async fn set_provider_active(
             )))
         }
     };
-    applications::set_provider_active(&state.db, id, active).await?;
+    applications::set_provider_active(&state.db, &user, id, active, state.clock.now_ms()).await?;
     Ok(Redirect::to("/staff/training-providers?saved=1").into_response())
 }

@@ -259,6 +259,7 @@ pub async fn decide(
         Decision::Approve { note } => ("approved", note.as_str()),
         Decision::Return { reason } => ("returned", reason.as_str()),
     };
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE applications SET status = $1, decided_at = $2, decided_by = $3, decision_note = $4 \
          WHERE id = $5 AND status = 'submitted'",
@@ -268,9 +269,10 @@ pub async fn decide(
     .bind(staff.id)
     .bind((!note.is_empty()).then_some(note))
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
+        drop(tx);
         let exists = sqlx::query("SELECT id FROM applications WHERE id = $1")
             .bind(id)
             .fetch_optional(&db.pool)
@@ -282,6 +284,21 @@ pub async fn decide(
             )),
         });
     }
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        if status == "approved" {
+            "application.approve"
+        } else {
+            "application.return"
+        },
+        &format!("application:{id}"),
+        serde_json::json!({ "note": note }),
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         staff = staff.id,
         application = id,
@@ -433,8 +450,38 @@ pub async fn all_providers(db: &Db) -> Result<Vec<ProviderRow>, AppError> {
     .collect()
 }
 
-/// Adds a provider to the list (or puts a removed one back).
+/// Adds a provider to the list (or puts a removed one back), on the record as `staff`'s act.
+pub async fn add_provider_by(db: &Db, staff: &User, name: &str, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let name = insert_provider(&mut tx, name, now).await?;
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        "provider.list",
+        &format!("training_provider:{name}"),
+        serde_json::json!({ "name": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a provider as the system does for the demo (no one's decision, so not audited).
 pub async fn add_provider(db: &Db, name: &str, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    insert_provider(&mut tx, name, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The provider's name tidied and checked, then inserted or listed again; returns the name.
+async fn insert_provider(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    name: &str,
+    now: i64,
+) -> Result<String, AppError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::BadRequest(
@@ -447,23 +494,45 @@ pub async fn add_provider(db: &Db, name: &str, now: i64) -> Result<(), AppError>
     )
     .bind(&name)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(name)
 }
 
 /// Takes a provider off the list or puts it back (applications keep naming it either way).
-pub async fn set_provider_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> {
+pub async fn set_provider_active(
+    db: &Db,
+    staff: &User,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query("UPDATE training_providers SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound(format!(
             "there is no training provider {id}"
         )));
     }
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        if active {
+            "provider.list"
+        } else {
+            "provider.remove"
+        },
+        &format!("training_provider:{id}"),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod application_forms;
 pub mod applications;
 pub mod attempts;
+pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod clock;

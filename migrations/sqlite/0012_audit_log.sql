@@ -1,0 +1,24 @@
+-- The audit log: every staff, vendor and administrator decision, append-only and chained
+-- (each entry's hash covers the one before it), so a changed or removed entry shows in
+-- `certamen audit verify`. The triggers refuse changes from the application's own connection.
+CREATE TABLE audit_log (
+    seq       BIGINT PRIMARY KEY,
+    at        BIGINT NOT NULL,
+    actor_id  BIGINT,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    details   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
