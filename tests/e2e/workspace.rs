@@ -367,6 +367,23 @@ async fn the_review_workflow_keeps_the_two_person_rule_and_never_overwrites_sile
             .expect("count")
             .get("n");
     assert_eq!(versions, 5);
+    // ...and an audit entry for each, naming who and what (refused steps leave none).
+    let logged: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = $1 ORDER BY seq")
+            .bind(format!("item:{id}"))
+            .fetch_all(&db)
+            .await
+            .expect("audit");
+    assert_eq!(
+        logged,
+        [
+            "item.submit",
+            "item.return",
+            "item.submit",
+            "item.approve",
+            "item.retire"
+        ]
+    );
     // Importing the old files now would undo the retirement: refused, nothing imported.
     let sample = certamen_item_bank::sample_bank_dir();
     let err = certamen_app::cli::bank::import(&sample, &app.database_url)

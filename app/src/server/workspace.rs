@@ -565,6 +565,21 @@ pub async fn change_status(
         .execute(&mut *tx)
         .await?;
     }
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        user,
+        match action {
+            ReviewAction::Submit => "item.submit",
+            ReviewAction::Approve => "item.approve",
+            ReviewAction::Return => "item.return",
+            ReviewAction::Retire => "item.retire",
+        },
+        &format!("item:{id}"),
+        serde_json::json!({ "version": next, "comment": comment }),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(
         item = id,
@@ -678,6 +693,16 @@ pub async fn save_edit(
             redraft_set(&mut tx, id, scenario, now, user.id).await?;
         }
     }
+    super::audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        user,
+        "item.edit",
+        &format!("item:{id}"),
+        serde_json::json!({ "version": next, "scenario_changed": edited.scenario != current.scenario }),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(item = id, version = next, user_id = user.id, "item edited");
     Ok(next)
