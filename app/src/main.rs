@@ -71,6 +71,10 @@ enum AuditCommand {
     Verify {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
         database_url: String,
+        /// A hash an earlier `verify` printed, kept elsewhere: the log must still hold that
+        /// entry (a chain alone cannot show that its newest entries were removed).
+        #[arg(long)]
+        expect_hash: Option<String>,
     },
 }
 
@@ -257,11 +261,25 @@ async fn run() -> anyhow::Result<()> {
             );
         }
         Command::Audit {
-            command: AuditCommand::Verify { database_url },
+            command:
+                AuditCommand::Verify {
+                    database_url,
+                    expect_hash,
+                },
         } => {
             let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
             let found = certamen_app::server::audit::verify(&db).await?;
+            let kept = match &expect_hash {
+                Some(h) => Some(certamen_app::server::audit::holds(&db, h).await?),
+                None => None,
+            };
             db.pool.close().await;
+            if let Some(None) = kept {
+                anyhow::bail!(
+                    "audit log: no entry has the hash {}: the log was cut short or changed after it was recorded",
+                    expect_hash.unwrap_or_default()
+                );
+            }
             match found.broken {
                 None => println!(
                     "audit log: {} entries, chain intact (last hash {})",

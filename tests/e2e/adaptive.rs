@@ -351,3 +351,29 @@ async fn an_adaptive_attempt_cut_short_by_the_deadline_is_scored_on_what_was_giv
     assert!(report.body.contains("Your scaled score is"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_practice_exam_on_an_adaptive_exam_is_a_linear_form_scored_as_one() {
+    let app = spawn_app_with_bank(adaptive_bank()).await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let first = candidate.submit("/exams/peer-support/practice", &[]).await;
+    let attempt = first.url.split('/').nth(2).unwrap_or_default().to_string();
+    assert!(
+        first.body.contains("Practice exam · Question 1 of 10"),
+        "{}",
+        first.url
+    );
+    let report = candidate
+        .submit(
+            &format!("/attempts/{attempt}/submit"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert!(report.url.ends_with("/report"), "{}", report.url);
+    assert!(report.body.contains("Practice exam result"));
+    assert!(report
+        .body
+        .contains("You answered 0 of 10 questions correctly"));
+    app.cleanup().await;
+}

@@ -93,7 +93,7 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
             (
                 2,
                 "provider.list",
-                "training_provider:North Coast Peer Institute"
+                format!("training_provider:{provider}").as_str()
             ),
             (
                 3,
@@ -111,6 +111,15 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
     let db = Db::connect(&app.database_url, 2).await.expect("db");
     let intact = audit::verify(&db).await.expect("verify");
     assert_eq!((intact.entries, intact.broken.clone()), (3, None));
+    // The last hash, kept elsewhere, finds its entry (and would miss it were the log cut short).
+    assert_eq!(
+        audit::holds(&db, &intact.last_hash).await.expect("holds"),
+        Some(3)
+    );
+    assert_eq!(
+        audit::holds(&db, &"f".repeat(64)).await.expect("holds"),
+        None
+    );
 
     // The application's connection cannot change or remove an entry.
     let update = sqlx::query("UPDATE audit_log SET details = '{}' WHERE seq = 1")
@@ -121,6 +130,10 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
         .execute(&pool)
         .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
+    if std::env::var("CERTAMEN_TEST_DATABASE").as_deref() == Ok("postgres") {
+        let truncate = sqlx::query("TRUNCATE audit_log").execute(&pool).await;
+        assert!(truncate.unwrap_err().to_string().contains("append-only"));
+    }
 
     // Someone with the database's own keys turns the guard off and edits: verify names the entry.
     let postgres = std::env::var("CERTAMEN_TEST_DATABASE").as_deref() == Ok("postgres");

@@ -126,6 +126,27 @@ async fn passkey_ceremonies_start_for_the_right_people_and_refuse_bad_answers() 
     assert_eq!(again["publicKey"]["user"]["id"], handle);
     assert_ne!(again["publicKey"]["challenge"], pk["challenge"]);
 
+    // A ceremony belongs to the person who began it: signing in as someone else in the same
+    // browser cannot finish it.
+    let (status, _) = post_json(
+        &candidate,
+        "/passkeys/register/start",
+        json!({ "name": "Tablet" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    candidate.submit("/auth/signout", &[]).await;
+    candidate.sign_in("vendor@demo.certamen.test").await;
+    let forged = json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": { "attestationObject": "oWNmbXRkbm9uZQ", "clientDataJSON": "e30" },
+        "extensions": {}
+    });
+    let (status, body) = post_json(&candidate, "/passkeys/register/finish", forged).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    candidate.submit("/auth/signout", &[]).await;
+    candidate.sign_in(CANDIDATE).await;
+
     // Removing a passkey that is not yours (or not there) changes nothing.
     let r = candidate.post("/passkeys/12345/remove", &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

@@ -130,6 +130,19 @@ async fn a_practice_exam_is_open_before_approval_never_counts_and_never_shares_a
         "and never counted"
     );
 
+    // An open practice attempt is not the real exam: the real instructions still offer a start.
+    app.add_candidate("prac@example.org").await;
+    let other = app.browser();
+    other.sign_in("prac@example.org").await;
+    other.submit("/exams/peer-support/practice", &[]).await;
+    let instructions = other.visit("/exams/peer-support/instructions").await;
+    assert!(
+        instructions.body.contains("Start the exam")
+            && !instructions.body.contains("Resume the exam"),
+        "{}",
+        instructions.body
+    );
+
     // A real attempt never holds a practice item, and may be open beside a practice one.
     let candidate = app.browser();
     candidate.sign_in(CANDIDATE).await;

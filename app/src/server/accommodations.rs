@@ -89,9 +89,9 @@ pub fn check_request(
 
 /// Stores a request, unless one is already waiting for a decision.
 pub async fn submit(db: &Db, user: &User, request: &NewRequest, now: i64) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
-    // Written first so SQLite takes its write lock before the check (no read-then-write race).
-    let row = sqlx::query(
+    // One pending request per person is a unique index (migration 0013), so two sends at
+    // once cannot both get in on either database.
+    let inserted = sqlx::query(
         "INSERT INTO accommodation_requests (user_id, requested, details, documentation, status, submitted_at) \
          VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
     )
@@ -100,23 +100,18 @@ pub async fn submit(db: &Db, user: &User, request: &NewRequest, now: i64) -> Res
     .bind(&request.details)
     .bind(&request.documentation)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = row.try_get("id")?;
-    let pending: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM accommodation_requests WHERE user_id = $1 AND status = 'pending'",
-    )
-    .bind(user.id)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("n")?;
-    if pending > 1 {
-        return Err(AppError::Conflict(
-            "You already have a request waiting for a decision. Staff will decide it first; you can ask again after."
-                .into(),
-        ));
-    }
-    tx.commit().await?;
+    .fetch_one(&db.pool)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict(
+                "You already have a request waiting for a decision. Staff will decide it first; you can ask again after."
+                    .into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(user_id = user.id, request = id, "accommodation requested");
     Ok(id)
 }

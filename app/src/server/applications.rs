@@ -181,9 +181,9 @@ pub async fn submit(
             Some(credential.clone()),
         ),
     };
-    let mut tx = db.pool.begin().await?;
-    // Written first so SQLite takes its write lock before the check.
-    let row = sqlx::query(
+    // One open (submitted or approved) application per person is a unique index (migration
+    // 0013), so two sends at once cannot both get in on either database.
+    let inserted = sqlx::query(
         "INSERT INTO applications (user_id, pathway, training_provider_id, training_completed_on, \
          other_state, other_credential, lived_experience, attest_lived_experience, attest_code_of_ethics, \
          attest_education, attest_training, status, submitted_at) \
@@ -197,22 +197,18 @@ pub async fn submit(
     .bind(credential)
     .bind(application.lived_experience)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = row.try_get("id")?;
-    let open: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM applications WHERE user_id = $1 AND status IN ('submitted', 'approved')",
-    )
-    .bind(user.id)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("n")?;
-    if open > 1 {
-        return Err(AppError::Conflict(
-            "You already have an application that is approved or waiting for a decision.".into(),
-        ));
-    }
-    tx.commit().await?;
+    .fetch_one(&db.pool)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict(
+                "You already have an application that is approved or waiting for a decision."
+                    .into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(
         user_id = user.id,
         application = id,
@@ -453,14 +449,14 @@ pub async fn all_providers(db: &Db) -> Result<Vec<ProviderRow>, AppError> {
 /// Adds a provider to the list (or puts a removed one back), on the record as `staff`'s act.
 pub async fn add_provider_by(db: &Db, staff: &User, name: &str, now: i64) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
-    let name = insert_provider(&mut tx, name, now).await?;
+    let (id, name) = insert_provider(&mut tx, name, now).await?;
     super::audit::append(
         &mut tx,
         db.kind,
         now,
         staff,
         "provider.list",
-        &format!("training_provider:{name}"),
+        &format!("training_provider:{id}"),
         serde_json::json!({ "name": name }),
     )
     .await?;
@@ -476,27 +472,29 @@ pub async fn add_provider(db: &Db, name: &str, now: i64) -> Result<(), AppError>
     Ok(())
 }
 
-/// The provider's name tidied and checked, then inserted or listed again; returns the name.
+/// The provider's name tidied and checked, then inserted or listed again; returns its id and
+/// the tidied name.
 async fn insert_provider(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
     now: i64,
-) -> Result<String, AppError> {
+) -> Result<(i64, String), AppError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::BadRequest(
             "name: enter the provider's name, at most 200 characters".into(),
         ));
     }
-    sqlx::query(
+    let id = sqlx::query(
         "INSERT INTO training_providers (name, active, added_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (name) DO UPDATE SET active = 1",
+         ON CONFLICT (name) DO UPDATE SET active = 1 RETURNING id",
     )
     .bind(&name)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(name)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get::<i64, _>("id")?;
+    Ok((id, name))
 }
 
 /// Takes a provider off the list or puts it back (applications keep naming it either way).

@@ -163,6 +163,17 @@ pub async fn verify(db: &Db) -> Result<Verification, AppError> {
     })
 }
 
+/// The sequence number of the entry with this hash, if the log still holds it: checks a hash
+/// kept elsewhere, so a log cut short after it (which the chain alone cannot show) is caught.
+pub async fn holds(db: &Db, hash: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query("SELECT seq FROM audit_log WHERE hash = $1")
+        .bind(hash.trim().to_lowercase())
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get::<i64, _>("seq"))
+        .transpose()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

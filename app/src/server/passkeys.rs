@@ -23,6 +23,8 @@ use crate::dto::PasskeyRow;
 
 const REGISTRATION: &str = "passkey_registration";
 const SIGN_IN: &str = "passkey_sign_in";
+/// A ceremony must finish within this long of its start (the device's own timeout is 5 min).
+const CEREMONY_MS: i64 = 5 * 60 * 1000;
 
 /// The relying party for `public_url`, the address people open the site at. Passkeys are bound
 /// to a domain name: an IP address cannot have them (the browser refuses), so neither do we.
@@ -160,8 +162,13 @@ pub async fn register_start(
     let (options, registration) = rp
         .start_passkey_registration(handle, &user.email, &user.display_name, Some(existing))
         .map_err(internal)?;
+    // Bound to this person and this moment: a later sign-in as someone else in the same
+    // browser cannot finish it, and a stale one is refused.
     session
-        .insert(REGISTRATION, (name, registration))
+        .insert(
+            REGISTRATION,
+            (user.id, state.clock.now_ms(), name, registration),
+        )
         .await
         .map_err(internal)?;
     Ok(Json(options).into_response())
@@ -177,11 +184,14 @@ pub async fn register_finish(
     let Some(rp) = state.webauthn.as_deref() else {
         return Ok(unavailable());
     };
-    let Some((name, registration)) = session
-        .remove::<(String, PasskeyRegistration)>(REGISTRATION)
+    let pending = session
+        .remove::<(i64, i64, String, PasskeyRegistration)>(REGISTRATION)
         .await
         .map_err(internal)?
-    else {
+        .filter(|(owner, started, _, _)| {
+            *owner == user.id && state.clock.now_ms() - started <= CEREMONY_MS
+        });
+    let Some((_, _, name, registration)) = pending else {
         return Ok(refuse(
             StatusCode::CONFLICT,
             "This passkey request has expired or was already used. Press Add a passkey again.",
@@ -242,7 +252,8 @@ pub async fn sign_in_start(
             "Enter your email address first, then choose Sign in with a passkey.",
         ));
     }
-    // An unknown address and an account without passkeys get the same answer.
+    // An unknown address and an account without passkeys get the same answer. (An account with
+    // passkeys answers with their ids, as WebAuthn without discoverable keys must.)
     let none = || {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -262,7 +273,7 @@ pub async fn sign_in_start(
     }
     let (options, authentication) = rp.start_passkey_authentication(&keys).map_err(internal)?;
     session
-        .insert(SIGN_IN, (user.id, authentication))
+        .insert(SIGN_IN, (user.id, state.clock.now_ms(), authentication))
         .await
         .map_err(internal)?;
     Ok(Json(options).into_response())
@@ -277,11 +288,12 @@ pub async fn sign_in_finish(
     let Some(rp) = state.webauthn.as_deref() else {
         return Ok(unavailable());
     };
-    let Some((user_id, authentication)) = session
-        .remove::<(i64, PasskeyAuthentication)>(SIGN_IN)
+    let pending = session
+        .remove::<(i64, i64, PasskeyAuthentication)>(SIGN_IN)
         .await
         .map_err(internal)?
-    else {
+        .filter(|(_, started, _)| state.clock.now_ms() - started <= CEREMONY_MS);
+    let Some((user_id, _, authentication)) = pending else {
         return Ok(refuse(
             StatusCode::CONFLICT,
             "This sign-in request has expired or was already used. Choose Sign in with a passkey again.",
@@ -297,19 +309,34 @@ pub async fn sign_in_finish(
             ));
         }
     };
-    // Keep the signature counter and backup state current (a cloned key shows up this way).
+    // The passkey must still be on the account (one removed after the ceremony began no
+    // longer signs in); keep its signature counter and backup state current.
     let credential_id = hex(result.cred_id().as_ref());
-    for (id, mut passkey) in stored(&state.db, user_id).await? {
-        if hex(passkey.cred_id().as_ref()) != credential_id {
-            continue;
-        }
-        passkey.update_credential(&result);
-        sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
-            .bind(serde_json::to_string(&passkey).map_err(internal)?)
-            .bind(state.clock.now_ms())
-            .bind(id)
-            .execute(&state.db.pool)
-            .await?;
+    let Some((id, mut passkey)) = stored(&state.db, user_id)
+        .await?
+        .into_iter()
+        .find(|(_, p)| hex(p.cred_id().as_ref()) == credential_id)
+    else {
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            "This passkey has been removed from the account. Sign in with your password.",
+        ));
+    };
+    passkey.update_credential(&result);
+    let updated = sqlx::query(
+        "UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3 AND user_id = $4",
+    )
+    .bind(serde_json::to_string(&passkey).map_err(internal)?)
+    .bind(state.clock.now_ms())
+    .bind(id)
+    .bind(user_id)
+    .execute(&state.db.pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            "This passkey has been removed from the account. Sign in with your password.",
+        ));
     }
     let user = users::find_by_id(&state.db, user_id)
         .await?

@@ -391,9 +391,11 @@ async fn live_stats(db: &Db, id: &str) -> Result<dto::LiveItemStats, AppError> {
     .bind(id)
     .fetch_one(&db.pool)
     .await?)?;
-    let attempts = n(sqlx::query("SELECT COUNT(*) AS n FROM attempts")
-        .fetch_one(&db.pool)
-        .await?)?;
+    let attempts = n(
+        sqlx::query("SELECT COUNT(*) AS n FROM attempts WHERE practice = 0")
+            .fetch_one(&db.pool)
+            .await?,
+    )?;
     let rows = sqlx::query(
         "SELECT ai.choice_mask, i.key_mask, a.raw_correct, a.raw_total FROM attempt_items ai \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \

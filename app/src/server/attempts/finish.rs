@@ -6,7 +6,7 @@ use certamen_engine::irt::{ItemParams, ScaleMap};
 use certamen_engine::scoring::{
     score_raw, score_scaled, CalibratedItem, RawScore, ScaledScore, ScoredItem,
 };
-use certamen_item_bank::exam::{CatSettings, DeliveryMode};
+use certamen_item_bank::exam::CatSettings;
 
 use super::record::owned;
 use crate::dto;
@@ -36,7 +36,10 @@ pub async fn submit(
     attempt_id: &str,
     by: SubmittedBy,
 ) -> Result<bool, AppError> {
-    let header = sqlx::query("SELECT exam_id, exam_version FROM attempts WHERE id = $1")
+    let header = sqlx::query(
+        "SELECT exam_id, exam_version, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive \
+         FROM attempts WHERE id = $1",
+    )
         .bind(attempt_id)
         .fetch_one(&db.pool)
         .await?;
@@ -73,8 +76,10 @@ pub async fn submit(
     .fetch_all(&mut *tx)
     .await?;
     let order: Vec<&str> = exam.competencies().map(|(_, c)| c.id.as_str()).collect();
+    // Scored as the attempt was delivered: a practice attempt is linear even on a CAT exam.
+    let adaptive = header.try_get::<i64, _>("adaptive")? != 0;
     let (correct, total, passed, score_json) = match &exam.delivery.cat {
-        Some(cat) if exam.delivery.mode == DeliveryMode::Cat => {
+        Some(cat) if adaptive => {
             let score = scaled_score(&rows, cat, &order)?;
             let json =
                 serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;

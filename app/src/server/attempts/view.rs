@@ -387,7 +387,7 @@ pub async fn instructions(
 ) -> Result<dto::Instructions, AppError> {
     let (_, exam) = bank::latest_exam(db, exam_id).await?;
     let rows = sqlx::query(
-        "SELECT id, status, started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 \
+        "SELECT id, status, started_at FROM attempts WHERE user_id = $1 AND exam_id = $2 AND practice = 0 \
          ORDER BY started_at",
     )
     .bind(user_id)
