@@ -515,6 +515,29 @@ fn check_item(
 
 /// Reads `sets/*.toml` (if the folder exists): each set's items join the bank, carrying the
 /// set's competency, status and scenario.
+/// The `.toml` files of a bank folder in name order. A folder that cannot be read is a problem
+/// named for it; when `optional`, a missing one is simply empty.
+fn toml_files(c: &mut Collector, folder: &Path, name: &str, optional: bool) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(folder) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            c.problems.push(Problem {
+                file: folder.to_path_buf(),
+                line: None,
+                field: None,
+                message: format!("cannot read the {name} folder: {e}"),
+            });
+            Vec::new()
+        }
+    };
+    files.sort();
+    files
+}
+
 fn load_sets(
     c: &mut Collector,
     sets_dir: &Path,
@@ -525,22 +548,7 @@ fn load_sets(
     if !sets_dir.is_dir() {
         return;
     }
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(sets_dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
-        Err(e) => {
-            c.problems.push(Problem {
-                file: sets_dir.to_path_buf(),
-                line: None,
-                field: None,
-                message: format!("cannot read the sets folder: {e}"),
-            });
-            return;
-        }
-    };
-    files.sort();
+    let files = toml_files(c, sets_dir, "sets", false);
     for file in &files {
         let Some(text) = read(c, file) else { continue };
         let Some(set) = c.parse::<SetFile>(file, &text) else {
@@ -713,22 +721,7 @@ pub fn load_bank(dir: &Path) -> Result<Bank, BankError> {
     });
 
     let items_dir = dir.join("items");
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&items_dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
-        Err(e) => {
-            c.problems.push(Problem {
-                file: items_dir.clone(),
-                line: None,
-                field: None,
-                message: format!("cannot read the items folder: {e}"),
-            });
-            Vec::new()
-        }
-    };
-    files.sort();
+    let files = toml_files(&mut c, &items_dir, "items", false);
 
     let mut items: BTreeMap<String, Item> = BTreeMap::new();
     let mut first_file: HashMap<String, PathBuf> = HashMap::new();
@@ -870,23 +863,7 @@ fn load_practice(
     real: &HashMap<String, PathBuf>,
 ) -> Vec<Item> {
     let folder = dir.join("practice");
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&folder) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            c.problems.push(Problem {
-                file: folder.clone(),
-                line: None,
-                field: None,
-                message: format!("cannot read the practice folder: {e}"),
-            });
-            Vec::new()
-        }
-    };
-    files.sort();
+    let files = toml_files(c, &folder, "practice", true);
     let mut items: BTreeMap<String, Item> = BTreeMap::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for file in &files {

@@ -225,16 +225,13 @@ pub async fn decide(
     .await?;
     if done.rows_affected() == 0 {
         drop(tx);
-        let exists = sqlx::query("SELECT status FROM accommodation_requests WHERE id = $1")
-            .bind(request_id)
-            .fetch_optional(&db.pool)
-            .await?;
-        return Err(match exists {
-            None => AppError::NotFound(format!("there is no accommodation request {request_id}")),
-            Some(_) => AppError::Conflict(format!(
-                "request {request_id} has already been decided; reload the queue to see the decision"
-            )),
-        });
+        return Err(super::audit::already_decided(
+            db,
+            "accommodation_requests",
+            request_id,
+            "accommodation request",
+        )
+        .await);
     }
     super::audit::append(
         &mut tx,

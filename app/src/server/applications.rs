@@ -269,16 +269,7 @@ pub async fn decide(
     .await?;
     if done.rows_affected() == 0 {
         drop(tx);
-        let exists = sqlx::query("SELECT id FROM applications WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-        return Err(match exists {
-            None => AppError::NotFound(format!("there is no application {id}")),
-            Some(_) => AppError::Conflict(format!(
-                "application {id} has already been decided; reload the queue to see the decision"
-            )),
-        });
+        return Err(super::audit::already_decided(db, "applications", id, "application").await);
     }
     super::audit::append(
         &mut tx,

@@ -104,6 +104,22 @@ pub async fn append(
     Ok(seq)
 }
 
+/// Why a decision on record `id` of `table` changed nothing: there is no such record
+/// (not found), or someone decided it first (conflict). `what` names it for people.
+pub async fn already_decided(db: &Db, table: &str, id: i64, what: &str) -> AppError {
+    let exists = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await;
+    match exists {
+        Ok(None) => AppError::NotFound(format!("there is no {what} {id}")),
+        Ok(Some(_)) => AppError::Conflict(format!(
+            "{what} {id} has already been decided; reload the queue to see the decision"
+        )),
+        Err(e) => e.into(),
+    }
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
