@@ -200,7 +200,9 @@ try {
   await check('when the connection comes back, the failed save is sent again by itself', async () => {
     await page.route('**/save_answer*', (route) => route.abort('internetdisconnected'));
     await page.click('label[for=option-A]');
-    await page.getByRole('status').filter({ hasText: /sent again every few seconds/ }).waitFor({ timeout: 5000 });
+    // The line alternates between "Saving…" and this while retries go out every 3 s: give it
+    // two rounds to be seen (it failed once in about ten runs with 5 s).
+    await page.getByRole('status').filter({ hasText: /sent again every few seconds/ }).waitFor({ timeout: 10000 });
     await page.unroute('**/save_answer*');
     await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 10000 });
     await page.reload();
