@@ -11,7 +11,7 @@ use super::accounts::{self, RegisterForm};
 use super::auth;
 use super::error::{error_page, AppError};
 use super::flash;
-use super::forms::ValidForm;
+use super::forms::{decision_answer, parse_record_id, refused_decision, ValidForm};
 use super::startup::AppState;
 use super::users;
 
@@ -101,25 +101,13 @@ pub async fn decide_accommodation(
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     users::require_staff(&user, "decide accommodation requests")?;
-    let id: i64 = raw_id
-        .parse()
-        .map_err(|_| AppError::NotFound(format!("there is no accommodation request {raw_id:?}")))?;
+    let id = parse_record_id(&raw_id, "accommodation request")?;
     let back = ("/staff/accommodations", "Back to the requests");
     let decision = match accommodations::check_decision(&fields) {
         Ok(d) => d,
-        Err(message) => {
-            return Ok(error_page(
-                axum::http::StatusCode::BAD_REQUEST,
-                &format!("Request {id}: {message}. Nothing was recorded."),
-                Some(back),
-            ))
-        }
+        Err(message) => return Ok(refused_decision("Request", id, &message, back)),
     };
-    match accommodations::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/accommodations?decided={id}")).into_response()),
-        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
-            Ok(error_page(e.status(), &e.public_message(), Some(back)))
-        }
-        Err(e) => Err(e),
-    }
+    let decided =
+        accommodations::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await;
+    decision_answer(decided, id, back)
 }

@@ -10,7 +10,7 @@ use super::applications;
 use super::auth;
 use super::error::{error_page, AppError};
 use super::flash;
-use super::forms::ValidForm;
+use super::forms::{decision_answer, parse_record_id, refused_decision, ValidForm};
 use super::startup::AppState;
 use super::users;
 
@@ -66,11 +66,6 @@ pub async fn submit(
     }
 }
 
-fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::NotFound(format!("there is no {what} {raw:?}")))
-}
-
 /// `POST /staff/applications/{id}/decision`.
 pub async fn decide(
     State(state): State<AppState>,
@@ -80,25 +75,14 @@ pub async fn decide(
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     users::require_staff(&user, "decide applications")?;
-    let id = parse_id(&raw_id, "application")?;
+    let id = parse_record_id(&raw_id, "application")?;
     let back = ("/staff/applications", "Back to the applications");
     let decision = match applications::check_decision(&fields) {
         Ok(d) => d,
-        Err(message) => {
-            return Ok(error_page(
-                axum::http::StatusCode::BAD_REQUEST,
-                &format!("Application {id}: {message}. Nothing was recorded."),
-                Some(back),
-            ))
-        }
+        Err(message) => return Ok(refused_decision("Application", id, &message, back)),
     };
-    match applications::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/applications?decided={id}")).into_response()),
-        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
-            Ok(error_page(e.status(), &e.public_message(), Some(back)))
-        }
-        Err(e) => Err(e),
-    }
+    let decided = applications::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await;
+    decision_answer(decided, id, back)
 }
 
 /// `POST /staff/training-providers`: adds a provider (`name`).
@@ -137,7 +121,7 @@ pub async fn set_provider_active(
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
     users::require_staff(&user, "keep the list of training providers")?;
-    let id = parse_id(&raw_id, "training provider")?;
+    let id = parse_record_id(&raw_id, "training provider")?;
     let active = match fields
         .iter()
         .find(|(k, _)| k == "active")

@@ -43,6 +43,38 @@ where
     }
 }
 
+/// A record id from a staff form's path; anything else is a record that does not exist.
+pub fn parse_record_id(raw: &str, what: &str) -> Result<i64, AppError> {
+    raw.parse()
+        .map_err(|_| AppError::NotFound(format!("there is no {what} {raw:?}")))
+}
+
+/// A staff decision form that failed its checks: says what and where, records nothing, and
+/// offers the way back to the queue.
+pub fn refused_decision(label: &str, id: i64, message: &str, queue: (&str, &str)) -> Response {
+    error_page(
+        axum::http::StatusCode::BAD_REQUEST,
+        &format!("{label} {id}: {message}. Nothing was recorded."),
+        Some(queue),
+    )
+}
+
+/// After a staff decision: back to the queue, which confirms it; or, when someone decided
+/// first or there is no such record, a page that says so with the way back.
+pub fn decision_answer(
+    decided: Result<(), AppError>,
+    id: i64,
+    queue: (&str, &str),
+) -> Result<Response, AppError> {
+    match decided {
+        Ok(()) => Ok(Redirect::to(&format!("{}?decided={id}", queue.0)).into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
+            Ok(error_page(e.status(), &e.public_message(), Some(queue)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
     pub email: String,

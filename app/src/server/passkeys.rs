@@ -354,9 +354,7 @@ pub async fn remove(
     Path(raw_id): Path<String>,
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state.db).await?;
-    let id: i64 = raw_id
-        .parse()
-        .map_err(|_| AppError::NotFound(format!("there is no passkey {raw_id:?}")))?;
+    let id = super::forms::parse_record_id(&raw_id, "passkey")?;
     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user.id)
