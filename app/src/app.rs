@@ -25,14 +25,22 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
         .then(|| view! { <HydrationScripts options=options islands=true/> });
     // The display settings this browser chose (see `display`), on the root element so every
     // size in rem scales and every colour follows the theme before any script runs.
-    let display = use_context::<axum::http::request::Parts>()
+    let parts = use_context::<axum::http::request::Parts>();
+    let display = parts
+        .as_ref()
         .map(|p| crate::display::DisplaySettings::from_headers(&p.headers))
         .unwrap_or_default();
+    // The interface language, for every page's words (`t!`) and the root's `lang`.
+    let lang = parts
+        .as_ref()
+        .map(|p| crate::display::DisplaySettings::lang_from_headers(&p.headers))
+        .unwrap_or_default();
+    provide_context(lang);
     let theme = (display.theme != crate::display::Theme::Standard).then(|| display.theme.code());
     let size = (display.text_size != 100).then(|| format!("font-size: {}%", display.text_size));
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme style=size
+        <html lang=lang.code() data-theme=theme style=size
             data-line-focus=display.line_focus.then_some("on")
             data-motion=display.reduced_motion.then_some("reduce")>
             <head>
@@ -54,7 +62,7 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <a class="skip-link" href="#main">{crate::t!("skip-to-main")}</a>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>

@@ -1,9 +1,11 @@
-//! Display settings a candidate chooses for this browser: theme, text size, line focus and
-//! reduced motion. They live in a cookie that the server reads when it renders a page, so they
+//! Display settings a candidate chooses for this browser: theme, text size, line focus,
+//! reduced motion and the interface language. They live in a cookie that the server reads when it renders a page, so they
 //! apply from the first byte, before any script and without one, and on the sign-in page too.
 //! (A staff-approved accommodation profile is separate: it is data on the server.)
 
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
 
 /// The cookie's name.
 pub const COOKIE: &str = "certamen_display";
@@ -26,11 +28,12 @@ impl Theme {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The theme's label, in the page's language.
+    pub fn label(self) -> String {
         match self {
-            Theme::Standard => "Standard (dark text on white)",
-            Theme::HighContrast => "High contrast (white and yellow on black)",
-            Theme::Dark => "Dark (light text on dark grey)",
+            Theme::Standard => crate::t!("theme-standard"),
+            Theme::HighContrast => crate::t!("theme-contrast"),
+            Theme::Dark => crate::t!("theme-dark"),
         }
     }
 
@@ -48,6 +51,8 @@ pub struct DisplaySettings {
     pub text_size: u16,
     pub line_focus: bool,
     pub reduced_motion: bool,
+    /// The interface language chosen here; until one is, the browser's languages decide.
+    pub language: Option<Lang>,
 }
 
 impl Default for DisplaySettings {
@@ -57,27 +62,35 @@ impl Default for DisplaySettings {
             text_size: 100,
             line_focus: false,
             reduced_motion: false,
+            language: None,
         }
     }
 }
 
 impl DisplaySettings {
-    /// The cookie value: `theme.size.focus.motion`, e.g. `contrast.150.1.0`.
+    /// The cookie value: `theme.size.focus.motion.language`, e.g. `contrast.150.1.0.es`
+    /// (the language empty until one is chosen).
     pub fn to_cookie_value(self) -> String {
         format!(
-            "{}.{}.{}.{}",
+            "{}.{}.{}.{}.{}",
             self.theme.code(),
             self.text_size,
             u8::from(self.line_focus),
-            u8::from(self.reduced_motion)
+            u8::from(self.reduced_motion),
+            self.language.map_or("", Lang::code)
         )
     }
 
     /// Reads a cookie value; anything unreadable (an old or edited cookie) gives the defaults.
     pub fn from_cookie_value(value: &str) -> DisplaySettings {
         let parts: Vec<&str> = value.split('.').collect();
-        let [theme, size, focus, motion] = parts[..] else {
-            return DisplaySettings::default();
+        // Four parts: a cookie from before the language was a setting.
+        let (theme, size, focus, motion, language) = match parts[..] {
+            [theme, size, focus, motion] => (theme, size, focus, motion, None),
+            [theme, size, focus, motion, language] => {
+                (theme, size, focus, motion, Lang::parse(language))
+            }
+            _ => return DisplaySettings::default(),
         };
         let (Some(theme), Ok(text_size)) = (Theme::parse(theme), size.parse::<u16>()) else {
             return DisplaySettings::default();
@@ -90,6 +103,7 @@ impl DisplaySettings {
             text_size,
             line_focus: focus == "1",
             reduced_motion: motion == "1",
+            language,
         }
     }
 
@@ -120,6 +134,21 @@ impl DisplaySettings {
             .get(axum::http::header::COOKIE)
             .and_then(|v| v.to_str().ok())
             .map(DisplaySettings::from_cookie_header)
+            .unwrap_or_default()
+    }
+
+    /// The interface language for a request: the one chosen in this browser, else the first of
+    /// English or Spanish among the browser's languages, else English.
+    #[cfg(feature = "ssr")]
+    pub fn lang_from_headers(headers: &axum::http::HeaderMap) -> Lang {
+        DisplaySettings::from_headers(headers)
+            .language
+            .or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
             .unwrap_or_default()
     }
 
@@ -155,8 +184,17 @@ mod tests {
             text_size: 175,
             line_focus: true,
             reduced_motion: false,
+            language: Some(Lang::Es),
         };
-        assert_eq!(s.to_cookie_value(), "contrast.175.1.0");
+        assert_eq!(s.to_cookie_value(), "contrast.175.1.0.es");
+        // A cookie from before the language setting keeps its other choices.
+        assert_eq!(
+            DisplaySettings::from_cookie_value("contrast.175.1.0"),
+            DisplaySettings {
+                language: None,
+                ..s
+            }
+        );
         assert_eq!(DisplaySettings::from_cookie_value(&s.to_cookie_value()), s);
         let header = format!("other=1; {COOKIE}={}; x=y", s.to_cookie_value());
         assert_eq!(DisplaySettings::from_cookie_header(&header), s);
@@ -166,6 +204,7 @@ mod tests {
             "neon.100.0.0",
             "dark.300.0.0",
             "dark.abc.1.1",
+            "dark.100.1.1.es.x",
         ] {
             assert_eq!(
                 DisplaySettings::from_cookie_value(bad),

@@ -61,7 +61,7 @@ fn BreakView(data: BreakData) -> impl IntoView {
         }.into_any(),
         BreakState::OnBreak { break_remaining_ms } => view! {
             <h1>"You are on your break"</h1>
-            <Countdown remaining_ms=break_remaining_ms/>
+            <Countdown remaining_ms=break_remaining_ms lang=crate::i18n::page_lang()/>
             <p>{format!("Your exam clock is stopped with {} left. Return when you are ready.",
                 format_remaining(data.exam_remaining_ms))}</p>
             <form method="post" action=action>

@@ -11,13 +11,16 @@ use super::layout::{ErrorBox, Header};
 use super::read_aloud::ReadAloud;
 use super::timer::Countdown;
 use crate::dto::{ItemPage as ItemData, SaveAck};
+use crate::i18n::island_words::{fill, words};
+use crate::i18n::{page_lang, Lang};
+use crate::t;
 
 #[server]
 pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData, ServerFnError> {
     use crate::server::error::AppError;
     let (state, user) = super::layout::ssr::signed_in().await?;
     let position: u32 = position.parse().map_err(|_| {
-        AppError::BadRequest(format!("{position:?} is not a question number"))
+        AppError::BadRequest(t!("item-bad-number", position = format!("{position:?}")))
             .into_server_fn_error()
     })?;
     let now = state.clock.now_ms();
@@ -85,28 +88,29 @@ pub fn ItemPage() -> impl IntoView {
         },
         |(id, n)| load_item(id, n),
     );
+    let lang = page_lang();
     view! {
         <Header signed_in=true/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(mut page) => view! {
                         <Title text=match page.adaptive {
-                            Some(_) => format!("Question {} · Certamen", page.position),
-                            None => format!("Question {} of {} · Certamen", page.position, page.total),
+                            Some(_) => format!("{} · Certamen", t!("item-title-adaptive", n = page.position)),
+                            None => format!("{} · Certamen", t!("item-title", n = page.position, total = page.total)),
                         }/>
                         <main id="main" class="page exam">
                             <div class="exam-bar">
                                 <p class="progress">{progress_text(&page)}</p>
-                                <Countdown remaining_ms=page.remaining_ms/>
+                                <Countdown remaining_ms=page.remaining_ms lang=lang/>
                             </div>
-                            {page.speech.then(|| view! { <ReadAloud language=page.language.clone()/> })}
+                            {page.speech.then(|| view! { <ReadAloud language=page.language.clone() ui=lang/> })}
                             {std::mem::take(&mut page.scenario).map(|text| {
                                 let lang = page.language.clone();
                                 view! {
                                     <section class="scenario" aria-labelledby="scenario-heading">
-                                        <h2 id="scenario-heading">"Scenario"</h2>
-                                        <p class="hint">"Several questions in a row are about this scenario."</p>
+                                        <h2 id="scenario-heading">{t!("item-scenario")}</h2>
+                                        <p class="hint">{t!("item-scenario-hint")}</p>
                                         <div lang=lang>
                                             {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
                                         </div>
@@ -122,7 +126,7 @@ pub fn ItemPage() -> impl IntoView {
                                 // After the form in the page: the form's first submit button in
                                 // document order must stay its hidden Next (Enter's default).
                                 view! {
-                                    <AnswerForm page=page/>
+                                    <AnswerForm page=page lang=lang/>
                                     <LanguageSwitch language=language chosen=chosen/>
                                     {(!questions.is_empty()).then(|| view! { <QuestionList questions=questions current=current/> })}
                                 }
@@ -158,6 +162,7 @@ fn send_save(
     flagged: bool,
     seq: i64,
     s: SaveSignals,
+    lang: Lang,
 ) {
     leptos::task::spawn_local(async move {
         match save_answer(attempt_id.clone(), position, letters.clone(), flagged, seq).await {
@@ -170,13 +175,14 @@ fn send_save(
                 s.set_status.set(SaveStatus::Failed);
             }
             Err(_) => {
-                s.set_problem.set("the connection was lost".to_string());
+                s.set_problem
+                    .set(words(lang).answer.connection_lost.to_string());
                 s.set_status.set(SaveStatus::Retrying);
                 set_timeout(
                     move || {
                         // A newer save carries the latest choice: this one is no longer needed.
                         if s.next_seq.get_untracked() == seq + 1 {
-                            send_save(attempt_id, position, letters, flagged, seq, s);
+                            send_save(attempt_id, position, letters, flagged, seq, s, lang);
                         }
                     },
                     RETRY_AFTER,
@@ -198,7 +204,8 @@ enum SaveStatus {
 }
 
 #[island]
-pub fn AnswerForm(page: ItemData) -> impl IntoView {
+pub fn AnswerForm(page: ItemData, lang: Lang) -> impl IntoView {
+    let w = &words(lang).answer;
     let (choices, set_choices) = signal(page.choices.clone());
     let (flagged, set_flagged) = signal(page.flagged);
     let (next_seq, set_next_seq) = signal(page.next_seq);
@@ -237,6 +244,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
             new_flag,
             seq,
             signals,
+            lang,
         );
     };
     let save_choice = save.clone();
@@ -259,7 +267,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                 set_struck.set(was);
                 set_problem.set(match e {
                     ServerFnError::ServerError(m) => m,
-                    _ => "the connection was lost".to_string(),
+                    _ => w.connection_lost.to_string(),
                 });
                 set_status.set(SaveStatus::Failed);
             }
@@ -272,36 +280,33 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
         }
         let chosen = choices.get().len();
         match status.get() {
-            SaveStatus::WithForm if adaptive => "Your choice is saved when you confirm it.".to_string(),
-            SaveStatus::WithForm => "Your choice is saved when you go to another question.".to_string(),
-            SaveStatus::Saving => "Saving your answer…".to_string(),
-            SaveStatus::Saved if multiple && chosen > 0 && chosen < select as usize => format!(
-                "Your answer is saved. You have chosen {chosen} of {select}."
+            SaveStatus::WithForm if adaptive => w.saved_on_confirm.to_string(),
+            SaveStatus::WithForm => w.saved_on_move.to_string(),
+            SaveStatus::Saving => w.saving.to_string(),
+            SaveStatus::Saved if multiple && chosen > 0 && chosen < select as usize => fill(
+                w.saved_partial,
+                &[
+                    ("chosen", &chosen.to_string()),
+                    ("select", &select.to_string()),
+                ],
             ),
-            SaveStatus::Saved if chosen > 0 => "Your answer is saved.".to_string(),
-            SaveStatus::Saved => "No answer chosen yet.".to_string(),
-            SaveStatus::Retrying => format!(
-                "Not saved: {}. Your choice stays selected and is sent again every few seconds; you can also press Next to save it.",
-                problem.get()
-            ),
-            SaveStatus::Failed if adaptive => format!(
-                "Not saved: {}. Your choice is still selected; press Confirm and continue to save it.",
-                problem.get()
-            ),
-            SaveStatus::Failed => format!(
-                "Not saved: {}. Your choice is still selected; press Next or Previous to save it.",
-                problem.get()
-            ),
+            SaveStatus::Saved if chosen > 0 => w.saved.to_string(),
+            SaveStatus::Saved => w.no_answer.to_string(),
+            SaveStatus::Retrying => fill(w.retrying, &[("problem", &problem.get())]),
+            SaveStatus::Failed if adaptive => {
+                fill(w.failed_adaptive, &[("problem", &problem.get())])
+            }
+            SaveStatus::Failed => fill(w.failed, &[("problem", &problem.get())]),
         }
     };
     let letters: Vec<char> = (0..page.options.len()).map(certamen_letter).collect();
     let last = page.position >= page.total;
     let next_label = match (page.break_after == page.position, adaptive, last) {
-        (true, true, _) => "Confirm and continue (break)",
-        (true, false, _) => "Next (break)",
-        (false, true, _) => "Confirm and continue",
-        (false, false, true) => "Review answers",
-        (false, false, false) => "Next",
+        (true, true, _) => w.next_break_adaptive,
+        (true, false, _) => w.next_break,
+        (false, true, _) => w.confirm,
+        (false, false, true) => w.review_answers,
+        (false, false, false) => w.next,
     };
     let input_type = if multiple { "checkbox" } else { "radio" };
     view! {
@@ -343,9 +348,7 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                                         // Keep the box clear and say why, rather than sending an
                                         // answer the server must refuse.
                                         set_choices.set(choices.get_untracked());
-                                        set_limit_note.set(format!(
-                                            "This question asks for {select} answers. Clear one of your choices before choosing another."
-                                        ));
+                                        set_limit_note.set(fill(w.too_many, &[("select", &select.to_string())]));
                                         return;
                                     }
                                     set_limit_note.set(String::new());
@@ -355,15 +358,15 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                             <label for=id>
                                 <span class="letter" aria-hidden="true">{letters[i].to_string()}</span>
                                 <span lang=option_lang.clone()>{text.clone()}</span>
-                                {move || is_struck().then(|| view! { <span class="visually-hidden">" (struck out)"</span> })}
+                                {move || is_struck().then(|| view! { <span class="visually-hidden">{w.struck_out}</span> })}
                             </label>
                             <button type="submit" name="strike" value=letters[i].to_string() class="strike"
-                                aria-label=format!("Strike out option {}", letters[i])
+                                aria-label=fill(w.strike_label, &[("letter", &letters[i].to_string())])
                                 aria-pressed=move || is_struck().to_string()
                                 on:click=move |ev| {
                                     ev.prevent_default();
                                     strike(index);
-                                }>"Strike out"</button>
+                                }>{w.strike}</button>
                         </div>
                     }
                 }).collect_view()}
@@ -376,18 +379,18 @@ pub fn AnswerForm(page: ItemData) -> impl IntoView {
                             set_flagged.set(on);
                             save(choices.get_untracked(), on);
                         }/>
-                    <label for="flagged">"Flag this question for review"</label>
+                    <label for="flagged">{w.flag}</label>
                 </div>
             })}
             <p class="save-status" role="status" aria-live="polite">{status_text}</p>
             {adaptive.then(|| view! {
-                <p class="hint" id="confirm-hint">"Your answer is final once you continue: this exam chooses each question from your answers so far, so you cannot go back."</p>
+                <p class="hint" id="confirm-hint">{w.final_hint}</p>
             })}
             <div class="nav-buttons">
-                {(!adaptive && page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">"Previous"</button> })}
-                {(!adaptive).then(|| view! { <button type="submit" name="go" value="review">"Review screen"</button> })}
+                {(!adaptive && page.position > 1).then(|| view! { <button type="submit" name="go" value="prev">{w.previous}</button> })}
+                {(!adaptive).then(|| view! { <button type="submit" name="go" value="review">{w.review_screen}</button> })}
                 // An accommodation: the break may be taken from any question (the answer is saved first).
-                {page.break_now.then(|| view! { <button type="submit" name="go" value="break">"Take my break now"</button> })}
+                {page.break_now.then(|| view! { <button type="submit" name="go" value="break">{w.break_now}</button> })}
                 <button type="submit" name="go" value="next" class="primary"
                     aria-describedby=adaptive.then_some("confirm-hint")>{next_label}</button>
             </div>
@@ -419,18 +422,26 @@ fn LanguageSwitch(language: String, chosen: String) -> impl IntoView {
 /// thing read.
 #[component]
 fn QuestionList(questions: Vec<crate::dto::QuestionMark>, current: u32) -> impl IntoView {
+    // Looked up once, not 120 times.
+    let marks = Marks {
+        question: t!("item-list-question"),
+        answered_flagged: t!("item-list-answered-flagged"),
+        answered: t!("item-list-answered"),
+        unanswered_flagged: t!("item-list-unanswered-flagged"),
+        unanswered: t!("item-list-unanswered"),
+    };
     view! {
         <details class="question-list">
-            <summary>"All questions: go to any question"</summary>
-            <p class="hint">"Answered questions are marked ●, flagged ones ⚑."</p>
+            <summary>{t!("item-list-summary")}</summary>
+            <p class="hint">{t!("item-list-hint")}</p>
             <ul>
                 {questions.iter().enumerate().map(|(i, q)| {
                     let n = i + 1;
                     let state = match (q.answered, q.flagged) {
-                        (true, true) => ", answered, flagged",
-                        (true, false) => ", answered",
-                        (false, true) => ", not answered, flagged",
-                        (false, false) => ", not answered",
+                        (true, true) => &marks.answered_flagged,
+                        (true, false) => &marks.answered,
+                        (false, true) => &marks.unanswered_flagged,
+                        (false, false) => &marks.unanswered,
                     };
                     let here = n == current as usize;
                     let class = match (q.answered, q.flagged) {
@@ -444,7 +455,7 @@ fn QuestionList(questions: Vec<crate::dto::QuestionMark>, current: u32) -> impl 
                         <li>
                             <button form="answer-form" name="go" value=format!("item-{n}") class=class
                                 aria-current=here.then_some("step")
-                                aria-label=format!("Question {n}{state}")>
+                                aria-label=format!("{} {n}{state}", marks.question)>
                                 {n.to_string()}
                             </button>
                         </li>
@@ -455,22 +466,34 @@ fn QuestionList(questions: Vec<crate::dto::QuestionMark>, current: u32) -> impl 
     }
 }
 
+/// The accessible states of the question list's buttons.
+struct Marks {
+    question: String,
+    answered_flagged: String,
+    answered: String,
+    unanswered_flagged: String,
+    unanswered: String,
+}
+
 fn progress_text(page: &ItemData) -> String {
     match page.adaptive {
-        Some(a) => format!(
-            "Question {} · this adaptive exam has {} to {} questions",
-            page.position, a.min_length, a.max_length
+        Some(a) => t!(
+            "item-progress-adaptive",
+            n = page.position,
+            min = a.min_length,
+            max = a.max_length
         ),
-        None => format!(
-            "{}Question {} of {} · {} answered",
-            if page.practice {
-                "Practice exam · "
-            } else {
-                ""
-            },
-            page.position,
-            page.total,
-            page.answered
+        None if page.practice => t!(
+            "item-progress-practice",
+            n = page.position,
+            total = page.total,
+            answered = page.answered
+        ),
+        None => t!(
+            "item-progress",
+            n = page.position,
+            total = page.total,
+            answered = page.answered
         ),
     }
 }

@@ -4,23 +4,41 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::page_lang;
+use crate::t;
+
 #[component]
 pub fn Header(#[prop(optional)] signed_in: bool) -> impl IntoView {
-    // Display settings come back to this page.
-    let here = leptos_router::hooks::use_location();
-    let settings = format!(
-        "/settings/display?return_to={}",
-        encode_query(&here.pathname.get_untracked())
-    );
+    // Display settings and the language switch come back to this page (with its query: a
+    // filtered list stays filtered).
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    let here = match search.as_str() {
+        "" => location.pathname.get_untracked(),
+        q => format!(
+            "{}?{}",
+            location.pathname.get_untracked(),
+            q.trim_start_matches('?')
+        ),
+    };
+    let settings = format!("/settings/display?return_to={}", encode_query(&here));
+    // The switch names the other language in itself, so someone who cannot read this page's
+    // language can still find their own.
+    let other = page_lang().other();
     view! {
         <header class="site-header">
             <span class="brand">"Certamen"</span>
-            <nav aria-label="Account">
-                <a href=settings>"Display settings"</a>
+            <nav aria-label=t!("nav-label")>
+                <form method="post" action="/settings/language" class="inline">
+                    <input type="hidden" name="language" value=other.code()/>
+                    <input type="hidden" name="return_to" value=here/>
+                    <button type="submit" class="link-button" lang=other.code()>{other.own_name()}</button>
+                </form>
+                <a href=settings>{t!("nav-display-settings")}</a>
                 {signed_in.then(|| view! {
-                    <a href="/dashboard">"Dashboard"</a>
+                    <a href="/dashboard">{t!("nav-dashboard")}</a>
                     <form method="post" action="/auth/signout" class="inline">
-                        <button type="submit" class="link-button">"Sign out"</button>
+                        <button type="submit" class="link-button">{t!("nav-sign-out")}</button>
                     </form>
                 })}
             </nav>
@@ -50,7 +68,7 @@ pub fn ErrorBox(error: ServerFnError) -> impl IntoView {
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>
-            <p><a href="/dashboard">"Back to your dashboard"</a></p>
+            <p><a href="/dashboard">{t!("back-to-dashboard")}</a></p>
         </div>
     }
 }
@@ -62,12 +80,12 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("not-found-title"))/>
         <Header/>
         <main id="main" class="page">
-            <h1>"Page not found"</h1>
-            <p>"There is no page at this address."</p>
-            <p><a href="/dashboard">"Go to your dashboard"</a></p>
+            <h1>{t!("not-found-title")}</h1>
+            <p>{t!("not-found-text")}</p>
+            <p><a href="/dashboard">{t!("go-to-dashboard")}</a></p>
         </main>
     }
 }

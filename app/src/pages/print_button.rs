@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 #[island]
-pub fn PrintButton() -> impl IntoView {
+pub fn PrintButton(lang: crate::i18n::Lang) -> impl IntoView {
     let (live, set_live) = signal(false);
     // Runs only in the browser, once the island is live.
     Effect::new(move |_| set_live.set(true));
@@ -17,7 +17,7 @@ pub fn PrintButton() -> impl IntoView {
     };
     view! {
         <p class="print-action" hidden=move || !live.get()>
-            <button type="button" on:click=print>"Print or save as PDF"</button>
+            <button type="button" on:click=print>{crate::i18n::island_words::words(lang).buttons.print}</button>
         </p>
     }
 }

@@ -6,18 +6,15 @@
 
 use leptos::prelude::*;
 
+/// `language`: the question's, which it is read in; `ui`: the page's, for the button.
 #[island]
-pub fn ReadAloud(language: String) -> impl IntoView {
+pub fn ReadAloud(language: String, ui: crate::i18n::Lang) -> impl IntoView {
     let (available, set_available) = signal(false);
     let (reading, set_reading) = signal(false);
     // Runs only in the browser, once the island is live.
     Effect::new(move |_| set_available.set(speech::available()));
-    let label = if language == "es" {
-        ("Leer la pregunta en voz alta", "Dejar de leer")
-    } else {
-        ("Read the question aloud", "Stop reading")
-    };
-    let lang = language.clone();
+    let w = &crate::i18n::island_words::words(ui).buttons;
+    let label = (w.read_aloud, w.stop_reading);
     let on_click = move |_| {
         if reading.get_untracked() {
             speech::stop();
@@ -29,7 +26,7 @@ pub fn ReadAloud(language: String) -> impl IntoView {
         }
     };
     view! {
-        <div class="read-aloud" lang=lang hidden=move || !available.get()>
+        <div class="read-aloud" hidden=move || !available.get()>
             <button type="button" on:click=on_click aria-pressed=move || reading.get().to_string()>
                 {move || if reading.get() { label.1 } else { label.0 }}
             </button>

@@ -59,7 +59,7 @@ fn ReportView(report: Report) -> impl IntoView {
             <dt>"Submitted on"</dt><dd>{report.submitted_on.clone()}</dd>
             <dt>"Report reference"</dt><dd class="reference">{report.attempt_id.clone()}</dd>
         </dl>
-        <PrintButton/>
+        <PrintButton lang=crate::i18n::page_lang()/>
         <p class="print-hint">"To keep a copy, use your browser's Print command; most browsers can save the printout as a PDF."</p>
         <div class=if report.passed { "result passed" } else { "result failed" }>
             <h2>{format!("Result: {outcome}")}</h2>

@@ -50,7 +50,7 @@ fn ReviewView(review: Review) -> impl IntoView {
     view! {
         <div class="exam-bar">
             <h1>"Review your answers"</h1>
-            <Countdown remaining_ms=review.remaining_ms/>
+            <Countdown remaining_ms=review.remaining_ms lang=crate::i18n::page_lang()/>
         </div>
         <p>{format!("Answered: {} · Unanswered: {unanswered} · Flagged: {flagged}",
             review.rows.len() - unanswered)}</p>

@@ -1,5 +1,5 @@
-//! Display settings: theme, text size, line focus and reduced motion, for this browser. A
-//! plain form; the server stores the choice in a cookie and goes back to the page the
+//! Display settings: theme, text size, line focus, reduced motion and the interface language,
+//! for this browser. A plain form; the server stores the choice in a cookie and goes back to the page the
 //! candidate came from.
 
 use leptos::prelude::*;
@@ -8,6 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::layout::Header;
 use crate::display::{DisplaySettings, Theme, TEXT_SIZES};
+use crate::i18n::{page_lang, Lang};
+use crate::t;
 
 /// The settings this browser sent with the request.
 #[server]
@@ -32,13 +34,13 @@ pub fn DisplaySettingsPage() -> impl IntoView {
     let saved = query.read_untracked().get("saved").is_some();
     let current = Resource::new(|| (), |_| load_display());
     view! {
-        <Title text="Display settings · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("settings-title"))/>
         <Header/>
         <main id="main" class="page">
-            <h1>"Display settings"</h1>
-            {saved.then(|| view! { <p class="notice" role="status">"Your display settings are saved for this browser."</p> })}
-            <p>"These settings apply to every page in this browser, including during your exam. They do not change your exam time; approved accommodations such as extra time are set by program staff."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!("settings-title")}</h1>
+            {saved.then(|| view! { <p class="notice" role="status">{t!("settings-saved")}</p> })}
+            <p>{t!("settings-intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new({
                     let return_to = return_to.clone();
                     async move {
@@ -57,7 +59,19 @@ fn SettingsForm(current: DisplaySettings, return_to: String) -> impl IntoView {
         <form method="post" action="/settings/display" class="stack settings">
             <input type="hidden" name="return_to" value=return_to.clone()/>
             <fieldset>
-                <legend>"Colours"</legend>
+                <legend>{t!("settings-language")}</legend>
+                {Lang::ALL.iter().map(|&l| {
+                    let id = format!("language-{}", l.code());
+                    view! {
+                        <div class="choice">
+                            <input type="radio" name="language" id=id.clone() value=l.code() checked=l == page_lang()/>
+                            <label for=id lang=l.code()>{l.own_name()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{t!("settings-colours")}</legend>
                 {Theme::ALL.iter().map(|t| {
                     let id = format!("theme-{}", t.code());
                     view! {
@@ -69,31 +83,31 @@ fn SettingsForm(current: DisplaySettings, return_to: String) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset>
-                <legend>"Text size"</legend>
+                <legend>{t!("settings-text-size")}</legend>
                 {TEXT_SIZES.iter().map(|&size| {
                     let id = format!("size-{size}");
                     view! {
                         <div class="choice">
                             <input type="radio" name="text_size" id=id.clone() value=size.to_string() checked=size == current.text_size/>
-                            <label for=id>{if size == 100 { "100 % (standard)".to_string() } else { format!("{size} %") }}</label>
+                            <label for=id>{if size == 100 { t!("settings-size-standard") } else { format!("{size} %") }}</label>
                         </div>
                     }
                 }).collect_view()}
             </fieldset>
             <fieldset>
-                <legend>"Reading aids"</legend>
+                <legend>{t!("settings-reading-aids")}</legend>
                 <div class="choice">
                     <input type="checkbox" name="line_focus" id="line-focus" value="on" checked=current.line_focus/>
-                    <label for="line-focus">"Line focus: a thick band marks the answer option you are on, and question text gets more space between lines"</label>
+                    <label for="line-focus">{t!("settings-line-focus")}</label>
                 </div>
                 <div class="choice">
                     <input type="checkbox" name="reduced_motion" id="reduced-motion" value="on" checked=current.reduced_motion/>
-                    <label for="reduced-motion">"Reduce motion: no animations or smooth scrolling"</label>
+                    <label for="reduced-motion">{t!("settings-reduce-motion")}</label>
                 </div>
             </fieldset>
             <div class="nav-buttons">
-                <a class="button" href=return_to>"Go back without saving"</a>
-                <button type="submit" class="primary">"Save and go back"</button>
+                <a class="button" href=return_to>{t!("settings-back")}</a>
+                <button type="submit" class="primary">{t!("settings-save")}</button>
             </div>
         </form>
     }

@@ -8,32 +8,33 @@
 use leptos::prelude::*;
 
 use crate::dto::format_remaining;
+use crate::i18n::island_words::{fill, words};
+use crate::i18n::Lang;
 
 /// The warning points, in minutes left.
 const WARN_AT_MINUTES: [i64; 3] = [15, 5, 1];
 
 /// The warning for this much time left, if it is past a warning point.
-fn warning_for(left_ms: i64) -> Option<String> {
+fn warning_for(lang: Lang, left_ms: i64) -> Option<String> {
+    let w = &words(lang).timer;
     WARN_AT_MINUTES
         .iter()
         .rev()
         .find(|&&m| left_ms <= m * 60_000 && left_ms > 0)
         .map(|&m| match m {
-            1 => {
-                "Less than 1 minute left. Your saved answers will be submitted when time runs out."
-                    .to_string()
-            }
-            m => format!("Less than {m} minutes left."),
+            1 => w.last_minute.to_string(),
+            m => fill(w.less_than_minutes, &[("m", &m.to_string())]),
         })
 }
 
 #[island]
-pub fn Countdown(remaining_ms: i64) -> impl IntoView {
+pub fn Countdown(remaining_ms: i64, lang: Lang) -> impl IntoView {
+    let w = &words(lang).timer;
     let (left, set_left) = signal(remaining_ms);
     let (hidden, set_hidden) = signal(false);
     let (live, set_live) = signal(false);
     // Rendered by the server when the page opens past a warning point.
-    let (warning, set_warning) = signal(warning_for(remaining_ms).unwrap_or_default());
+    let (warning, set_warning) = signal(warning_for(lang, remaining_ms).unwrap_or_default());
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {
@@ -51,7 +52,7 @@ pub fn Countdown(remaining_ms: i64) -> impl IntoView {
                     .iter()
                     .any(|m| before > m * 60_000 && now_left <= m * 60_000)
                 {
-                    set_warning.set(warning_for(now_left).unwrap_or_default());
+                    set_warning.set(warning_for(lang, now_left).unwrap_or_default());
                 }
                 if now_left <= 0 {
                     if let Some(w) = web_sys::window() {
@@ -78,17 +79,17 @@ pub fn Countdown(remaining_ms: i64) -> impl IntoView {
     view! {
         <div class="timer-box">
             <p class="timer">
-                <span class="timer-label">"Time left: "</span>
+                <span class="timer-label">{w.time_left}</span>
                 // The seconds left as data, for tests and styles: the text only shows minutes past an hour.
                 <span role="timer" data-seconds-left=move || ((left.get() + 999) / 1000).to_string()
                     hidden=move || hidden.get()>
                     {move || format_remaining(left.get())}
                 </span>
-                {move || hidden.get().then(|| view! { <span>"hidden"</span> })}
+                {move || hidden.get().then(|| view! { <span>{w.hidden}</span> })}
             </p>
             {move || live.get().then(|| view! {
                 <button type="button" class="timer-toggle" aria-pressed=move || hidden.get().to_string()
-                    on:click=toggle>"Hide time"</button>
+                    on:click=toggle>{w.hide}</button>
             })}
             <p class="timer-warning" role="alert">{move || warning.get()}</p>
         </div>
@@ -122,23 +123,29 @@ fn js_sys_now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::warning_for;
+    use crate::i18n::Lang;
 
     #[test]
     fn warnings_start_at_15_5_and_1_minutes() {
-        assert_eq!(warning_for(16 * 60_000), None);
+        let warn = |ms| warning_for(Lang::En, ms);
+        assert_eq!(warn(16 * 60_000), None);
         assert_eq!(
-            warning_for(15 * 60_000).as_deref(),
+            warn(15 * 60_000).as_deref(),
             Some("Less than 15 minutes left.")
         );
         assert_eq!(
-            warning_for(5 * 60_000 + 1).as_deref(),
+            warn(5 * 60_000 + 1).as_deref(),
             Some("Less than 15 minutes left.")
         );
         assert_eq!(
-            warning_for(5 * 60_000).as_deref(),
+            warn(5 * 60_000).as_deref(),
             Some("Less than 5 minutes left.")
         );
-        assert!(warning_for(59_000).is_some_and(|w| w.starts_with("Less than 1 minute")));
-        assert_eq!(warning_for(0), None);
+        assert!(warn(59_000).is_some_and(|w| w.starts_with("Less than 1 minute")));
+        assert_eq!(warn(0), None);
+        assert_eq!(
+            warning_for(Lang::Es, 5 * 60_000).as_deref(),
+            Some("Quedan menos de 5 minutos.")
+        );
     }
 }

@@ -19,6 +19,7 @@ use super::users;
 pub async fn register(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<RegisterForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now_ms();
@@ -40,7 +41,9 @@ pub async fn register(
     auth::sign_in(&session, &user).await?;
     auth::record_method(&session, auth::Method::Password).await?;
     tracing::info!(user_id = id, "candidate account created");
-    Ok(Redirect::to("/dashboard").into_response())
+    // The browser takes the language just chosen as preferred, unless it chose one itself.
+    let cookie = super::language::cookie_for_account(&state, &headers, id).await?;
+    Ok(super::language::redirect_with_cookie("/dashboard", cookie))
 }
 
 async fn back_to_register(

@@ -43,8 +43,7 @@ impl AppError {
     pub fn public_message(&self) -> String {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
-            "Something went wrong on our side. Your saved answers are safe; please try again in a moment."
-                .to_string()
+            crate::t!("error-server")
         } else {
             self.to_string()
         }
@@ -64,14 +63,17 @@ tokio::task_local! {
     static DISPLAY: crate::display::DisplaySettings;
 }
 
-/// Middleware: keeps the request's display settings at hand while it is answered, so an error
-/// page follows the theme and text size the person chose, like every other page.
+/// Middleware: keeps the request's display settings and interface language at hand while it
+/// is answered, so an error page or a form's message follows what the person chose, like
+/// every other page.
 pub async fn with_display(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
-    DISPLAY.scope(settings, next.run(request)).await
+    let lang = crate::display::DisplaySettings::lang_from_headers(request.headers());
+    let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
+    DISPLAY.scope(settings, run).await
 }
 
 /// A small, accessible error page for plain form posts, with a way back.
@@ -81,20 +83,22 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
         .unwrap_or_default();
     // Plain words for the heading rather than the protocol's ("Bad Request").
     let title = match status.as_u16() {
-        400 => "Please check and try again",
-        401 => "Please sign in",
-        403 => "Not allowed",
-        404 => "Not found",
-        409 => "Already done or changed meanwhile",
-        413 => "Too much was sent",
-        _ if status.is_server_error() => "Something went wrong",
-        _ => "Not done",
+        400 => crate::t!("error-title-400"),
+        401 => crate::t!("error-title-401"),
+        403 => crate::t!("error-title-403"),
+        404 => crate::t!("error-title-404"),
+        409 => crate::t!("error-title-409"),
+        413 => crate::t!("error-title-413"),
+        _ if status.is_server_error() => crate::t!("error-title-500"),
+        _ => crate::t!("error-title-other"),
     };
+    let lang = crate::i18n::page_lang().code();
+    let dashboard = crate::t!("back-to-dashboard");
     let back = back
         .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
         .unwrap_or_default();
     let body = format!(
-        r#"<!DOCTYPE html><html lang="en"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">Back to your dashboard</a></p></main></body></html>"#,
+        r#"<!DOCTYPE html><html lang="{lang}"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">{dashboard}</a></p></main></body></html>"#,
         escape(message)
     );
     (status, Html(body)).into_response()

@@ -84,6 +84,7 @@ pub struct SignInForm {
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, AppError> {
     if form.email.trim().is_empty() || form.password.is_empty() {
@@ -105,7 +106,8 @@ pub async fn sign_in(
             auth::sign_in(&session, &user).await?;
             auth::record_method(&session, auth::Method::Password).await?;
             tracing::info!(user_id = user.id, "signed in");
-            Ok(Redirect::to("/dashboard").into_response())
+            let cookie = super::language::cookie_for_account(&state, &headers, user.id).await?;
+            Ok(super::language::redirect_with_cookie("/dashboard", cookie))
         }
         _ => Ok(Redirect::to("/signin?error=credentials").into_response()),
     }
@@ -572,14 +574,17 @@ pub struct DisplayForm {
     /// Present ("on") when ticked.
     pub line_focus: Option<String>,
     pub reduced_motion: Option<String>,
+    /// "en" or "es"; absent keeps the current choice.
+    pub language: Option<String>,
     pub return_to: Option<String>,
 }
 
 /// Saves the display settings for this browser (a cookie for a year) and goes back.
 pub async fn display_settings(
+    headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<DisplayForm>,
 ) -> Result<Response, AppError> {
-    use crate::display::{DisplaySettings, Theme, COOKIE, TEXT_SIZES};
+    use crate::display::{DisplaySettings, Theme, TEXT_SIZES};
     let theme = Theme::parse(&form.theme).ok_or_else(|| {
         AppError::BadRequest(format!(
             "theme {:?} is not one of standard, contrast, dark",
@@ -597,20 +602,24 @@ pub async fn display_settings(
                 form.text_size
             ))
         })?;
+    let language = match form.language.as_deref().filter(|l| !l.is_empty()) {
+        None => DisplaySettings::from_headers(&headers).language,
+        Some(code) => Some(crate::i18n::Lang::parse(code).ok_or_else(|| {
+            AppError::BadRequest(format!("language {code:?} is not one of en, es"))
+        })?),
+    };
     let settings = DisplaySettings {
         theme,
         text_size,
         line_focus: form.line_focus.is_some(),
         reduced_motion: form.reduced_motion.is_some(),
+        language,
     };
     let target = match form.return_to.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => crate::pages::settings::safe_return(r),
         None => "/settings/display?saved=1".to_string(),
     };
-    let cookie = format!(
-        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-        settings.to_cookie_value()
-    );
+    let cookie = super::language::display_cookie(settings);
     Ok((
         [(axum::http::header::SET_COOKIE, cookie)],
         Redirect::to(&target),

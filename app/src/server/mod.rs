@@ -18,6 +18,7 @@ pub mod error;
 pub mod flash;
 pub mod forms;
 pub mod jobs;
+pub mod language;
 pub mod passkeys;
 pub mod session_store;
 pub mod startup;

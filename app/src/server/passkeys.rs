@@ -283,6 +283,7 @@ pub async fn sign_in_start(
 pub async fn sign_in_finish(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Json(credential): Json<PublicKeyCredential>,
 ) -> Result<Response, AppError> {
     let Some(rp) = state.webauthn.as_deref() else {
@@ -344,7 +345,11 @@ pub async fn sign_in_finish(
     auth::sign_in(&session, &user).await?;
     auth::record_method(&session, auth::Method::Passkey).await?;
     tracing::info!(user_id, "signed in with a passkey");
-    Ok(Json(serde_json::json!({ "go": "/dashboard" })).into_response())
+    let json = Json(serde_json::json!({ "go": "/dashboard" }));
+    match super::language::cookie_for_account(&state, &headers, user_id).await? {
+        Some(cookie) => Ok(([(axum::http::header::SET_COOKIE, cookie)], json).into_response()),
+        None => Ok(json.into_response()),
+    }
 }
 
 /// `POST /passkeys/{id}/remove` (a plain form on the settings page).

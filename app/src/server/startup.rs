@@ -148,6 +148,7 @@ impl Application {
             .route("/attempts/{id}/break/action", post(forms::break_action))
             .route("/attempts/{id}/submit", post(forms::submit))
             .route("/settings/display", post(forms::display_settings))
+            .route("/settings/language", post(super::language::switch))
             .route("/account/new", post(account_forms::register))
             .route("/assets/passkey.js", get(forms::passkey_script))
             .route("/passkeys/register/start", post(passkeys::register_start))
