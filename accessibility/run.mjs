@@ -72,11 +72,14 @@ async function axeClean(page, label) {
 }
 
 
+/** Words of the English interface that a Spanish page must not show. */
+const ENGLISH_ONLY = ['Dashboard', 'Sign out', 'Display settings', 'Your ', 'Question ', 'Loading', 'Back to', ' the exam', 'Submit', 'Save ', 'Previous', 'Next', 'Sign in', 'Password', 'Email address', 'Accommodation', 'application'];
+
 async function signIn(page, base = BASE, email = CANDIDATE, password = PASSWORD) {
   await page.goto(`${base}/signin`);
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/dashboard$/), page.click('main button[type=submit]')]);
 }
 
 /** The focused element's role and accessible name, from Chromium's accessibility tree. */
@@ -299,6 +302,9 @@ try {
     { name: 'text-200', cookie: 'standard.200.1.1' },
     { name: 'narrow-320', cookie: 'standard.100.0.0', width: 320 },
     { name: 'narrow-320-text-200', cookie: 'contrast.200.0.0', width: 320 },
+    // The interface in Spanish: longer words must still fit at 320 px and 200 %.
+    { name: 'spanish', cookie: 'standard.100.0.0.es', lang: 'es' },
+    { name: 'spanish-320-text-200', cookie: 'dark.200.0.0.es', width: 320, lang: 'es' },
   ];
   const attemptPath = new URL(itemUrl).pathname.replace(/\/items\/1$/, '');
   for (const mode of MODES) {
@@ -326,6 +332,17 @@ try {
       const audit = async (label) => {
         const theme = await p.evaluate(() => document.documentElement.dataset.theme ?? 'standard');
         assert(theme === mode.cookie.split('.')[0], `${label}: the page took the ${theme} theme`);
+        const lang = await p.evaluate(() => document.documentElement.lang);
+        assert(lang === (mode.lang ?? 'en'), `${label}: the page is marked ${lang}`);
+        if (mode.lang === 'es') {
+          // No English left in the page's own words (the data, such as county names and
+          // the exam's title, is what it is).
+          const english = await p.evaluate((words) => {
+            const text = document.body.innerText;
+            return words.filter((w) => text.includes(w));
+          }, ENGLISH_ONLY);
+          assert(english.length === 0, `${label}: English words on a Spanish page: ${english.join(', ')}`);
+        }
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert(overflow <= 0, `${label}: ${overflow} px of sideways scrolling`);
         // Nothing cut off at the right edge either (a data table may scroll in its own region).
@@ -346,7 +363,7 @@ try {
         p.waitForURL(/\/submit$/),
         p.evaluate(() => { const f = document.querySelector('form[action$="/submit"]'); f.noValidate = true; f.submit(); }),
       ]);
-      assert((await p.textContent('main')).includes('was not submitted'), 'the refusal page');
+      assert((await p.textContent('main')).includes(mode.lang === 'es' ? 'no se envió' : 'was not submitted'), 'the refusal page');
       await audit('error-page');
       await ctx.close();
     });
@@ -620,10 +637,21 @@ try {
     await p.evaluate(() => { window.__spoken = []; });
     await Promise.all([p.waitForLoadState('load'), p.click('text=Ver las preguntas en español')]);
     await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
-    await p.getByRole('button', { name: 'Leer la pregunta en voz alta' }).click();
+    // The questions in Spanish under an English interface: the button keeps the page's
+    // language, the reading takes the question's.
+    await p.getByRole('button', { name: 'Read the question aloud' }).click();
     await p.waitForFunction(() => window.__spoken.length >= 5);
     const es = await p.evaluate(() => window.__spoken);
     assert(es.every((u) => u.lang === 'es-US') && es.some((u) => u.text.startsWith('Opción A: ')), `read in Spanish: ${JSON.stringify(es)}`);
+    // The header's switch turns the interface Spanish on this same question, islands included.
+    await Promise.all([p.waitForLoadState('load'), p.click('header button:text-is("Español")')]);
+    assert(new URL(p.url()).pathname.endsWith('/items/1'), `the switch comes back to the question: ${p.url()}`);
+    assert(await p.evaluate(() => document.documentElement.lang) === 'es', 'the page is marked Spanish');
+    await p.getByRole('button', { name: 'Leer la pregunta en voz alta' }).waitFor({ timeout: 15000 });
+    assert((await p.textContent('.timer-label')).startsWith('Tiempo restante'), 'the countdown speaks Spanish');
+    await axeClean(p, 'question-interface-es');
+    await Promise.all([p.waitForLoadState('load'), p.click('header button:text-is("English")')]);
+    await p.getByRole('button', { name: 'Read the question aloud' }).waitFor({ timeout: 15000 });
     // The same accommodation lets the break be taken from any question, and "not now" keeps it.
     await Promise.all([p.waitForURL(/\/break$/), p.click('button:text-is("Take my break now")')]);
     await axeClean(p, 'break-anytime');
@@ -702,6 +730,20 @@ try {
     p.on('pageerror', (e) => errors.push(String(e)));
     let attemptBase;
     const found = { multiple: null, scenario: null };
+    // The page in every display mode: axe-clean and no sideways scrolling.
+    const auditInModes = async (label) => {
+      for (const mode of MODES) {
+        await p.context().addCookies([{ name: 'certamen_display', value: mode.cookie, url: EVERY_TYPE }]);
+        await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
+        await p.reload();
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 0, `${label} in ${mode.name}: ${overflow} px of sideways scrolling`);
+        await axeClean(p, `${mode.name}-${label}`);
+      }
+      await p.context().clearCookies({ name: 'certamen_display' });
+      await p.setViewportSize({ width: 1280, height: 800 });
+      await p.reload();
+    };
     await check('every form of the every-type bank holds a multiple-answer question and a scenario', async () => {
       await signIn(p, EVERY_TYPE);
       await p.goto(`${EVERY_TYPE}/exams/peer-support/instructions`);
@@ -725,6 +767,8 @@ try {
       const described = await p.locator('fieldset').first().getAttribute('aria-describedby');
       assert(described === 'select-hint', 'the option group is described by the hint');
       await axeClean(p, 'question-multiple-answer');
+      await auditInModes('question-multiple-answer');
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
       await p.focus('#option-A');
       await p.keyboard.press('Space');
       await p.getByRole('status').filter({ hasText: 'You have chosen 1 of 2.' }).waitFor({ timeout: 5000 });
@@ -751,23 +795,13 @@ try {
       const heading = p.getByRole('heading', { name: 'Scenario' });
       assert(await heading.isVisible(), 'the scenario has a heading');
       await axeClean(p, 'question-scenario');
+      await auditInModes('question-scenario');
       assert(errors.length === 0, errors.join('\n'));
     });
     // The break and the linear score report, in every display mode: reached on this server's
     // attempt after the item-type checks (going on from question 60 offers the break).
     await check('the break page (offered and taken) and the linear score report meet WCAG 2.2 AA (axe) in every display mode, with no sideways scrolling', async () => {
-      const audit = async (label) => {
-        for (const mode of MODES) {
-          await p.context().addCookies([{ name: 'certamen_display', value: mode.cookie, url: EVERY_TYPE }]);
-          await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
-          await p.reload();
-          const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          assert(overflow <= 0, `${label} in ${mode.name}: ${overflow} px of sideways scrolling`);
-          await axeClean(p, `${mode.name}-${label}`);
-        }
-        await p.context().clearCookies({ name: 'certamen_display' });
-        await p.setViewportSize({ width: 1280, height: 800 });
-      };
+      const audit = auditInModes;
       await p.goto(`${attemptBase}/items/60`);
       await Promise.all([p.waitForURL(/\/break$/), p.click('button.primary[value=next]')]);
       await axeClean(p, 'break-offered');

@@ -68,17 +68,21 @@ impl Default for DisplaySettings {
 }
 
 impl DisplaySettings {
-    /// The cookie value: `theme.size.focus.motion.language`, e.g. `contrast.150.1.0.es`
-    /// (the language empty until one is chosen).
+    /// The cookie value: `theme.size.focus.motion[.language]`, e.g. `contrast.150.1.0.es`
+    /// (no language part until one is chosen).
     pub fn to_cookie_value(self) -> String {
-        format!(
-            "{}.{}.{}.{}.{}",
+        let mut value = format!(
+            "{}.{}.{}.{}",
             self.theme.code(),
             self.text_size,
             u8::from(self.line_focus),
             u8::from(self.reduced_motion),
-            self.language.map_or("", Lang::code)
-        )
+        );
+        if let Some(lang) = self.language {
+            value.push('.');
+            value.push_str(lang.code());
+        }
+        value
     }
 
     /// Reads a cookie value; anything unreadable (an old or edited cookie) gives the defaults.

@@ -435,33 +435,35 @@ pub struct AccommodationProfile {
 }
 
 impl AccommodationProfile {
-    /// The profile in words ("time and a half (225 minutes), a 30-minute break, read aloud").
+    /// The profile in words, in the page's language ("time and a half (225 minutes), a
+    /// 30-minute break, read aloud").
     pub fn describe(&self, standard_minutes: Option<u32>) -> String {
         let mut parts = Vec::new();
         if self.time_percent != 100 {
             let name = match self.time_percent {
-                150 => "time and a half".to_string(),
-                200 => "double time".to_string(),
-                p => format!("{p}% of the standard time"),
+                150 => crate::t!("accommodations-time-half"),
+                200 => crate::t!("accommodations-time-double"),
+                p => crate::t!("accommodations-time-percent", percent = p),
             };
             parts.push(match standard_minutes {
-                Some(m) => format!(
-                    "{name} ({} minutes)",
-                    (u64::from(m) * u64::from(self.time_percent)).div_ceil(100)
+                Some(m) => crate::t!(
+                    "accommodations-time-minutes",
+                    time = name,
+                    minutes = (u64::from(m) * u64::from(self.time_percent)).div_ceil(100)
                 ),
                 None => name,
             });
         }
         parts.push(if self.break_anytime {
-            format!(
-                "a {}-minute break to take at any point of the exam",
-                self.break_minutes
-            )
+            crate::t!("accommodations-break-anytime", minutes = self.break_minutes)
         } else {
-            format!("a {}-minute scheduled break", self.break_minutes)
+            crate::t!(
+                "accommodations-break-scheduled",
+                minutes = self.break_minutes
+            )
         });
         if self.speech {
-            parts.push("questions and answers read aloud on request".to_string());
+            parts.push(crate::t!("accommodations-speech"));
         }
         parts.join(", ")
     }
@@ -506,12 +508,15 @@ pub const ACCOMMODATION_NEEDS: [(&str, &str); 4] = [
     ("other", "Something else (describe it below)"),
 ];
 
+/// A need's label in the page's language (the English is the one in [`ACCOMMODATION_NEEDS`]).
 pub fn need_label(code: &str) -> String {
-    ACCOMMODATION_NEEDS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| (*l).to_string())
-        .unwrap_or_else(|| code.to_string())
+    match code {
+        "extra_time" => crate::t!("accommodations-need-extra-time"),
+        "longer_break" => crate::t!("accommodations-need-longer-break"),
+        "speech" => crate::t!("accommodations-need-speech"),
+        "other" => crate::t!("accommodations-need-other"),
+        _ => code.to_string(),
+    }
 }
 
 /// The staff queue of accommodation requests.

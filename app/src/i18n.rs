@@ -324,7 +324,7 @@ mod tests {
                         if text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
                             continue;
                         }
-                        let rest = &text[i + 3..];
+                        let rest = text[i + 3..].trim_start();
                         let rest = rest.strip_prefix("in ").map_or(rest, |r| {
                             r.split_once(',').map_or(r, |(_, after)| after.trim_start())
                         });

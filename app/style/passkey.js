@@ -1,7 +1,8 @@
 // Passkeys in the browser: passes the WebAuthn options from the server to
 // navigator.credentials and the device's answer back, converting binary fields to and from
 // base64url (unpadded) as the server's JSON carries them. Controls marked `data-passkey`
-// stay hidden unless this browser can use passkeys.
+// stay hidden unless this browser can use passkeys. The words it shows come from the page, in
+// its language, as `data-msg-*` attributes of the status line; English if one is missing.
 
 (() => {
   const supported = typeof window.PublicKeyCredential === 'function' && !!navigator.credentials;
@@ -19,6 +20,13 @@
   };
   const withIds = (list) => (list || []).map((c) => ({ ...c, id: toBytes(c.id) }));
 
+  // A message in the page's language: `name` is the attribute's dataset name (msgWaiting for
+  // data-msg-waiting).
+  const message = (name, fallback) => {
+    const status = document.getElementById('passkey-status');
+    return (status && status.dataset[name]) || fallback;
+  };
+
   async function post(url, body) {
     const response = await fetch(url, {
       method: 'POST',
@@ -27,15 +35,18 @@
       credentials: 'same-origin',
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || `The server answered ${response.status}. Please try again.`);
+    if (!response.ok) {
+      const template = message('msgServer', 'The server answered {status}. Please try again.');
+      throw new Error(data.error || template.replace('{status}', String(response.status)));
+    }
     return data;
   }
 
   // What the device says when the person cancels or the request times out.
   const deviceMessage = (e) =>
     e && e.name === 'NotAllowedError'
-      ? 'The passkey request was cancelled or timed out. You can try again.'
-      : e && e.message ? e.message : 'Something went wrong. Please try again.';
+      ? message('msgCancelled', 'The passkey request was cancelled or timed out. You can try again.')
+      : e && e.message ? e.message : message('msgFailed', 'Something went wrong. Please try again.');
 
   function say(status, text, isError) {
     if (!status) return;
@@ -45,7 +56,7 @@
 
   async function signIn(status) {
     const email = document.getElementById('email')?.value || '';
-    say(status, 'Waiting for your passkey…');
+    say(status, message('msgWaiting', 'Waiting for your passkey…'));
     const options = await post('/passkeys/sign-in/start', { email });
     const pk = options.publicKey;
     const credential = await navigator.credentials.get({
@@ -68,7 +79,7 @@
   }
 
   async function register(status, name) {
-    say(status, 'Follow your device\u2019s prompt to create the passkey…');
+    say(status, message('msgCreate', 'Follow your device\u2019s prompt to create the passkey…'));
     const options = await post('/passkeys/register/start', { name });
     const pk = options.publicKey;
     const credential = await navigator.credentials.create({
@@ -97,7 +108,7 @@
     const status = document.getElementById('passkey-status');
     for (const el of document.querySelectorAll('[data-passkey]')) el.hidden = !supported;
     if (!supported) {
-      say(status, 'This browser cannot use passkeys. You can sign in with your password.');
+      say(status, message('msgUnsupported', 'This browser cannot use passkeys. You can sign in with your password.'));
       return;
     }
     document.getElementById('passkey-sign-in')?.addEventListener('click', () => {

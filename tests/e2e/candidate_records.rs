@@ -101,8 +101,13 @@ async fn a_new_candidate_creates_an_account_with_every_mistake_shown_beside_its_
         )
         .await;
     assert_eq!(welcome.url, "/dashboard", "signed in at once");
+    // Spanish was chosen as preferred language: this browser, which had not chosen one, now
+    // shows the interface in Spanish.
     assert!(
-        welcome.body.contains("Welcome, <!>Ana Ruiz") || welcome.body.contains("Welcome, Ana Ruiz")
+        welcome.body.contains("Le damos la bienvenida, Ana Ruiz")
+            && welcome.body.contains(r#"<html lang="es""#),
+        "{}",
+        welcome.body
     );
     let (born, county, language): (String, String, String) = sqlx::query_as(
         "SELECT p.date_of_birth, p.county, p.language FROM candidate_profiles p \

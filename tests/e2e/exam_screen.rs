@@ -267,3 +267,109 @@ async fn questions_come_in_the_chosen_language_and_switch_on_any_question() {
     db.close().await;
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_interface_speaks_the_language_chosen_here_or_the_browsers() {
+    let app = crate::helpers::spawn_app().await;
+    // A browser that prefers Spanish and has chosen nothing gets Spanish pages, errors too.
+    let spanish_browser = reqwest::Client::new();
+    let page = spanish_browser
+        .get(format!("{}/signin", app.address))
+        .header(reqwest::header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .expect("sign-in page");
+    let body = page.text().await.expect("body");
+    assert!(body.contains(r#"<html lang="es""#), "{}", &body[..300]);
+    assert!(body.contains("Saltar al contenido principal"));
+    let missing = spanish_browser
+        .get(format!("{}/no-such-page", app.address))
+        .header(reqwest::header::ACCEPT_LANGUAGE, "es")
+        .send()
+        .await
+        .expect("missing page");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing
+        .text()
+        .await
+        .expect("body")
+        .contains("Página no encontrada"));
+
+    // The header's switch: any page, back to the same page with its query, other settings kept.
+    let browser = app.browser();
+    browser
+        .post(
+            "/settings/display",
+            &[("theme", "dark"), ("text_size", "150")],
+        )
+        .await;
+    let r = browser
+        .post(
+            "/settings/language",
+            &[
+                ("language", "es"),
+                ("return_to", "/signin?error=credentials"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/signin?error=credentials")
+    );
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        cookie.starts_with("certamen_display=dark.150.0.0.es;"),
+        "{cookie}"
+    );
+    browser.sign_in(crate::helpers::CANDIDATE).await;
+    let (_, question) = browser.start_exam().await;
+    assert!(
+        question
+            .body
+            .contains(r#"<html lang="es" data-theme="dark""#)
+            && question.body.contains("Pregunta 1 de 120")
+            && question.body.contains("Siguiente"),
+        "the question page in Spanish"
+    );
+    // An exam error from a plain form, in Spanish: the review sent without its confirmation.
+    let attempt = question
+        .url
+        .split('/')
+        .nth(2)
+        .unwrap_or_default()
+        .to_string();
+    let refused = browser
+        .post(&format!("/attempts/{attempt}/submit"), &[])
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.contains(r#"<html lang="es""#) && body.contains("no se envió"),
+        "{body}"
+    );
+
+    // Only English and Spanish; nothing changes on a refusal.
+    let r = browser
+        .post("/settings/language", &[("language", "fr")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.headers().get("set-cookie").is_none());
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("&quot;fr&quot; is not one of en, es"));
+    let back = browser
+        .post("/settings/language", &[("language", "en")])
+        .await;
+    assert!(back.status().is_redirection());
+    let dashboard = browser.visit("/dashboard").await;
+    assert!(dashboard
+        .body
+        .contains(r#"<html lang="en" data-theme="dark""#));
+    app.cleanup().await;
+}

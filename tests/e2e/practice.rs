@@ -31,7 +31,7 @@ async fn a_practice_exam_is_open_before_approval_never_counts_and_never_shares_a
                 ("password", PASSWORD),
                 ("date_of_birth", "1995-07-04"),
                 ("county", "Kern"),
-                ("language", "es"),
+                ("language", "en"),
             ],
         )
         .await;

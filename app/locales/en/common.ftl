@@ -22,3 +22,4 @@ attempts-left = { $n ->
     [one] 1 attempt left
    *[other] { $n } attempts left
 }
+date-later = a later date

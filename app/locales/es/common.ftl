@@ -22,3 +22,4 @@ attempts-left = { $n ->
     [one] Le queda 1 intento
    *[other] Le quedan { $n } intentos
 }
+date-later = una fecha posterior

@@ -8,7 +8,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::account::{described_by, ErrorSummary, FieldMessage};
 use super::layout::{ErrorBox, Header};
-use crate::dto::{AccommodationRequestRow, AccommodationsView, FormState, ACCOMMODATION_NEEDS};
+use crate::dto::{
+    need_label, AccommodationRequestRow, AccommodationsView, FormState, ACCOMMODATION_NEEDS,
+};
+use crate::t;
 
 #[server]
 pub async fn load_accommodations() -> Result<AccommodationsView, ServerFnError> {
@@ -46,11 +49,11 @@ pub fn AccommodationsPage() -> impl IntoView {
     let submitted = query.read_untracked().get("sent").is_some();
     let data = Resource::new(|| (), |_| load_accommodations());
     view! {
-        <Title text="Accommodations · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("accommodations-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <h1>"Accommodations"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!("accommodations-title")}</h1>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(mut d) => {
@@ -70,25 +73,25 @@ fn AccommodationsView(data: AccommodationsView) -> impl IntoView {
     let pending = data.requests.iter().any(|r| r.status == "pending");
     view! {
         {data.submitted.then(|| view! {
-            <p class="notice" role="status">"Your request has been sent. Program staff will decide it and you will see their decision here."</p>
+            <p class="notice" role="status">{t!("accommodations-sent")}</p>
         })}
-        <p>"If a disability or health condition affects how you take tests, you can ask for an accommodation, such as extra time, a longer break, or having the questions read aloud. Program staff decide each request. An approved accommodation applies to every exam attempt you start after the decision; it does not change an attempt already under way."</p>
-        <p>"Colours, text size, line focus and reduced motion need no approval: choose them in " <a href="/settings/display?return_to=%2Faccommodations">"Display settings"</a> "."</p>
+        <p>{t!("accommodations-intro")}</p>
+        <p>{t!("accommodations-display-settings")}" "<a href="/settings/display?return_to=%2Faccommodations">{t!("nav-display-settings")}</a>"."</p>
         <section class="card" aria-labelledby="current">
-            <h2 id="current">"Your accommodations now"</h2>
+            <h2 id="current">{t!("accommodations-now")}</h2>
             <p>{match &data.active {
-                Some(p) => format!("Approved: {}. These apply to your next exam attempts.", p.describe(data.standard_minutes)),
-                None => "None approved. Your exam has the standard time and break.".to_string(),
+                Some(p) => t!("accommodations-now-approved", profile = p.describe(data.standard_minutes)),
+                None => t!("accommodations-now-none"),
             }}</p>
         </section>
         {(!data.requests.is_empty()).then(|| view! {
-            <h2>"Your requests"</h2>
+            <h2>{t!("accommodations-requests")}</h2>
             {data.requests.iter().map(|r| view! { <RequestCard request=r.clone() standard_minutes=data.standard_minutes/> }).collect_view()}
         })}
         {if pending {
             view! {
-                <h2>"Ask for an accommodation"</h2>
-                <p>"You have a request waiting for a decision. You can ask for something else once staff have decided it."</p>
+                <h2>{t!("accommodations-ask")}</h2>
+                <p>{t!("accommodations-pending")}</p>
             }.into_any()
         } else {
             view! { <RequestForm form=data.form.clone() standard_break=data.standard_break_minutes/> }.into_any()
@@ -97,12 +100,12 @@ fn AccommodationsView(data: AccommodationsView) -> impl IntoView {
 }
 
 /// How a request's status reads to the candidate.
-pub fn status_text(status: &str) -> &'static str {
+pub fn status_text(status: &str) -> String {
     match status {
-        "pending" => "Waiting for a decision",
-        "approved" => "Approved",
-        "denied" => "Not approved",
-        _ => "Unknown",
+        "pending" => t!("accommodations-status-pending"),
+        "approved" => t!("accommodations-status-approved"),
+        "denied" => t!("accommodations-status-denied"),
+        _ => t!("accommodations-status-unknown"),
     }
 }
 
@@ -115,22 +118,22 @@ pub fn RequestCard(
     let labelled_by = heading.clone();
     view! {
         <section class="card request" aria-labelledby=labelled_by>
-            <h3 id=heading>{format!("Request of {}: {}", request.submitted_on, status_text(&request.status))}</h3>
+            <h3 id=heading>{t!("accommodations-card-heading", date = &request.submitted_on, status = status_text(&request.status))}</h3>
             {request.candidate.clone().map(|c| view! { <p><strong>"Candidate: "</strong>{c}</p> })}
             <dl class="facts">
-                <dt>"Asked for"</dt>
+                <dt>{t!("accommodations-asked-for")}</dt>
                 <dd>{request.requested.join("; ")}</dd>
-                <dt>"In the candidate's words"</dt>
+                <dt>{t!("accommodations-own-words")}</dt>
                 <dd class="prewrap">{request.details.clone()}</dd>
-                <dt>"Documentation"</dt>
+                <dt>{t!("accommodations-documentation")}</dt>
                 <dd class="prewrap">{request.documentation.clone()}</dd>
                 {request.profile.clone().map(|p| view! {
-                    <dt>"Approved"</dt>
+                    <dt>{t!("accommodations-approved")}</dt>
                     <dd>{p.describe(standard_minutes)}</dd>
                 })}
-                {request.decided_on.clone().map(|d| view! { <dt>"Decided on"</dt><dd>{d}</dd> })}
+                {request.decided_on.clone().map(|d| view! { <dt>{t!("accommodations-decided-on")}</dt><dd>{d}</dd> })}
                 {request.decision_note.clone().map(|n| view! {
-                    <dt>{if request.status == "denied" { "Reason" } else { "Note from staff" }}</dt>
+                    <dt>{if request.status == "denied" { t!("accommodations-reason") } else { t!("accommodations-staff-note") }}</dt>
                     <dd class="prewrap">{n}</dd>
                 })}
             </dl>
@@ -148,18 +151,18 @@ fn RequestForm(form: FormState, standard_break: Option<u32>) -> impl IntoView {
         .collect();
     let invalid = |field: &str| form.error(field).map(|_| "true");
     view! {
-        <h2>"Ask for an accommodation"</h2>
+        <h2>{t!("accommodations-ask")}</h2>
         <ErrorSummary form=form.clone()/>
         <form method="post" action="/accommodations" class="stack settings" novalidate>
             <fieldset aria-describedby=described_by(&form, "need", false)>
-                <legend>"What do you need? Choose all that apply."</legend>
+                <legend>{t!("accommodations-need-legend")}</legend>
                 <FieldMessage form=form.clone() field="need"/>
-                {ACCOMMODATION_NEEDS.iter().enumerate().map(|(i, (code, label))| {
+                {ACCOMMODATION_NEEDS.iter().enumerate().map(|(i, (code, _))| {
                     // The first box carries the field's id, so the error summary's link lands on it.
                     let id = if i == 0 { "need".to_string() } else { format!("need-{code}") };
                     let label = match (*code, standard_break) {
-                        ("longer_break", Some(m)) => format!("{label} (the standard break is {m} minutes)"),
-                        _ => (*label).to_string(),
+                        ("longer_break", Some(m)) => t!("accommodations-need-with-standard-break", label = need_label(code), minutes = m),
+                        _ => need_label(code),
                     };
                     view! {
                         <div class="choice">
@@ -169,17 +172,17 @@ fn RequestForm(form: FormState, standard_break: Option<u32>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="details">"Describe what you need and why"</label>
-            <p class="hint" id="details-hint">"For example: how much extra time, or how a condition affects reading or sitting for long periods."</p>
+            <label for="details">{t!("accommodations-details")}</label>
+            <p class="hint" id="details-hint">{t!("accommodations-details-hint")}</p>
             <FieldMessage form=form.clone() field="details"/>
             <textarea id="details" name="details" rows="5" maxlength="4000" required
                 aria-invalid=invalid("details") aria-describedby=described_by(&form, "details", true)>{form.value("details")}</textarea>
-            <label for="documentation">"Your documentation"</label>
-            <p class="hint" id="documentation-hint">"The program asks for documentation from a qualified professional (for example a doctor, psychologist or counselor) that describes the condition and the accommodation it calls for. Say who wrote it, when, and what it recommends. Staff may contact you for a copy."</p>
+            <label for="documentation">{t!("accommodations-your-documentation")}</label>
+            <p class="hint" id="documentation-hint">{t!("accommodations-documentation-hint")}</p>
             <FieldMessage form=form.clone() field="documentation"/>
             <textarea id="documentation" name="documentation" rows="5" maxlength="4000" required
                 aria-invalid=invalid("documentation") aria-describedby=described_by(&form, "documentation", true)>{form.value("documentation")}</textarea>
-            <button type="submit" class="primary">"Send the request"</button>
+            <button type="submit" class="primary">{t!("accommodations-send")}</button>
         </form>
     }
 }

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use super::layout::Header;
 use crate::dto::FormState;
 use crate::places::COUNTIES;
+use crate::t;
 
 #[server]
 pub async fn load_register_form() -> Result<FormState, ServerFnError> {
@@ -23,7 +24,7 @@ pub fn ErrorSummary(form: FormState) -> impl IntoView {
     (!form.errors.is_empty()).then(|| {
         view! {
             <div class="notice error error-summary" role="alert" aria-labelledby="error-summary-title">
-                <h2 id="error-summary-title">"There is a problem"</h2>
+                <h2 id="error-summary-title">{t!("account-error-summary")}</h2>
                 <ul>
                     {form.errors.into_iter().map(|e| view! {
                         <li><a href=format!("#{}", e.field)>{e.message}</a></li>
@@ -57,18 +58,18 @@ pub fn described_by(form: &FormState, field: &str, hint: bool) -> Option<String>
 pub fn RegisterPage() -> impl IntoView {
     let form = Resource::new(|| (), |_| load_register_form());
     view! {
-        <Title text="Create an account · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("account-title"))/>
         <Header/>
         <main id="main" class="page narrow">
-            <h1>"Create your candidate account"</h1>
-            <p>"You need an account to apply for the Medi-Cal Peer Support Specialist certification exam. Every field is required."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!("account-heading")}</h1>
+            <p>{t!("account-intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     let f = form.await.unwrap_or_default();
                     view! { <RegisterForm form=f/> }
                 })}
             </Suspense>
-            <p>"Already have an account? " <a href="/signin">"Sign in"</a></p>
+            <p>{t!("account-have-one")} " " <a href="/signin">{t!("account-sign-in")}</a></p>
         </main>
     }
 }
@@ -81,42 +82,42 @@ fn RegisterForm(form: FormState) -> impl IntoView {
     view! {
         <ErrorSummary form=form.clone()/>
         <form method="post" action="/account/new" class="stack settings" novalidate>
-            <label for="name">"Full name"</label>
+            <label for="name">{t!("account-name")}</label>
             <FieldMessage form=form.clone() field="name"/>
             <input id="name" name="name" type="text" autocomplete="name" required maxlength="100"
                 value=form.value("name") aria-invalid=invalid("name") aria-describedby=described_by(&form, "name", false)/>
 
-            <label for="email">"Email address"</label>
-            <p class="hint" id="email-hint">"You sign in with it, and we write to you there about your application and results."</p>
+            <label for="email">{t!("account-email")}</label>
+            <p class="hint" id="email-hint">{t!("account-email-hint")}</p>
             <FieldMessage form=form.clone() field="email"/>
             <input id="email" name="email" type="email" autocomplete="email" required
                 value=form.value("email") aria-invalid=invalid("email") aria-describedby=described_by(&form, "email", true)/>
 
-            <label for="password">"Password"</label>
-            <p class="hint" id="password-hint">"At least 10 characters. A few unrelated words make a strong one."</p>
+            <label for="password">{t!("account-password")}</label>
+            <p class="hint" id="password-hint">{t!("account-password-hint")}</p>
             <FieldMessage form=form.clone() field="password"/>
             <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10"
                 aria-invalid=invalid("password") aria-describedby=described_by(&form, "password", true)/>
 
-            <label for="date_of_birth">"Date of birth"</label>
-            <p class="hint" id="date_of_birth-hint">"You must be 18 or older. For example 1990-04-27 (year, month, day)."</p>
+            <label for="date_of_birth">{t!("account-dob")}</label>
+            <p class="hint" id="date_of_birth-hint">{t!("account-dob-hint")}</p>
             <FieldMessage form=form.clone() field="date_of_birth"/>
             <input id="date_of_birth" name="date_of_birth" type="date" autocomplete="bday" required
                 value=form.value("date_of_birth") aria-invalid=invalid("date_of_birth")
                 aria-describedby=described_by(&form, "date_of_birth", true)/>
 
-            <label for="county">"County you live in"</label>
+            <label for="county">{t!("account-county")}</label>
             <FieldMessage form=form.clone() field="county"/>
             <select id="county" name="county" required aria-invalid=invalid("county") aria-describedby=described_by(&form, "county", false)>
-                <option value="" selected=county.is_empty()>"Choose your county"</option>
+                <option value="" selected=county.is_empty()>{t!("account-county-choose")}</option>
                 {COUNTIES.iter().map(|(name, _)| view! {
                     <option value=*name selected=county == *name>{*name}</option>
                 }).collect_view()}
             </select>
 
             <fieldset class="choices" aria-describedby=described_by(&form, "language", true)>
-                <legend>"Preferred language"</legend>
-                <p class="hint" id="language-hint">"The exam questions start in this language; you can switch on any question."</p>
+                <legend>{t!("account-language")}</legend>
+                <p class="hint" id="language-hint">{t!("account-language-hint")}</p>
                 <FieldMessage form=form.clone() field="language"/>
                 <div class="choice">
                     <input type="radio" id="language" name="language" value="en" checked=language != "es"/>
@@ -128,7 +129,7 @@ fn RegisterForm(form: FormState) -> impl IntoView {
                 </div>
             </fieldset>
 
-            <button type="submit" class="primary">"Create account"</button>
+            <button type="submit" class="primary">{t!("account-create")}</button>
         </form>
     }
 }

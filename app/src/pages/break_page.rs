@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{ErrorBox, Header};
 use super::timer::Countdown;
 use crate::dto::{format_remaining, BreakPage as BreakData, BreakState};
+use crate::t;
 
 #[server]
 pub async fn load_break(attempt_id: String) -> Result<BreakData, ServerFnError> {
@@ -25,10 +26,10 @@ pub fn BreakPage() -> impl IntoView {
         load_break,
     );
     view! {
-        <Title text="Break · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("exam-break-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(b) => view! { <BreakView data=b/> }.into_any(),
@@ -45,34 +46,32 @@ fn BreakView(data: BreakData) -> impl IntoView {
     let action = format!("/attempts/{}/break/action", data.attempt_id);
     let body = match data.state {
         BreakState::Offered { minutes, anytime } => view! {
-            <h1>"Time for a break"</h1>
-            <p>{format!("You may take one {minutes}-minute break now. The exam clock stops while you are on the break. \
-                If you stay away longer, the extra time counts against your exam time.")}</p>
-            {anytime.then(|| view! { <p>"Your accommodation lets you take it at any point: if you go back to the exam now, the break stays available."</p> })}
-            <p>{format!("Exam time left: {}", format_remaining(data.exam_remaining_ms))}</p>
+            <h1>{t!("exam-break-offered")}</h1>
+            <p>{t!("exam-break-offer", minutes = minutes)}</p>
+            {anytime.then(|| view! { <p>{t!("exam-break-anytime")}</p> })}
+            <p>{t!("exam-break-time-left", time = format_remaining(data.exam_remaining_ms))}</p>
             <form method="post" action=action.clone() class="inline">
                 <input type="hidden" name="action" value="start"/>
-                <button type="submit" class="primary">"Start my break"</button>
+                <button type="submit" class="primary">{t!("exam-break-start")}</button>
             </form>
             <form method="post" action=action class="inline">
                 <input type="hidden" name="action" value="skip"/>
-                <button type="submit">{if anytime { "Not now: back to the exam" } else { "Skip the break and continue" }}</button>
+                <button type="submit">{if anytime { t!("exam-break-not-now") } else { t!("exam-break-skip") }}</button>
             </form>
         }.into_any(),
         BreakState::OnBreak { break_remaining_ms } => view! {
-            <h1>"You are on your break"</h1>
+            <h1>{t!("exam-on-break")}</h1>
             <Countdown remaining_ms=break_remaining_ms lang=crate::i18n::page_lang()/>
-            <p>{format!("Your exam clock is stopped with {} left. Return when you are ready.",
-                format_remaining(data.exam_remaining_ms))}</p>
+            <p>{t!("exam-on-break-clock", time = format_remaining(data.exam_remaining_ms))}</p>
             <form method="post" action=action>
                 <input type="hidden" name="action" value="end"/>
-                <button type="submit" class="primary">"Return to the exam"</button>
+                <button type="submit" class="primary">{t!("exam-break-return")}</button>
             </form>
         }.into_any(),
         BreakState::Unavailable => view! {
-            <h1>"No break right now"</h1>
-            <p>"The break is offered once, after the middle question."</p>
-            <p><a href=format!("/attempts/{}/items/{}", data.attempt_id, data.resume_position)>"Return to the exam"</a></p>
+            <h1>{t!("exam-no-break")}</h1>
+            <p>{t!("exam-no-break-text")}</p>
+            <p><a href=format!("/attempts/{}/items/{}", data.attempt_id, data.resume_position)>{t!("exam-break-return")}</a></p>
         }.into_any(),
     };
     view! { <section>{body}</section> }

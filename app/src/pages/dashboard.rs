@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use super::layout::{ErrorBox, Header};
 use crate::dto::Dashboard;
+use crate::t;
 
 #[server]
 pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
@@ -18,10 +19,10 @@ pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_dashboard());
     view! {
-        <Title text="Dashboard · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("dashboard-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <DashboardView data=d/> }.into_any(),
@@ -36,14 +37,14 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn DashboardView(data: Dashboard) -> impl IntoView {
     view! {
-        <h1>"Welcome, " {data.display_name.clone()}</h1>
+        <h1>{t!("dashboard-welcome", name = data.display_name.clone())}</h1>
         {matches!(data.role, crate::dto::Role::Vendor | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="workspace">
                 <h2 id="workspace">"Item bank"</h2>
                 <p><a class="button primary" href="/vendor/items">"Browse the item bank and its blueprint coverage"</a></p>
             </section>
         })}
-        <p><a href="/settings/passkeys">"Sign in faster and more safely with a passkey"</a></p>
+        <p><a href="/settings/passkeys">{t!("dashboard-passkey")}</a></p>
         {matches!(data.role, crate::dto::Role::Staff | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="staff">
                 <h2 id="staff">"Program staff"</h2>
@@ -56,25 +57,25 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
         })}
         {data.application.clone().map(|status| view! {
             <section class="card" aria-labelledby="application">
-                <h2 id="application">"Your application"</h2>
+                <h2 id="application">{t!("dashboard-application")}</h2>
                 {match status.as_str() {
-                    "approved" => view! { <p>"Your application is approved: you may take the exam."</p> }.into_any(),
-                    "submitted" => view! { <p>"Your application is waiting for a decision by program staff. You can start the exam once it is approved."</p> }.into_any(),
-                    "returned" => view! { <p>"Your application was returned for corrections."</p> }.into_any(),
-                    _ => view! { <p>"Apply for certification first: you can start the exam once your application is approved."</p> }.into_any(),
+                    "approved" => view! { <p>{t!("dashboard-application-approved")}</p> }.into_any(),
+                    "submitted" => view! { <p>{t!("dashboard-application-submitted")}</p> }.into_any(),
+                    "returned" => view! { <p>{t!("dashboard-application-returned")}</p> }.into_any(),
+                    _ => view! { <p>{t!("dashboard-application-none")}</p> }.into_any(),
                 }}
                 <p><a class=if matches!(status.as_str(), "none" | "returned") { "button primary" } else { "" } href="/application">{match status.as_str() {
-                    "none" => "Apply for certification",
-                    "returned" => "See why and correct your application",
-                    _ => "See your application",
+                    "none" => t!("dashboard-apply"),
+                    "returned" => t!("dashboard-application-correct"),
+                    _ => t!("dashboard-application-see"),
                 }}</a></p>
             </section>
         })}
         {data.accommodation.clone().map(|text| view! {
             <section class="card" aria-labelledby="accommodations">
-                <h2 id="accommodations">"Accommodations"</h2>
+                <h2 id="accommodations">{t!("dashboard-accommodations")}</h2>
                 <p>{text}</p>
-                <p><a href="/accommodations">"See or ask for accommodations"</a></p>
+                <p><a href="/accommodations">{t!("dashboard-accommodations-link")}</a></p>
             </section>
         })}
         {data.exams.into_iter().map(|exam| {
@@ -82,38 +83,43 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             let may_start = data.application.as_deref().is_none_or(|s| s == "approved");
             let action = match (&exam.open_attempt, left) {
                 (None, 1..) if !may_start => view! {
-                    <p>"You can start the exam once your application is approved."</p>
+                    <p>{t!("dashboard-wait-for-approval")}</p>
                 }.into_any(),
                 (Some(id), _) => view! {
-                    <p><a class="button primary" href=format!("/attempts/{id}")>"Resume your exam"</a></p>
+                    <p><a class="button primary" href=format!("/attempts/{id}")>{t!("dashboard-resume")}</a></p>
                 }.into_any(),
                 (None, 0) => view! { <p>{match &exam.next_attempt_on {
-                    Some(day) => format!("You have used all your attempts for now. Your next attempt can start on {day}."),
-                    None => "You have used all your attempts for this exam.".to_string(),
+                    Some(day) => t!("dashboard-attempts-used-up-until", day = day),
+                    None => t!("dashboard-attempts-used-up"),
                 }}</p> }.into_any(),
                 (None, _) => view! {
-                    <p><a class="button primary" href=format!("/exams/{}/instructions", exam.id)>"Read the instructions and start"</a></p>
+                    <p><a class="button primary" href=format!("/exams/{}/instructions", exam.id)>{t!("dashboard-start")}</a></p>
                 }.into_any(),
             };
             view! {
                 <section class="card" aria-labelledby=format!("exam-{}", exam.id)>
                     <h2 id=format!("exam-{}", exam.id)>{exam.title.clone()}</h2>
-                    <p>{format!("{} questions · {} minutes · attempts used: {} of {}{}",
-                        exam.form_length, exam.time_limit_minutes, exam.attempts_used, exam.max_attempts,
-                        match exam.window_days { Some(365) => " in the last 12 months".to_string(), Some(d) => format!(" in the last {d} days"), None => String::new() })}</p>
+                    <p>{match exam.window_days {
+                        Some(365) => t!("dashboard-exam-facts-year", questions = exam.form_length,
+                            minutes = exam.time_limit_minutes, used = exam.attempts_used, max = exam.max_attempts),
+                        Some(days) => t!("dashboard-exam-facts-days", questions = exam.form_length,
+                            minutes = exam.time_limit_minutes, used = exam.attempts_used, max = exam.max_attempts, days = days),
+                        None => t!("dashboard-exam-facts", questions = exam.form_length,
+                            minutes = exam.time_limit_minutes, used = exam.attempts_used, max = exam.max_attempts),
+                    }}</p>
                     {action}
                     {exam.practice.clone().map(|p| view! { <PracticeSection exam_id=exam.id.clone() practice=p/> })}
                     {(!exam.past.is_empty()).then(|| view! {
-                        <h3>"Your results"</h3>
+                        <h3>{t!("dashboard-results")}</h3>
                         <ul>
                             {exam.past.iter().map(|p| view! {
                                 <li>
                                     <a href=format!("/attempts/{}/report", p.id)>
-                                        {format!("Attempt {}: {} ({})", p.number,
-                                            if p.passed { "passed" } else { "not passed" },
-                                            match p.scaled {
-                                                Some(s) => format!("scaled score {s:.0}"),
-                                                None => format!("{:.0}%", p.percent),
+                                        {t!("dashboard-attempt-result", number = p.number,
+                                            outcome = if p.passed { t!("dashboard-passed") } else { t!("dashboard-not-passed") },
+                                            score = match p.scaled {
+                                                Some(s) => t!("dashboard-scaled-score", score = format!("{s:.0}")),
+                                                None => t!("dashboard-percent", percent = format!("{:.0}", p.percent)),
                                             })}
                                     </a>
                                 </li>
@@ -130,17 +136,16 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
 #[component]
 fn PracticeSection(exam_id: String, practice: crate::dto::PracticeCard) -> impl IntoView {
     view! {
-        <h3>"Practice exam"</h3>
-        <p>{format!("{} sample questions in {} minutes, with the same screens, tools, break and time rules as the real exam. Your approved accommodations apply. It does not count toward your attempts, and you can take it as often as you like.",
-            practice.questions, practice.time_limit_minutes)}</p>
+        <h3>{t!("dashboard-practice")}</h3>
+        <p>{t!("dashboard-practice-intro", questions = practice.questions, minutes = practice.time_limit_minutes)}</p>
         {match practice.open_attempt.clone() {
             Some(id) => view! {
-                <p><a class="button" href=format!("/attempts/{id}")>"Resume the practice exam"</a></p>
+                <p><a class="button" href=format!("/attempts/{id}")>{t!("dashboard-practice-resume")}</a></p>
             }.into_any(),
             None => view! {
                 <form method="post" action=format!("/exams/{exam_id}/practice")>
                     <input type="hidden" name="language" value=practice.language.clone()/>
-                    <button type="submit">"Start a practice exam"</button>
+                    <button type="submit">{t!("dashboard-practice-start")}</button>
                 </form>
             }.into_any(),
         }}
@@ -148,7 +153,7 @@ fn PracticeSection(exam_id: String, practice: crate::dto::PracticeCard) -> impl 
             <ul>
                 {practice.past.iter().map(|p| view! {
                     <li><a href=format!("/attempts/{}/report", p.id)>
-                        {format!("Practice {}: {:.0}% correct", p.number, p.percent)}
+                        {t!("dashboard-practice-result", number = p.number, percent = format!("{:.0}", p.percent))}
                     </a></li>
                 }).collect_view()}
             </ul>

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::layout::{ErrorBox, Header};
 use crate::dto::Instructions;
+use crate::t;
 
 #[server]
 pub async fn load_instructions(exam_id: String) -> Result<Instructions, ServerFnError> {
@@ -23,37 +24,37 @@ pub fn InstructionsPage() -> impl IntoView {
         load_instructions,
     );
     view! {
-        <Title text="Instructions · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("exam-instructions-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! {
                             <h1>{d.title.clone()}</h1>
-                            <h2>"Before you begin"</h2>
+                            <h2>{t!("exam-before-you-begin")}</h2>
                             <ul class="instructions">
                                 {d.paragraphs.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
                             </ul>
                             {d.accommodation.clone().map(|a| view! {
-                                <p class="notice">{format!("Your approved accommodations apply when you start: {a}.")}</p>
+                                <p class="notice">{t!("exam-accommodations-apply", accommodations = a)}</p>
                             })}
                             {match (&d.open_attempt, d.attempts_left) {
                                 (Some(_), _) => view! {
                                     <form method="post" action=format!("/exams/{}/attempts", d.exam_id)>
-                                        <button type="submit" class="primary">"Resume the exam"</button>
+                                        <button type="submit" class="primary">{t!("exam-resume")}</button>
                                     </form>
                                 }.into_any(),
                                 (None, 0) => view! { <p>{match &d.next_attempt_on {
-                                    Some(day) => format!("You have no attempts left for now. Your next attempt can start on {day}."),
-                                    None => "You have no attempts left for this exam.".to_string(),
+                                    Some(day) => t!("exam-no-attempts-until", day = day),
+                                    None => t!("exam-no-attempts"),
                                 }}</p> }.into_any(),
                                 (None, left) => view! {
-                                    <p>{format!("Attempts left: {left}. The clock starts when you press the button.")}</p>
+                                    <p>{t!("exam-attempts-left", n = left)}</p>
                                     <form method="post" action=format!("/exams/{}/attempts", d.exam_id) class="stack">
                                         <fieldset class="settings">
-                                            <legend>"Language of the questions"</legend>
-                                            <p class="hint">"You can switch on any question."</p>
+                                            <legend>{t!("exam-question-language")}</legend>
+                                            <p class="hint">{t!("exam-question-language-hint")}</p>
                                             <div class="choice">
                                                 <input type="radio" name="language" id="language-en" value="en" checked=d.preferred_language != "es"/>
                                                 <label for="language-en">"English"</label>
@@ -63,7 +64,7 @@ pub fn InstructionsPage() -> impl IntoView {
                                                 <label for="language-es" lang="es">"Español"</label>
                                             </div>
                                         </fieldset>
-                                        <button type="submit" class="primary">"Start the exam"</button>
+                                        <button type="submit" class="primary">{t!("exam-start")}</button>
                                     </form>
                                 }.into_any(),
                             }}

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::layout::{ErrorBox, Header};
 use crate::dto::PasskeySettings;
+use crate::t;
 
 #[server]
 pub async fn load_passkeys() -> Result<PasskeySettings, ServerFnError> {
@@ -30,24 +31,22 @@ pub fn PasskeysPage() -> impl IntoView {
     let note = {
         let q = query.read_untracked();
         if q.get("added").is_some() {
-            Some("Your passkey is added. Next time, sign in with it.")
+            Some(t!("passkeys-added"))
         } else if q.get("removed").is_some() {
-            Some(
-                "The passkey is removed from your account. You can also delete it from the device.",
-            )
+            Some(t!("passkeys-removed"))
         } else {
             None
         }
     };
     let data = Resource::new(|| (), |_| load_passkeys());
     view! {
-        <Title text="Passkeys · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("passkeys-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <h1>"Passkeys"</h1>
+            <h1>{t!("passkeys-title")}</h1>
             {note.map(|n| view! { <p class="notice" role="status">{n}</p> })}
-            <p>"A passkey lets you sign in with your phone, fingerprint, face or device PIN instead of typing your password. Nobody can guess or steal it from this site, because the secret never leaves your device. Your password keeps working too."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <p>{t!("passkeys-intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <PasskeyList data=d/> }.into_any(),
@@ -63,38 +62,55 @@ pub fn PasskeysPage() -> impl IntoView {
 #[component]
 fn PasskeyList(data: PasskeySettings) -> impl IntoView {
     view! {
-        {data.signed_in_with_passkey.then(|| view! { <p>"You signed in with a passkey this time."</p> })}
-        <h2>"Your passkeys"</h2>
+        {data.signed_in_with_passkey.then(|| view! { <p>{t!("passkeys-signed-in-with")}</p> })}
+        <h2>{t!("passkeys-yours")}</h2>
         {if data.passkeys.is_empty() {
-            view! { <p>"You have no passkey yet."</p> }.into_any()
+            view! { <p>{t!("passkeys-none")}</p> }.into_any()
         } else {
             view! {
                 <ul class="passkeys">
                     {data.passkeys.into_iter().map(|p| view! {
                         <li>
-                            <span>{format!("{}: added {}{}", p.name, p.added_on,
-                                p.last_used_on.map(|d| format!(", last used {d}")).unwrap_or_default())}</span>
+                            <span>{match &p.last_used_on {
+                                Some(used) => t!("passkeys-item-used", name = p.name.as_str(), added = p.added_on.as_str(), used = used.as_str()),
+                                None => t!("passkeys-item", name = p.name.as_str(), added = p.added_on.as_str()),
+                            }}</span>
                             <form method="post" action=format!("/passkeys/{}/remove", p.id) class="inline">
-                                <button type="submit" aria-label=format!("Remove the passkey {}", p.name)>"Remove"</button>
+                                <button type="submit" aria-label=t!("passkeys-remove-label", name = p.name.as_str())>{t!("passkeys-remove")}</button>
                             </form>
                         </li>
                     }).collect_view()}
                 </ul>
             }.into_any()
         }}
-        <h2>"Add a passkey"</h2>
+        <h2>{t!("passkeys-add-heading")}</h2>
         {if data.available {
             view! {
-                <noscript><p>"Adding a passkey needs JavaScript, which is off in this browser."</p></noscript>
+                <noscript><p>{t!("passkeys-needs-js")}</p></noscript>
                 <form id="passkey-add" class="stack" data-passkey hidden>
-                    <label for="passkey-name">"A name to recognise it by"</label>
-                    <input type="text" id="passkey-name" name="name" maxlength="60" required placeholder="My phone"/>
-                    <button type="submit" class="primary">"Add a passkey"</button>
+                    <label for="passkey-name">{t!("passkeys-name-label")}</label>
+                    <input type="text" id="passkey-name" name="name" maxlength="60" required placeholder=t!("passkeys-name-placeholder")/>
+                    <button type="submit" class="primary">{t!("passkeys-add")}</button>
                 </form>
-                <p id="passkey-status" class="passkey-status" role="status" aria-live="polite"></p>
+                <PasskeyStatus/>
             }.into_any()
         } else {
-            view! { <p>"Passkeys are not available at this address: they need the site's domain name. Ask your administrator."</p> }.into_any()
+            view! { <p>{t!("passkeys-unavailable-page")}</p> }.into_any()
         }}
+    }
+}
+
+/// The status line `passkey.js` writes to. It carries the script's words in the page's
+/// language (`data-msg-…`), since the script has no messages of its own but English fallbacks.
+#[component]
+pub fn PasskeyStatus() -> impl IntoView {
+    view! {
+        <p id="passkey-status" class="passkey-status" role="status" aria-live="polite"
+            data-msg-waiting=t!("passkeys-js-waiting")
+            data-msg-create=t!("passkeys-js-create")
+            data-msg-cancelled=t!("passkeys-js-cancelled")
+            data-msg-failed=t!("passkeys-js-failed")
+            data-msg-server=t!("passkeys-js-server", status = "{status}")
+            data-msg-unsupported=t!("passkeys-js-unsupported")></p>
     }
 }

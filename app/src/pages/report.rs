@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{ErrorBox, Header};
 use super::print_button::PrintButton;
 use crate::dto::Report;
+use crate::t;
 
 #[server]
 pub async fn load_report(attempt_id: String) -> Result<Report, ServerFnError> {
@@ -25,10 +26,10 @@ pub fn ReportPage() -> impl IntoView {
         load_report,
     );
     view! {
-        <Title text="Score report · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("report-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(r) => view! { <ReportView report=r/> }.into_any(),
@@ -43,41 +44,41 @@ pub fn ReportPage() -> impl IntoView {
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
     let outcome = match (report.practice, report.passed) {
-        (false, true) => "Passed",
-        (false, false) => "Not passed",
-        (true, true) => "At the real exam's standard, this would pass",
-        (true, false) => "At the real exam's standard, this would not pass yet",
+        (false, true) => t!("report-passed"),
+        (false, false) => t!("report-not-passed"),
+        (true, true) => t!("report-practice-would-pass"),
+        (true, false) => t!("report-practice-would-not-pass"),
     };
     view! {
-        <h1>{if report.practice { "Practice exam result" } else { "Score report" }}</h1>
+        <h1>{if report.practice { t!("report-practice-title") } else { t!("report-title") }}</h1>
         {report.practice.then(|| view! {
-            <p class="notice">"This was a practice exam with sample questions. It does not count toward your attempts or your certification, and the real exam has different questions."</p>
+            <p class="notice">{t!("report-practice-notice")}</p>
         })}
         <dl class="facts report-facts">
-            <dt>"Exam"</dt><dd>{report.exam_title.clone()}</dd>
-            <dt>"Candidate"</dt><dd>{report.candidate_name.clone()}</dd>
-            <dt>"Submitted on"</dt><dd>{report.submitted_on.clone()}</dd>
-            <dt>"Report reference"</dt><dd class="reference">{report.attempt_id.clone()}</dd>
+            <dt>{t!("report-exam")}</dt><dd>{report.exam_title.clone()}</dd>
+            <dt>{t!("report-candidate")}</dt><dd>{report.candidate_name.clone()}</dd>
+            <dt>{t!("report-submitted-on")}</dt><dd>{report.submitted_on.clone()}</dd>
+            <dt>{t!("report-reference")}</dt><dd class="reference">{report.attempt_id.clone()}</dd>
         </dl>
         <PrintButton lang=crate::i18n::page_lang()/>
-        <p class="print-hint">"To keep a copy, use your browser's Print command; most browsers can save the printout as a PDF."</p>
+        <p class="print-hint">{t!("report-print-hint")}</p>
         <div class=if report.passed { "result passed" } else { "result failed" }>
-            <h2>{format!("Result: {outcome}")}</h2>
+            <h2>{t!("report-result", outcome = outcome)}</h2>
             {match report.scaled {
                 Some(s) => view! {
-                    <p>{format!("Your scaled score is {:.0} (scores run from {:.0} to {:.0}). The passing score is {:.0}.",
-                        s.scaled, s.scale_min, s.scale_max, s.scaled_cut)}</p>
-                    <p>{format!("This adaptive exam chose each question from your answers so far and gave you {} questions.", report.total)}</p>
+                    <p>{t!("report-scaled", score = format!("{:.0}", s.scaled), min = format!("{:.0}", s.scale_min),
+                        max = format!("{:.0}", s.scale_max), cut = format!("{:.0}", s.scaled_cut))}</p>
+                    <p>{t!("report-adaptive-length", n = report.total)}</p>
                 }.into_any(),
                 None => view! {
-                    <p>{format!("You answered {} of {} questions correctly ({:.1}%). The passing standard is {}%.",
-                        report.correct, report.total, report.percent, report.cut_percent)}</p>
+                    <p>{t!("report-raw", correct = report.correct, total = report.total,
+                        percent = format!("{:.1}", report.percent), cut = report.cut_percent)}</p>
                 }.into_any(),
             }}
-            {report.by_deadline.then(|| view! { <p>"Your exam was submitted automatically when the time ran out."</p> })}
+            {report.by_deadline.then(|| view! { <p>{t!("report-by-deadline")}</p> })}
         </div>
-        <h2>"Results by competency"</h2>
-        <p>"These results help you see your strengths and where to study. The pass decision is based on your total score."</p>
+        <h2>{t!("report-by-competency")}</h2>
+        <p>{t!("report-by-competency-hint")}</p>
         {if report.scaled.is_some() {
             view! { <BandTable report=report.clone()/> }.into_any()
         } else {
@@ -91,15 +92,15 @@ fn ReportView(report: Report) -> impl IntoView {
 #[component]
 fn BandTable(report: Report) -> impl IntoView {
     let band_text = |band: Option<&str>| match band {
-        Some("above") => "Above the standard",
-        Some("below") => "Below the standard",
-        _ => "Near the standard",
+        Some("above") => t!("report-band-above"),
+        Some("below") => t!("report-band-below"),
+        _ => t!("report-band-near"),
     };
     view! {
-        <div class="table-scroll" role="region" aria-label="Performance by competency" tabindex="0">
+        <div class="table-scroll" role="region" aria-label=t!("report-band-label") tabindex="0">
         <table class="report">
-            <caption>"Performance in each competency compared with the passing standard, grouped by content area"</caption>
-            <thead><tr><th scope="col">"Competency"</th><th scope="col">"Questions"</th><th scope="col">"Performance"</th></tr></thead>
+            <caption>{t!("report-band-caption")}</caption>
+            <thead><tr><th scope="col">{t!("report-competency")}</th><th scope="col">{t!("report-questions")}</th><th scope="col">{t!("report-performance")}</th></tr></thead>
             {report.areas.iter().map(|area| view! {
                 <tbody>
                     <tr class="area"><th scope="colgroup" colspan="3">{area.name.clone()}</th></tr>
@@ -120,18 +121,18 @@ fn BandTable(report: Report) -> impl IntoView {
 #[component]
 fn CountTable(report: Report) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label="Correct answers by competency" tabindex="0">
+        <div class="table-scroll" role="region" aria-label=t!("report-count-label") tabindex="0">
         <table class="report">
-            <caption>"Questions answered correctly in each competency, grouped by content area"</caption>
-            <thead><tr><th scope="col">"Competency"</th><th scope="col">"Correct"</th><th scope="col">"Percent"</th></tr></thead>
+            <caption>{t!("report-count-caption")}</caption>
+            <thead><tr><th scope="col">{t!("report-competency")}</th><th scope="col">{t!("report-correct")}</th><th scope="col">{t!("report-percent")}</th></tr></thead>
             {report.areas.iter().map(|area| view! {
                 <tbody>
                     <tr class="area"><th scope="colgroup" colspan="3">{area.name.clone()}</th></tr>
                     {area.competencies.iter().map(|c| view! {
                         <tr>
                             <th scope="row">{c.name.clone()}</th>
-                            <td>{format!("{} of {}", c.correct, c.total)}</td>
-                            <td>{format!("{:.0}%", c.percent)}</td>
+                            <td>{t!("report-count", correct = c.correct, total = c.total)}</td>
+                            <td>{t!("report-percent-value", percent = format!("{:.0}", c.percent))}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

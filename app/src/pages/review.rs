@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{ErrorBox, Header};
 use super::timer::Countdown;
 use crate::dto::{Review, ReviewRow};
+use crate::t;
 
 #[server]
 pub async fn load_review(attempt_id: String) -> Result<Review, ServerFnError> {
@@ -26,10 +27,10 @@ pub fn ReviewPage() -> impl IntoView {
         load_review,
     );
     view! {
-        <Title text="Review your answers · Certamen"/>
+        <Title text=format!("{} · Certamen", t!("exam-review-title"))/>
         <Header signed_in=true/>
         <main id="main" class="page exam">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(r) => view! { <ReviewView review=r/> }.into_any(),
@@ -49,51 +50,55 @@ fn ReviewView(review: Review) -> impl IntoView {
     let id = review.attempt_id.clone();
     view! {
         <div class="exam-bar">
-            <h1>"Review your answers"</h1>
+            <h1>{t!("exam-review-title")}</h1>
             <Countdown remaining_ms=review.remaining_ms lang=crate::i18n::page_lang()/>
         </div>
-        <p>{format!("Answered: {} · Unanswered: {unanswered} · Flagged: {flagged}",
-            review.rows.len() - unanswered)}</p>
+        <p>{t!("exam-review-counts", answered = review.rows.len() - unanswered,
+            unanswered = unanswered, flagged = flagged)}</p>
         // A data table may scroll on its own on a narrow screen (WCAG 1.4.10's exception for
         // two-dimensional content); the page itself never does. Focusable, so a keyboard can scroll it.
-        <div class="table-scroll" role="region" aria-label="Questions and their status" tabindex="0">
+        <div class="table-scroll" role="region" aria-label=t!("exam-review-table-label") tabindex="0">
         <table class="review">
-            <caption>"Every question and its status. Choose a question to go back to it."</caption>
-            <thead><tr><th scope="col">"Question"</th><th scope="col">"Answer"</th><th scope="col">"Flag"</th></tr></thead>
+            <caption>{t!("exam-review-caption")}</caption>
+            <thead><tr><th scope="col">{t!("exam-review-question")}</th><th scope="col">{t!("exam-review-answer")}</th><th scope="col">{t!("exam-review-flag")}</th></tr></thead>
             <tbody>
                 {review.rows.iter().map(|r| view! {
                     <tr class:unanswered=!r.answered() || r.incomplete()>
-                        <th scope="row"><a href=format!("/attempts/{}/items/{}", id, r.position)>{format!("Question {}", r.position)}</a></th>
+                        <th scope="row"><a href=format!("/attempts/{}/items/{}", id, r.position)>{t!("exam-review-question-n", n = r.position)}</a></th>
                         <td>{answer_status(r)}</td>
-                        <td>{if r.flagged { "Flagged" } else { "" }}</td>
+                        <td>{if r.flagged { t!("exam-review-flagged") } else { String::new() }}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
         </div>
         <form method="post" action=format!("/attempts/{}/submit", review.attempt_id) class="submit-box">
-            <h2>"Submit your exam"</h2>
+            <h2>{t!("exam-submit-heading")}</h2>
             {(unanswered > 0).then(|| view! {
-                <p class="notice warning">{format!("You have {unanswered} unanswered question(s). Unanswered questions are scored as incorrect.")}</p>
+                <p class="notice warning">{t!("exam-review-unanswered-warning", n = unanswered)}</p>
             })}
             {(incomplete > 0).then(|| view! {
-                <p class="notice warning">{format!("{incomplete} question(s) ask for more answers than you chose. Such a question is scored correct only when you choose all of its correct answers.")}</p>
+                <p class="notice warning">{t!("exam-review-incomplete-warning", n = incomplete)}</p>
             })}
             <div class="flag">
                 <input type="checkbox" id="confirm" name="confirm" value="yes" required/>
-                <label for="confirm">"I am ready to submit. I understand I cannot change my answers afterwards."</label>
+                <label for="confirm">{t!("exam-submit-confirm")}</label>
             </div>
-            <button type="submit" class="primary">"Submit exam"</button>
+            <button type="submit" class="primary">{t!("exam-submit")}</button>
         </form>
     }
 }
 
 fn answer_status(row: &ReviewRow) -> String {
     if !row.answered() {
-        "Not answered".into()
+        t!("exam-review-not-answered")
     } else if row.incomplete() {
-        format!("{} of {} answers chosen", row.chosen, row.select)
+        t!(
+            "exam-review-chosen",
+            chosen = row.chosen,
+            select = row.select
+        )
     } else {
-        "Answered".into()
+        t!("exam-review-answered")
     }
 }

@@ -35,7 +35,7 @@ fn text_field(
     } else if value.chars().count() > MAX_TEXT {
         errors.push((
             field,
-            format!("Keep this to at most {MAX_TEXT} characters."),
+            crate::t!("accommodations-error-too-long", max = MAX_TEXT),
         ));
     }
     value
@@ -55,7 +55,7 @@ pub fn check_request(
         }
     }
     if needs.is_empty() && errors.is_empty() {
-        errors.push(("need", "Choose at least one thing you need.".to_string()));
+        errors.push(("need", crate::t!("accommodations-error-need")));
     }
     let get = |name: &str| {
         fields
@@ -67,13 +67,13 @@ pub fn check_request(
     let details = text_field(
         get("details"),
         "details",
-        "Describe what you need and why, in your own words.",
+        &crate::t!("accommodations-error-details"),
         &mut errors,
     );
     let documentation = text_field(
         get("documentation"),
         "documentation",
-        "Describe your documentation: who wrote it, when, and what it says you need.",
+        &crate::t!("accommodations-error-documentation"),
         &mut errors,
     );
     if errors.is_empty() {
@@ -105,10 +105,9 @@ pub async fn submit(db: &Db, user: &User, request: &NewRequest, now: i64) -> Res
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict(
-                "You already have a request waiting for a decision. Staff will decide it first; you can ask again after."
-                    .into(),
-            ))
+            return Err(AppError::Conflict(crate::t!(
+                "accommodations-error-pending"
+            )))
         }
         Err(e) => return Err(e.into()),
     };
@@ -383,13 +382,20 @@ pub async fn summary(db: &Db, user_id: i64) -> Result<String, AppError> {
     .try_get("n")?;
     let active = active_profile(db, user_id).await?;
     Ok(match (active, pending > 0) {
-        (Some((_, p)), false) => format!("Approved for your next attempts: {}.", p.describe(None)),
-        (Some((_, p)), true) => format!(
-            "Approved for your next attempts: {}. A newer request is waiting for a decision.",
-            p.describe(None)
-        ),
-        (None, true) => "Your request is waiting for a decision by program staff.".to_string(),
-        (None, false) => "You have not asked for accommodations.".to_string(),
+        (Some((_, p)), false) => {
+            crate::t!(
+                "accommodations-summary-approved",
+                profile = p.describe(None)
+            )
+        }
+        (Some((_, p)), true) => {
+            crate::t!(
+                "accommodations-summary-approved-pending",
+                profile = p.describe(None)
+            )
+        }
+        (None, true) => crate::t!("accommodations-summary-pending"),
+        (None, false) => crate::t!("accommodations-summary-none"),
     })
 }
 

@@ -86,11 +86,14 @@ pub async fn request_accommodation(
     };
     match accommodations::submit(&state.db, &user, &request, state.clock.now_ms()).await {
         Ok(_) => Ok(Redirect::to("/accommodations?sent=1").into_response()),
-        Err(e @ AppError::Conflict(_)) => Ok(error_page(
-            e.status(),
-            &e.public_message(),
-            Some(("/accommodations", "Back to your accommodations")),
-        )),
+        Err(e @ AppError::Conflict(_)) => {
+            let back = crate::t!("account-back-to-accommodations");
+            Ok(error_page(
+                e.status(),
+                &e.public_message(),
+                Some(("/accommodations", back.as_str())),
+            ))
+        }
         Err(e) => Err(e),
     }
 }

@@ -86,7 +86,7 @@ pub fn age_on(born: Date, today: Date) -> i32 {
 fn check_email(email: &str) -> Result<String, String> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
-        return Err("Enter your email address.".into());
+        return Err(crate::t!("account-error-email-empty"));
     }
     let valid = email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -103,7 +103,7 @@ fn check_email(email: &str) -> Result<String, String> {
     if valid {
         Ok(email)
     } else {
-        Err("Enter an email address like name@example.com.".into())
+        Err(crate::t!("account-error-email-invalid"))
     }
 }
 
@@ -115,12 +115,9 @@ pub fn check(
     let mut errors = Vec::new();
     let name = form.name.trim().to_string();
     if name.is_empty() {
-        errors.push(("name", "Enter your full name.".to_string()));
+        errors.push(("name", crate::t!("account-error-name-empty")));
     } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
-        errors.push((
-            "name",
-            "Your name must be at most 100 characters, on one line.".to_string(),
-        ));
+        errors.push(("name", crate::t!("account-error-name-long")));
     }
     let email = check_email(&form.email)
         .map_err(|m| errors.push(("email", m)))
@@ -129,38 +126,28 @@ pub fn check(
     if length < MIN_PASSWORD {
         errors.push((
             "password",
-            format!("Choose a password of at least {MIN_PASSWORD} characters."),
+            crate::t!("account-error-password-short", n = MIN_PASSWORD),
         ));
     } else if length > 128 {
-        errors.push((
-            "password",
-            "Choose a password of at most 128 characters.".to_string(),
-        ));
+        errors.push(("password", crate::t!("account-error-password-long")));
     }
     let born = match parse_date(&form.date_of_birth) {
         None if form.date_of_birth.trim().is_empty() => {
-            errors.push(("date_of_birth", "Enter your date of birth.".to_string()));
+            errors.push(("date_of_birth", crate::t!("account-error-dob-empty")));
             None
         }
         None => {
-            errors.push((
-                "date_of_birth",
-                "Enter your date of birth as a real date, year-month-day (for example 1990-04-27)."
-                    .to_string(),
-            ));
+            errors.push(("date_of_birth", crate::t!("account-error-dob-invalid")));
             None
         }
         Some(d) if d > today || d.year() < 1900 => {
-            errors.push((
-                "date_of_birth",
-                "Enter your date of birth: it must be a past date after 1900.".to_string(),
-            ));
+            errors.push(("date_of_birth", crate::t!("account-error-dob-range")));
             None
         }
         Some(d) if age_on(d, today) < MIN_AGE => {
             errors.push((
                 "date_of_birth",
-                format!("You must be at least {MIN_AGE} years old to apply for certification."),
+                crate::t!("account-error-too-young", n = MIN_AGE),
             ));
             None
         }
@@ -171,16 +158,13 @@ pub fn check(
         .find(|(c, _)| *c == form.county)
         .map(|(c, _)| *c);
     if county.is_none() {
-        errors.push((
-            "county",
-            "Choose the California county you live in.".to_string(),
-        ));
+        errors.push(("county", crate::t!("account-error-county")));
     }
     let language = match form.language.as_str() {
         "en" => Some("en"),
         "es" => Some("es"),
         _ => {
-            errors.push(("language", "Choose English or Spanish.".to_string()));
+            errors.push(("language", crate::t!("account-error-language")));
             None
         }
     };
@@ -221,9 +205,7 @@ pub async fn create_candidate(
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict(
-                "An account with this email address already exists. Sign in instead.".into(),
-            ))
+            return Err(AppError::Conflict(crate::t!("account-error-exists")))
         }
         Err(e) => return Err(e.into()),
     };

@@ -60,7 +60,7 @@ pub async fn submit(
         Err(e @ AppError::Conflict(_)) => Ok(error_page(
             e.status(),
             &e.public_message(),
-            Some(("/application", "Back to your application")),
+            Some(("/application", crate::t!("application-back").as_str())),
         )),
         Err(e) => Err(e),
     }

@@ -53,34 +53,28 @@ pub fn check(
             let provider_id = match field(fields, "training_provider").parse::<i64>() {
                 Ok(id) if active_providers.iter().any(|(p, _)| *p == id) => Some(id),
                 _ => {
-                    errors.push((
-                        "training_provider",
-                        "Choose the approved training provider you trained with.".to_string(),
-                    ));
+                    errors.push(("training_provider", crate::t!("application-error-provider")));
                     None
                 }
             };
-            let completed = match super::accounts::parse_date(field(
-                fields,
-                "training_completed_on",
-            )) {
-                Some(d) if d <= today => Some(d),
-                Some(_) => {
-                    errors.push((
-                        "training_completed_on",
-                        "The day you completed training cannot be in the future.".to_string(),
-                    ));
-                    None
-                }
-                None => {
-                    errors.push((
-                        "training_completed_on",
-                        "Enter the day you completed training, year-month-day (for example 2026-06-30)."
-                            .to_string(),
-                    ));
-                    None
-                }
-            };
+            let completed =
+                match super::accounts::parse_date(field(fields, "training_completed_on")) {
+                    Some(d) if d <= today => Some(d),
+                    Some(_) => {
+                        errors.push((
+                            "training_completed_on",
+                            crate::t!("application-error-completed-future"),
+                        ));
+                        None
+                    }
+                    None => {
+                        errors.push((
+                            "training_completed_on",
+                            crate::t!("application-error-completed-on"),
+                        ));
+                        None
+                    }
+                };
             provider_id
                 .zip(completed)
                 .map(|(provider_id, completed_on)| Pathway::Training {
@@ -94,17 +88,13 @@ pub fn check(
                 .find(|s| **s == field(fields, "other_state"))
                 .copied();
             if state.is_none() {
-                errors.push((
-                    "other_state",
-                    "Choose the state that certified you.".to_string(),
-                ));
+                errors.push(("other_state", crate::t!("application-error-state")));
             }
             let credential = field(fields, "other_credential").to_string();
             if credential.is_empty() || credential.chars().count() > 50 {
                 errors.push((
                     "other_credential",
-                    "Enter your certification number as it appears on your certificate (at most 50 characters)."
-                        .to_string(),
+                    crate::t!("application-error-credential"),
                 ));
             }
             state
@@ -112,11 +102,7 @@ pub fn check(
                 .map(|state| Pathway::Reciprocity { state, credential })
         }
         _ => {
-            errors.push((
-                "pathway",
-                "Choose how you are applying: after training in California, or with a certification from another state."
-                    .to_string(),
-            ));
+            errors.push(("pathway", crate::t!("application-error-pathway")));
             None
         }
     };
@@ -126,24 +112,20 @@ pub fn check(
         _ => {
             errors.push((
                 "lived_experience",
-                "Choose whether your lived experience is your own or as a family member or caregiver."
-                    .to_string(),
+                crate::t!("application-error-lived-experience"),
             ));
             None
         }
     };
     for (name, _) in ATTESTATIONS {
         if field(fields, name) != "on" {
-            let about = match name {
-                "attest_lived_experience" => "your lived experience",
-                "attest_code_of_ethics" => "the Code of Ethics",
-                "attest_education" => "your high school diploma",
-                _ => "your training or certification",
+            let message = match name {
+                "attest_lived_experience" => crate::t!("application-error-attest-lived-experience"),
+                "attest_code_of_ethics" => crate::t!("application-error-attest-code-of-ethics"),
+                "attest_education" => crate::t!("application-error-attest-education"),
+                _ => crate::t!("application-error-attest-training"),
             };
-            errors.push((
-                name,
-                format!("Tick the statement about {about}: every statement is required to apply."),
-            ));
+            errors.push((name, message));
         }
     }
     match (pathway, lived) {
@@ -202,10 +184,9 @@ pub async fn submit(
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict(
-                "You already have an application that is approved or waiting for a decision."
-                    .into(),
-            ))
+            return Err(AppError::Conflict(crate::t!(
+                "application-error-already-open"
+            )))
         }
         Err(e) => return Err(e.into()),
     };
@@ -299,15 +280,11 @@ pub async fn decide(
 pub async fn require_approved(db: &Db, user_id: i64) -> Result<(), AppError> {
     match latest_status(db, user_id).await?.as_deref() {
         Some("approved") => Ok(()),
-        Some("submitted") => Err(AppError::Forbidden(
-            "your application is waiting for a decision by program staff; you can start the exam once it is approved".into(),
-        )),
-        Some("returned") => Err(AppError::Forbidden(
-            "your application was returned for corrections; correct it and send it again from your application page".into(),
-        )),
-        _ => Err(AppError::Forbidden(
-            "apply for certification first: the exam can be started once your application is approved".into(),
-        )),
+        Some("submitted") => Err(AppError::Forbidden(crate::t!("application-exam-waiting"))),
+        Some("returned") => Err(AppError::Forbidden(crate::t!("application-exam-returned"))),
+        _ => Err(AppError::Forbidden(crate::t!(
+            "application-exam-apply-first"
+        ))),
     }
 }
 
@@ -333,18 +310,18 @@ fn row_to_view(row: &sqlx::any::AnyRow, with_candidate: bool) -> Result<Applicat
     let pathway_text = if pathway == "training" {
         let provider: Option<String> = row.try_get("provider")?;
         let completed: Option<String> = row.try_get("training_completed_on")?;
-        format!(
-            "Initial certification: training by {}, completed {}",
-            provider.unwrap_or_default(),
-            completed.unwrap_or_default()
+        crate::t!(
+            "application-pathway-text-training",
+            provider = provider.unwrap_or_default(),
+            date = completed.unwrap_or_default()
         )
     } else {
         let state: Option<String> = row.try_get("other_state")?;
         let credential: Option<String> = row.try_get("other_credential")?;
-        format!(
-            "Out-of-state reciprocity: certified in {}, number {}",
-            state.unwrap_or_default(),
-            credential.unwrap_or_default()
+        crate::t!(
+            "application-pathway-text-reciprocity",
+            state = state.unwrap_or_default(),
+            number = credential.unwrap_or_default()
         )
     };
     let lived: String = row.try_get("lived_experience")?;
@@ -354,9 +331,9 @@ fn row_to_view(row: &sqlx::any::AnyRow, with_candidate: bool) -> Result<Applicat
         pathway,
         pathway_text,
         lived_experience: if lived == "self" {
-            "Their own lived experience".to_string()
+            crate::t!("application-lived-text-self")
         } else {
-            "As a parent, caregiver or family member".to_string()
+            crate::t!("application-lived-text-family")
         },
         status: row.try_get("status")?,
         submitted_on: super::attempts::day_text(row.try_get("submitted_at")?),

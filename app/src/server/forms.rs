@@ -88,9 +88,9 @@ pub async fn sign_in(
     ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, AppError> {
     if form.email.trim().is_empty() || form.password.is_empty() {
-        return Err(AppError::BadRequest(
-            "enter both your email address and your password".into(),
-        ));
+        return Err(AppError::BadRequest(crate::t!(
+            "dashboard-sign-in-incomplete"
+        )));
     }
     let found = users::find_for_sign_in(&state.db, &form.email).await?;
     let ok = match &found {
@@ -283,11 +283,7 @@ pub async fn answer(
         "prev" => Go::Item(position.saturating_sub(1).max(1)),
         "review" => Go::Review,
         "break" if attempt.break_anytime && attempt.break_available() => Go::Break,
-        "break" => {
-            return Err(AppError::BadRequest(
-                "no break can be taken from this question now".into(),
-            ))
-        }
+        "break" => return Err(AppError::BadRequest(crate::t!("exam-error-no-break-here"))),
         "stay" => Go::Item(position),
         "next" => Go::Next,
         other => match other
@@ -310,7 +306,7 @@ pub async fn answer(
             return Ok(error_page(
                 axum::http::StatusCode::CONFLICT,
                 &message,
-                Some((&back, "Return to your exam")),
+                Some((&back, &crate::t!("exam-back-to-exam"))),
             ));
         }
         Err(e) => return Err(e),
@@ -376,7 +372,7 @@ async fn adaptive_next(
             return Ok(error_page(
                 axum::http::StatusCode::BAD_REQUEST,
                 &message,
-                Some((&back, "Back to the question")),
+                Some((&back, &crate::t!("exam-back-to-question"))),
             ));
         }
         Err(e) => return Err(e),
@@ -429,8 +425,8 @@ pub async fn submit(
         let back = format!("/attempts/{id}/review");
         return Ok(error_page(
             axum::http::StatusCode::BAD_REQUEST,
-            "your exam was not submitted: tick the box confirming you are ready to submit",
-            Some((&back, "Back to the review screen")),
+            &crate::t!("exam-error-not-confirmed"),
+            Some((&back, &crate::t!("exam-back-to-review"))),
         ));
     }
     let now = state.clock.now_ms();

@@ -57,7 +57,7 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
 fn unavailable() -> Response {
     refuse(
         StatusCode::SERVICE_UNAVAILABLE,
-        "Passkeys are not available at this address. Sign in with your password.",
+        crate::t!("passkeys-unavailable"),
     )
 }
 
@@ -150,7 +150,7 @@ pub async fn register_start(
     if name.is_empty() || name.chars().count() > 60 {
         return Ok(refuse(
             StatusCode::BAD_REQUEST,
-            "Name the passkey (at most 60 characters), for example \"My phone\".",
+            crate::t!("passkeys-name-needed"),
         ));
     }
     let handle = user_handle(&state.db, user.id).await?;
@@ -194,7 +194,7 @@ pub async fn register_finish(
     let Some((_, _, name, registration)) = pending else {
         return Ok(refuse(
             StatusCode::CONFLICT,
-            "This passkey request has expired or was already used. Press Add a passkey again.",
+            crate::t!("passkeys-register-expired"),
         ));
     };
     let passkey = match rp.finish_passkey_registration(&credential, &registration) {
@@ -203,7 +203,7 @@ pub async fn register_finish(
             tracing::info!(user_id = user.id, error = %e, "passkey registration refused");
             return Ok(refuse(
                 StatusCode::BAD_REQUEST,
-                "Your device's answer could not be verified, so no passkey was added. Please try again.",
+                crate::t!("passkeys-register-unverified"),
             ));
         }
     };
@@ -222,7 +222,7 @@ pub async fn register_finish(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Ok(refuse(
                 StatusCode::CONFLICT,
-                "This passkey is already registered.",
+                crate::t!("passkeys-already-registered"),
             ))
         }
         Err(e) => return Err(e.into()),
@@ -249,7 +249,7 @@ pub async fn sign_in_start(
     if body.email.trim().is_empty() {
         return Ok(refuse(
             StatusCode::BAD_REQUEST,
-            "Enter your email address first, then choose Sign in with a passkey.",
+            crate::t!("passkeys-email-first"),
         ));
     }
     // An unknown address and an account without passkeys get the same answer. (An account with
@@ -257,7 +257,7 @@ pub async fn sign_in_start(
     let none = || {
         refuse(
             StatusCode::BAD_REQUEST,
-            "No passkey is registered for this email address. Sign in with your password; you can add a passkey afterwards.",
+            crate::t!("passkeys-none-for-email"),
         )
     };
     let Some((user, _)) = users::find_for_sign_in(&state.db, &body.email).await? else {
@@ -297,7 +297,7 @@ pub async fn sign_in_finish(
     let Some((user_id, _, authentication)) = pending else {
         return Ok(refuse(
             StatusCode::CONFLICT,
-            "This sign-in request has expired or was already used. Choose Sign in with a passkey again.",
+            crate::t!("passkeys-sign-in-expired"),
         ));
     };
     let result = match rp.finish_passkey_authentication(&credential, &authentication) {
@@ -306,7 +306,7 @@ pub async fn sign_in_finish(
             tracing::info!(user_id, error = %e, "passkey sign-in refused");
             return Ok(refuse(
                 StatusCode::UNAUTHORIZED,
-                "Your passkey could not be verified. Try again, or sign in with your password.",
+                crate::t!("passkeys-unverified"),
             ));
         }
     };
@@ -320,7 +320,7 @@ pub async fn sign_in_finish(
     else {
         return Ok(refuse(
             StatusCode::UNAUTHORIZED,
-            "This passkey has been removed from the account. Sign in with your password.",
+            crate::t!("passkeys-removed-from-account"),
         ));
     };
     passkey.update_credential(&result);
@@ -336,7 +336,7 @@ pub async fn sign_in_finish(
     if updated.rows_affected() == 0 {
         return Ok(refuse(
             StatusCode::UNAUTHORIZED,
-            "This passkey has been removed from the account. Sign in with your password.",
+            crate::t!("passkeys-removed-from-account"),
         ));
     }
     let user = users::find_by_id(&state.db, user_id)
@@ -366,9 +366,8 @@ pub async fn remove(
         .execute(&state.db.pool)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound(format!(
-            "you have no passkey {id}; it may have been removed already"
-        )));
+        let message = crate::t!("passkeys-not-found", id = id.to_string());
+        return Err(AppError::NotFound(message));
     }
     Ok(Redirect::to("/settings/passkeys?removed=1").into_response())
 }

@@ -331,9 +331,7 @@ pub async fn advance(
     .await?
     .rows_affected();
     if locked == 0 {
-        return Err(AppError::Conflict(
-            "this exam has been submitted; answers can no longer change".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-submitted")));
     }
     let header = sqlx::query("SELECT seed, item_pool FROM attempts WHERE id = $1")
         .bind(&attempt.id)
@@ -368,8 +366,9 @@ pub async fn advance(
             .ok_or_else(|| AppError::Internal(format!("item {id} is not in the attempt's pool")))?;
         let choice: Option<i64> = row.try_get("choice_mask")?;
         let Some(choice) = choice else {
-            return Err(AppError::BadRequest(format!(
-                "choose an answer to question {position} first: in this adaptive exam each question is answered before the next one is chosen"
+            return Err(AppError::BadRequest(crate::t!(
+                "exam-error-choose-first",
+                n = position
             )));
         };
         given.push((j, choice == row.try_get::<i64, _>("key_mask")?));

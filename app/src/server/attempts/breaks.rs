@@ -15,9 +15,9 @@ pub async fn start_break(
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     if !attempt.break_available() {
-        return Err(AppError::Conflict(format!(
-            "the break is available once, after question {}, and has not been reached or was already used",
-            attempt.break_after
+        return Err(AppError::Conflict(crate::t!(
+            "exam-error-break-unavailable",
+            n = attempt.break_after
         )));
     }
     let done = sqlx::query(
@@ -29,9 +29,7 @@ pub async fn start_break(
     .execute(&db.pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict(
-            "the break has already been started".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-break-started")));
     }
     Ok(())
 }
@@ -44,7 +42,7 @@ pub async fn end_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Res
         .break_started_at
         .filter(|_| attempt.clock.break_ended_at.is_none())
     else {
-        return Err(AppError::Conflict("you are not on a break".into()));
+        return Err(AppError::Conflict(crate::t!("exam-error-not-on-break")));
     };
     let used = (now - began).clamp(0, attempt.clock.break_allowance_ms);
     let unused = attempt.clock.break_allowance_ms - used;

@@ -264,9 +264,9 @@ struct Summary {
 pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Report, AppError> {
     let attempt = owned(db, user_id, attempt_id).await?;
     if attempt.is_open() {
-        return Err(AppError::Conflict(
-            "this exam has not been submitted yet".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!(
+            "exam-error-not-submitted-yet"
+        )));
     }
     let row = sqlx::query(
         "SELECT a.score, a.submitted_at, a.submitted_by, u.display_name FROM attempts a \

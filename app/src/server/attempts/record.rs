@@ -107,28 +107,20 @@ pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, Ap
             if attempt.user_id == user_id {
                 Ok(attempt)
             } else {
-                Err(AppError::NotFound(
-                    "this attempt does not exist or is not yours".into(),
-                ))
+                Err(AppError::NotFound(crate::t!("exam-error-not-yours")))
             }
         }
-        None => Err(AppError::NotFound(
-            "this attempt does not exist or is not yours".into(),
-        )),
+        None => Err(AppError::NotFound(crate::t!("exam-error-not-yours"))),
     }
 }
 
 /// Refuses changes to an attempt that is submitted or out of time.
 pub fn ensure_open(attempt: &AttemptRow, now: i64) -> Result<(), AppError> {
     if !attempt.is_open() {
-        return Err(AppError::Conflict(
-            "this exam has been submitted; answers can no longer change".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-submitted")));
     }
     if now >= attempt.clock.deadline() {
-        return Err(AppError::Conflict(
-            "time is up for this exam: the answer was not saved, and your exam is being submitted with the answers saved before the deadline".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-time-up")));
     }
     Ok(())
 }

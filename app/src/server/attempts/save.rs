@@ -103,9 +103,7 @@ pub async fn save_answer(
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     if attempt.clock.on_break(now) {
-        return Err(AppError::Conflict(
-            "you are on your break: resume the exam to answer".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-on-break-answer")));
     }
     let Some(slot) = slot(db, &attempt.id, req.position).await? else {
         return Err(AppError::BadRequest(format!(
@@ -127,15 +125,16 @@ pub async fn save_answer(
     }
     if req.choices.len() > slot.select as usize {
         return Err(AppError::BadRequest(match slot.select {
-            1 => format!(
-                "question {} takes one answer; {} were chosen",
-                req.position,
-                req.choices.len()
+            1 => crate::t!(
+                "exam-error-one-answer",
+                n = req.position,
+                chosen = req.choices.len()
             ),
-            n => format!(
-                "question {} asks for {n} answers; {} were chosen",
-                req.position,
-                req.choices.len()
+            select => crate::t!(
+                "exam-error-too-many-answers",
+                n = req.position,
+                select = select,
+                chosen = req.choices.len()
             ),
         }));
     }
@@ -219,14 +218,14 @@ pub async fn save_answer(
         }
     }
     if fresh.adaptive && req.position < super::view::question_count(db, &attempt.id).await? {
-        return Err(AppError::Conflict(format!(
-            "question {} was answered and confirmed; in this adaptive exam an answer is final once you move on",
-            req.position
+        return Err(AppError::Conflict(crate::t!(
+            "exam-error-answer-final",
+            n = req.position
         )));
     }
-    Err(AppError::Conflict(format!(
-        "this page was out of date, so your answer to question {} was not changed; reload the question to see what is saved",
-        req.position
+    Err(AppError::Conflict(crate::t!(
+        "exam-error-out-of-date",
+        n = req.position
     )))
 }
 
@@ -275,9 +274,7 @@ pub async fn toggle_strike(
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     if attempt.clock.on_break(now) {
-        return Err(AppError::Conflict(
-            "you are on your break: resume the exam first".into(),
-        ));
+        return Err(AppError::Conflict(crate::t!("exam-error-on-break-strike")));
     }
     let Some(slot) = slot(db, &attempt.id, position).await? else {
         return Err(AppError::BadRequest(format!(

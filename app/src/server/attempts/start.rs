@@ -120,9 +120,9 @@ fn practice_form(
         .filter(|t| t.items > 0)
         .collect();
     if targets.is_empty() {
-        return Err(AppError::NotFound(format!(
-            "exam {} has no practice questions yet",
-            exam.id
+        return Err(AppError::NotFound(crate::t!(
+            "exam-error-no-practice-questions",
+            exam = &exam.id
         )));
     }
     let blueprint = Blueprint::new(targets)
@@ -149,17 +149,17 @@ pub async fn start_or_resume(
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
     let (used, next) = attempts_counted(&exam, &attempt_starts(db, user_id, exam_id).await?, now);
     if used >= exam.max_attempts {
-        return Err(AppError::Forbidden(match (exam.attempt_window_days, next) {
-            (Some(days), Some(at)) => format!(
-                "you have used all {} attempts allowed in {days} days; your next attempt can start on {}",
-                exam.max_attempts,
-                day_text(at)
-            ),
-            _ => format!(
-                "you have used all {} attempts allowed for this exam",
-                exam.max_attempts
-            ),
-        }));
+        return Err(AppError::Forbidden(
+            match (exam.attempt_window_days, next) {
+                (Some(days), Some(at)) => crate::t!(
+                    "exam-error-attempts-used-window",
+                    max = exam.max_attempts,
+                    days = days,
+                    day = day_text(at)
+                ),
+                _ => crate::t!("exam-error-attempts-used", max = exam.max_attempts),
+            },
+        ));
     }
 
     let pool = bank::approved_pool(db).await?;
@@ -339,9 +339,7 @@ async fn insert_attempt(
             drop(tx);
             return open_attempt(db, user_id, exam_id, kind)
                 .await?
-                .ok_or_else(|| {
-                    AppError::Conflict("an attempt was being started; please try again".into())
-                });
+                .ok_or_else(|| AppError::Conflict(crate::t!("exam-error-start-race")));
         }
     }
     inserted?;
@@ -421,10 +419,34 @@ pub fn attempts_counted(
     (n, next)
 }
 
-/// A day as people read it ("March 3, 2027"), in UTC.
+/// A day as people read it in the page's language ("March 3, 2027", "3 de marzo de 2027"), in UTC.
 pub fn day_text(ms: i64) -> String {
+    use crate::i18n::Lang;
+    // Fluent has no date formats of its own; the two languages' month names are here.
+    const MESES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
     match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => format!("{} {}, {}", t.month(), t.day(), t.year()),
-        Err(_) => "a later date".to_string(),
+        Ok(t) => match crate::i18n::page_lang() {
+            Lang::En => format!("{} {}, {}", t.month(), t.day(), t.year()),
+            Lang::Es => format!(
+                "{} de {} de {}",
+                t.day(),
+                MESES[usize::from(u8::from(t.month())) - 1],
+                t.year()
+            ),
+        },
+        Err(_) => crate::t!("date-later"),
     }
 }

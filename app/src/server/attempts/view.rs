@@ -120,8 +120,10 @@ pub async fn item_page(
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else {
-        return Err(AppError::NotFound(format!(
-            "question {position} is not on this exam (it has questions 1 to {total})"
+        return Err(AppError::NotFound(crate::t!(
+            "exam-error-question-missing",
+            n = position,
+            total = total
         )));
     };
     let item = bank::parse_item(&row.try_get::<String, _>("body")?)?;

@@ -1,0 +1,10 @@
+# The sign-in page (src/pages/signin.rs).
+signin-title = Sign in
+signin-failed = The email address or password is not right. Check them and try again.
+signin-email = Email address
+signin-password = Password
+signin-submit = Sign in
+signin-passkey-intro = Or sign in with a passkey saved on this device or your phone: enter your email address above, then
+signin-passkey-button = Sign in with a passkey
+signin-new = New to the exam?
+signin-create-account = Create a candidate account

@@ -1,0 +1,39 @@
+# Crear una cuenta de candidato: la página y las revisiones de lo que se escribe (src/pages/account.rs, src/server/accounts.rs).
+account-title = Crear una cuenta
+account-heading = Cree su cuenta de candidato
+account-intro = Necesita una cuenta para solicitar el examen de certificación de especialista en apoyo entre pares de Medi-Cal. Todos los campos son obligatorios.
+account-have-one = ¿Ya tiene una cuenta?
+account-sign-in = Iniciar sesión
+account-error-summary = Hay un problema
+account-name = Nombre completo
+account-email = Correo electrónico
+account-email-hint = Lo usará para iniciar sesión, y allí le escribiremos sobre su solicitud y sus resultados.
+account-password = Contraseña
+account-password-hint = Al menos 10 caracteres. Unas cuantas palabras sin relación entre sí forman una contraseña segura.
+account-dob = Fecha de nacimiento
+account-dob-hint = Debe tener 18 años o más. Por ejemplo, 1990-04-27 (año, mes, día).
+account-county = Condado donde vive
+account-county-choose = Elija su condado
+account-language = Idioma preferido
+account-language-hint = Las preguntas del examen empiezan en este idioma; puede cambiarlo en cualquier pregunta.
+account-create = Crear cuenta
+account-error-name-empty = Escriba su nombre completo.
+account-error-name-long = Su nombre debe tener como máximo 100 caracteres, en una sola línea.
+account-error-email-empty = Escriba su correo electrónico.
+account-error-email-invalid = Escriba un correo electrónico como nombre@ejemplo.com.
+account-error-password-short = { $n ->
+    [one] Elija una contraseña de al menos { $n } carácter.
+   *[other] Elija una contraseña de al menos { $n } caracteres.
+}
+account-error-password-long = Elija una contraseña de 128 caracteres como máximo.
+account-error-dob-empty = Escriba su fecha de nacimiento.
+account-error-dob-invalid = Escriba su fecha de nacimiento como una fecha real, año-mes-día (por ejemplo, 1990-04-27).
+account-error-dob-range = Escriba su fecha de nacimiento: debe ser una fecha pasada, posterior a 1900.
+account-error-too-young = { $n ->
+    [one] Debe tener al menos { $n } año de edad para solicitar la certificación.
+   *[other] Debe tener al menos { $n } años de edad para solicitar la certificación.
+}
+account-error-county = Elija el condado de California donde vive.
+account-error-language = Elija inglés o español.
+account-error-exists = Ya existe una cuenta con este correo electrónico. Inicie sesión.
+account-back-to-accommodations = Volver a sus adaptaciones

@@ -1,0 +1,10 @@
+# La página de inicio de sesión (src/pages/signin.rs).
+signin-title = Iniciar sesión
+signin-failed = El correo electrónico o la contraseña no son correctos. Revíselos e inténtelo de nuevo.
+signin-email = Correo electrónico
+signin-password = Contraseña
+signin-submit = Iniciar sesión
+signin-passkey-intro = O inicie sesión con una llave de acceso guardada en este dispositivo o en su teléfono: escriba su correo electrónico arriba y luego
+signin-passkey-button = Iniciar sesión con una llave de acceso
+signin-new = ¿Es la primera vez que presenta el examen?
+signin-create-account = Crear una cuenta de candidato
