@@ -338,7 +338,11 @@ try {
           // No English left in the page's own words (the data, such as county names and
           // the exam's title, is what it is).
           const english = await p.evaluate((words) => {
-            const text = document.body.innerText;
+            // Parts marked in another language (a question shown in English, the switch to
+            // English) are not the interface's words.
+            const body = document.body.cloneNode(true);
+            body.querySelectorAll('script, style, [lang]:not([lang="es"])').forEach((e) => e.remove());
+            const text = body.textContent;
             return words.filter((w) => text.includes(w));
           }, ENGLISH_ONLY);
           assert(english.length === 0, `${label}: English words on a Spanish page: ${english.join(', ')}`);
@@ -518,15 +522,19 @@ try {
     await ctx.close();
   });
 
-  await check('the new candidate applies (axe on the form with its errors), staff approve it from the queue (axe), and the exam can start', async () => {
+  // The new candidate prefers Spanish: from their first sign-in on a browser that has not
+  // chosen a language, the pages are in Spanish. Their application and accommodation request
+  // run in Spanish; the staff pages stay English.
+  await check('the new candidate applies in Spanish (axe on the form with its errors), staff approve it from the queue (axe), and the exam can start', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await signIn(p, BASE, newEmail, newPassword);
-    assert((await p.textContent('main')).includes('You can start the exam once your application is approved'), 'no start before approval');
-    await Promise.all([p.waitForURL(/\/application$/), p.click('a:text-is("Apply for certification")')]);
+    assert(await p.evaluate(() => document.documentElement.lang) === 'es', 'the preferred language takes over this browser');
+    assert((await p.textContent('main')).includes('comenzar el examen una vez que su solicitud sea aprobada'), 'no start before approval');
+    await Promise.all([p.waitForURL(/\/application$/), p.click('a:text-is("Solicitar la certificación")')]);
     await axeClean(p, 'application');
     await p.check('#pathway');
-    await Promise.all([p.waitForLoadState('load'), p.click('text=Send my application')]);
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Enviar mi solicitud')]);
     const problems = await p.locator('.error-summary a').count();
     assert(problems === 7, `provider, date, lived experience and four statements are missing, got ${problems}`);
     assert(await p.isChecked('#pathway'), 'the chosen pathway is kept');
@@ -538,7 +546,7 @@ try {
       await p.focus(`#${id}`);
       await p.keyboard.press('Space');
     }
-    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Send my application')]);
+    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Enviar mi solicitud')]);
     await axeClean(p, 'application-sent');
     const staff = await browser.newContext();
     const s = await staff.newPage();
@@ -552,26 +560,26 @@ try {
     await axeClean(s, 'staff-training-providers');
     await staff.close();
     await p.goto(`${BASE}/dashboard`);
-    assert((await p.textContent('main')).includes('Your application is approved'), 'the candidate sees the approval');
-    await p.click('text=Read the instructions and start');
+    assert((await p.textContent('main')).includes('Su solicitud está aprobada'), 'the candidate sees the approval');
+    await p.click('text=Leer las instrucciones y comenzar');
     await p.waitForURL(/\/instructions$/);
     assert(await p.isChecked('#language-es'), 'the questions start in the preferred language (Spanish)');
     await ctx.close();
   });
 
-  await check('a candidate asks for an accommodation (axe on the form with errors), and staff approve it from the queue (axe)', async () => {
+  await check('a candidate asks for an accommodation in Spanish (axe on the form with errors), and staff approve it from the queue (axe)', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await signIn(p, BASE, newEmail, newPassword);
-    await Promise.all([p.waitForURL(/\/accommodations$/), p.click('text=See or ask for accommodations')]);
-    await Promise.all([p.waitForLoadState('load'), p.click('text=Send the request')]);
+    await Promise.all([p.waitForURL(/\/accommodations$/), p.click('text=Ver o pedir adaptaciones')]);
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Enviar la solicitud')]);
     assert(await p.locator('.error-summary a').count() === 3, 'what, why and documentation are missing');
     await axeClean(p, 'accommodations-errors');
     await p.check('#need');
     await p.check('#need-speech');
     await p.fill('#details', 'Reading long questions takes me longer; hearing them helps.');
     await p.fill('#documentation', 'Letter from my counselor, September 2026, recommending extra time and text-to-speech.');
-    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Send the request')]);
+    await Promise.all([p.waitForURL(/sent=1$/), p.click('text=Enviar la solicitud')]);
     await axeClean(p, 'accommodations-sent');
     const staff = await ctx.browser().newContext();
     const s = await staff.newPage();
@@ -584,7 +592,7 @@ try {
     await Promise.all([s.waitForURL(/decided=/), form.locator('button[type=submit]').click()]);
     await axeClean(s, 'staff-accommodations-decided');
     await p.reload();
-    assert((await p.textContent('main')).includes('Approved: double time (300 minutes)'), 'the candidate sees the decision');
+    assert((await p.textContent('main')).includes('Aprobadas: tiempo doble (300 minutos)'), 'the candidate sees the decision');
     await staff.close();
     await ctx.close();
   });

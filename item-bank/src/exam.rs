@@ -125,10 +125,59 @@ pub struct ExamDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub practice: Option<Practice>,
     pub instructions: Vec<String>,
+    /// The candidate-facing words in Spanish, for candidates whose pages are in Spanish.
+    /// Absent (or a part missing): the English is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spanish: Option<SpanishText>,
     pub content_areas: Vec<ContentArea>,
 }
 
+/// The exam's own words in Spanish: its title, instructions, and the names of its content
+/// areas and competencies by id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanishText {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<String>,
+    /// Content area or competency id → its name in Spanish.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub names: std::collections::BTreeMap<String, String>,
+}
+
 impl ExamDefinition {
+    /// The title in a language ("en" or "es"); English where no Spanish is given.
+    pub fn title_in(&self, language: &str) -> &str {
+        self.spanish_part(language, |s| s.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The instructions in a language; English where no Spanish is given.
+    pub fn instructions_in(&self, language: &str) -> &[String] {
+        self.spanish_part(language, |s| {
+            (!s.instructions.is_empty()).then_some(s.instructions.as_slice())
+        })
+        .unwrap_or(&self.instructions)
+    }
+
+    /// A content area's or competency's name in a language, given its English name.
+    pub fn name_in<'a>(&'a self, language: &str, id: &str, english: &'a str) -> &'a str {
+        self.spanish_part(language, |s| s.names.get(id).map(String::as_str))
+            .unwrap_or(english)
+    }
+
+    fn spanish_part<'a, T: ?Sized>(
+        &'a self,
+        language: &str,
+        part: impl FnOnce(&'a SpanishText) -> Option<&'a T>,
+    ) -> Option<&'a T> {
+        if language != "es" {
+            return None;
+        }
+        self.spanish.as_ref().and_then(part)
+    }
+
     pub fn competencies(&self) -> impl Iterator<Item = (&ContentArea, &Competency)> {
         self.content_areas
             .iter()

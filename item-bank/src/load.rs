@@ -114,6 +114,20 @@ fn read(c: &mut Collector, file: &Path) -> Option<String> {
 }
 
 fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition) {
+    if let Some(spanish) = &exam.spanish {
+        for id in spanish.names.keys() {
+            let known =
+                exam.content_areas.iter().any(|a| &a.id == id) || exam.competency(id).is_some();
+            if !known {
+                c.add(
+                    file,
+                    text,
+                    Some(id.as_str()),
+                    format!("[spanish.names] names {id:?}, which is neither a content area nor a competency of this exam"),
+                );
+            }
+        }
+    }
     let sum: u32 = exam.competencies().map(|(_, comp)| comp.items).sum();
     if sum != exam.form_length {
         c.add(
@@ -1260,6 +1274,43 @@ mod tests {
         }
         std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
         dir
+    }
+
+    #[test]
+    fn the_exam_speaks_spanish_where_it_gives_spanish_and_names_only_its_own_parts() {
+        let bank = load_bank(&crate::sample_bank_dir()).expect("sample bank");
+        let exam = &bank.exam;
+        assert!(exam.title_in("es").starts_with("Examen de certificación"));
+        assert_eq!(exam.title_in("en"), exam.title);
+        assert_eq!(exam.instructions_in("es").len(), exam.instructions.len());
+        assert_eq!(
+            exam.name_in("es", "C16", "Confidentiality"),
+            "Confidencialidad"
+        );
+        assert_eq!(
+            exam.name_in("en", "C16", "Confidentiality"),
+            "Confidentiality"
+        );
+        // Every part of the sample has its Spanish name.
+        for (area, c) in exam.competencies() {
+            assert_ne!(exam.name_in("es", &area.id, &area.name), area.name);
+            assert_ne!(exam.name_in("es", &c.id, &c.name), c.name);
+        }
+
+        let dir = sample_copy("spanish-names");
+        let path = dir.join("exam.toml");
+        let text = std::fs::read_to_string(&path).expect("exam");
+        std::fs::write(
+            &path,
+            text.replace("C13 = \"Planificación", "C99 = \"Planificación"),
+        )
+        .expect("write");
+        let err = load_bank(&dir).expect_err("a name for no part").to_string();
+        assert!(
+            err.contains("exam.toml")
+                && err.contains("\"C99\", which is neither a content area nor a competency"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -366,6 +366,8 @@ fn main() -> anyhow::Result<()> {
         Some("start") => start(&args[1..]),
         Some("build-client") => build_client().map(|_| ()),
         Some("test") => test(),
-        _ => bail!("usage: cargo xtask start [serve options] | cargo xtask test | cargo xtask build-client"),
+        // Only the real-browser checks (the last step of `test`), for work on the pages.
+        Some("browser") => browser_tests(),
+        _ => bail!("usage: cargo xtask start [serve options] | cargo xtask test | cargo xtask browser | cargo xtask build-client"),
     }
 }

@@ -165,11 +165,20 @@ fn send_save(
     lang: Lang,
 ) {
     leptos::task::spawn_local(async move {
-        match save_answer(attempt_id.clone(), position, letters.clone(), flagged, seq).await {
+        let result = save_answer(attempt_id.clone(), position, letters.clone(), flagged, seq).await;
+        // Only the newest save speaks in the status line: an older one still in flight when
+        // the candidate chose again must neither cover the newer one's failure with "saved"
+        // nor its success with "not saved". (A newer save carries the latest choice, so an
+        // older one is not sent again either.)
+        let newest = s.next_seq.get_untracked() == seq + 1;
+        match result {
             Ok(ack) => {
                 s.set_next_seq.update(|n| *n = (*n).max(ack.seq + 1));
-                s.set_status.set(SaveStatus::Saved);
+                if newest {
+                    s.set_status.set(SaveStatus::Saved);
+                }
             }
+            Err(_) if !newest => {}
             Err(ServerFnError::ServerError(m)) => {
                 s.set_problem.set(m);
                 s.set_status.set(SaveStatus::Failed);
@@ -180,7 +189,6 @@ fn send_save(
                 s.set_status.set(SaveStatus::Retrying);
                 set_timeout(
                     move || {
-                        // A newer save carries the latest choice: this one is no longer needed.
                         if s.next_seq.get_untracked() == seq + 1 {
                             send_save(attempt_id, position, letters, flagged, seq, s, lang);
                         }

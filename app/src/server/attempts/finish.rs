@@ -323,11 +323,13 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
                 .collect(),
         )
     };
+    // The exam's names in the page's language (its definition may give them in Spanish).
+    let lang = crate::i18n::page_lang().code();
     let areas = exam
         .content_areas
         .iter()
         .map(|area| dto::AreaResult {
-            name: area.name.clone(),
+            name: exam.name_in(lang, &area.id, &area.name).to_string(),
             competencies: area
                 .competencies
                 .iter()
@@ -336,7 +338,7 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
                         rows.iter().find(|r| r.0 == c.id)?.clone();
                     Some(dto::CompetencyResult {
                         id: c.id.clone(),
-                        name: c.name.clone(),
+                        name: exam.name_in(lang, &c.id, &c.name).to_string(),
                         correct,
                         total,
                         percent,
@@ -349,7 +351,7 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         .collect();
     Ok(dto::Report {
         attempt_id: attempt.id,
-        exam_title: exam.title,
+        exam_title: exam.title_in(lang).to_string(),
         candidate_name: row.try_get("display_name")?,
         submitted_at_ms: row.try_get("submitted_at")?,
         submitted_on: super::start::day_text(row.try_get("submitted_at")?),

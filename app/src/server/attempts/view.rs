@@ -348,7 +348,7 @@ pub async fn dashboard(
         };
         exams.push(dto::ExamCard {
             id: exam.id.clone(),
-            title: exam.title.clone(),
+            title: exam.title_in(crate::i18n::page_lang().code()).to_string(),
             form_length: exam.form_length,
             time_limit_minutes: exam.time_limit_minutes,
             max_attempts: exam.max_attempts,
@@ -409,8 +409,10 @@ pub async fn instructions(
     let (used, next) = super::start::attempts_counted(&exam, &starts, now);
     Ok(dto::Instructions {
         exam_id: exam.id.clone(),
-        title: exam.title.clone(),
-        paragraphs: exam.instructions.clone(),
+        title: exam.title_in(crate::i18n::page_lang().code()).to_string(),
+        paragraphs: exam
+            .instructions_in(crate::i18n::page_lang().code())
+            .to_vec(),
         open_attempt,
         attempts_left: exam.max_attempts.saturating_sub(used),
         next_attempt_on: next.map(super::start::day_text),
