@@ -432,6 +432,13 @@ pub struct AccommodationProfile {
     /// The break may be taken at any point, not only at its scheduled place.
     #[serde(default)]
     pub break_anytime: bool,
+    /// How many breaks of `break_minutes` (scheduled ones evenly spaced through the exam).
+    #[serde(default = "one_break")]
+    pub break_count: u32,
+}
+
+fn one_break() -> u32 {
+    1
 }
 
 impl AccommodationProfile {
@@ -454,7 +461,21 @@ impl AccommodationProfile {
                 None => name,
             });
         }
-        parts.push(if self.break_anytime {
+        parts.push(if self.break_count > 1 {
+            if self.break_anytime {
+                crate::t!(
+                    "accommodations-breaks-anytime",
+                    count = self.break_count,
+                    minutes = self.break_minutes
+                )
+            } else {
+                crate::t!(
+                    "accommodations-breaks-scheduled",
+                    count = self.break_count,
+                    minutes = self.break_minutes
+                )
+            }
+        } else if self.break_anytime {
             crate::t!("accommodations-break-anytime", minutes = self.break_minutes)
         } else {
             crate::t!(

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, CANDIDATE, PASSWORD};
+use crate::helpers::{parse_question, spawn_app, CANDIDATE, PASSWORD};
 
 const STAFF: &str = "staff@demo.certamen.test";
 const VENDOR: &str = "vendor@demo.certamen.test";
@@ -621,4 +621,151 @@ async fn a_candidate_applies_staff_return_then_approve_and_only_then_the_exam_st
     let (attempt, _) = candidate.start_exam().await;
     assert_eq!(attempt.len(), 32);
     pool.close().await;
+}
+
+/// Two scheduled breaks from an approved profile: after questions 40 and 80 of 120, each
+/// stopping the clock, the first taken and returned from, the second skipped, then no more.
+#[tokio::test]
+async fn an_accommodation_with_two_breaks_spaces_them_and_credits_each() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    candidate
+        .submit(
+            "/accommodations",
+            &[
+                ("need", "longer_break"),
+                (
+                    "details",
+                    "I need to rest my eyes twice during a long exam.",
+                ),
+                (
+                    "documentation",
+                    "Letter from my ophthalmologist, October 2026.",
+                ),
+            ],
+        )
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM accommodation_requests")
+        .fetch_one(&pool)
+        .await
+        .expect("request");
+    let staff = app.browser();
+    staff.sign_in(STAFF).await;
+    let decision_path = format!("/staff/accommodations/{id}/decision");
+    let refused = staff
+        .post(
+            &decision_path,
+            &[
+                ("decision", "approve"),
+                ("time_percent", "100"),
+                ("break_minutes", "10"),
+                ("break_count", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused
+        .text()
+        .await
+        .expect("body")
+        .contains("break_count: 9 is outside 1–4"));
+    staff
+        .submit(
+            &decision_path,
+            &[
+                ("decision", "approve"),
+                ("time_percent", "100"),
+                ("break_minutes", "10"),
+                ("break_count", "2"),
+            ],
+        )
+        .await;
+    let mine = candidate.visit("/accommodations").await;
+    assert!(
+        mine.body.contains("2 scheduled breaks of 10 minutes each"),
+        "{}",
+        mine.body
+    );
+
+    let (attempt, first) = candidate.start_exam().await;
+    let deadline = || async {
+        let (deadline, started, limit, credited): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT deadline_at, started_at, limit_ms, credited_ms FROM attempts WHERE id = $1",
+        )
+        .bind(&attempt)
+        .fetch_one(&pool)
+        .await
+        .expect("attempt");
+        (deadline, started + limit + credited)
+    };
+    let go = |from: u32, to: &str| {
+        let candidate = &candidate;
+        let attempt = attempt.clone();
+        let to = to.to_string();
+        async move {
+            let page = candidate
+                .visit(&format!("/attempts/{attempt}/items/{from}"))
+                .await;
+            let q = parse_question(&page.body);
+            candidate
+                .submit(
+                    &format!("/attempts/{attempt}/items/{from}/answer"),
+                    &[("seq", q.seq.as_str()), ("go", to.as_str())],
+                )
+                .await
+        }
+    };
+    assert!(first.body.contains("Next"));
+    // Question 40 leads to the first break, not question 60.
+    assert!(go(40, "next").await.url.ends_with("/break"));
+    let on_break = candidate
+        .submit(
+            &format!("/attempts/{attempt}/break/action"),
+            &[("action", "start")],
+        )
+        .await;
+    assert!(on_break.url.ends_with("/break"));
+    app.clock.advance_ms(4 * 60_000);
+    let back = candidate
+        .submit(
+            &format!("/attempts/{attempt}/break/action"),
+            &[("action", "end")],
+        )
+        .await;
+    assert!(back.url.ends_with("/items/41"), "{}", back.url);
+    let (stored, expected) = deadline().await;
+    assert_eq!(stored, expected, "the deadline agrees with the clock");
+    let credited: i64 = sqlx::query_scalar("SELECT credited_ms FROM attempts WHERE id = $1")
+        .bind(&attempt)
+        .fetch_one(&pool)
+        .await
+        .expect("credited");
+    assert_eq!(credited, 4 * 60_000, "the four minutes used are credited");
+
+    // No break at 60 any more; the second comes after 80, and skipping it is the last offer.
+    assert!(go(60, "next").await.url.ends_with("/items/61"));
+    assert!(go(80, "next").await.url.ends_with("/break"));
+    let skipped = candidate
+        .submit(
+            &format!("/attempts/{attempt}/break/action"),
+            &[("action", "skip")],
+        )
+        .await;
+    assert!(skipped.url.ends_with("/items/81"), "{}", skipped.url);
+    assert!(
+        go(80, "next").await.url.ends_with("/items/81"),
+        "no third break"
+    );
+    let (left, declined): (i64, i64) =
+        sqlx::query_as("SELECT breaks_left, break_declined FROM attempts WHERE id = $1")
+            .bind(&attempt)
+            .fetch_one(&pool)
+            .await
+            .expect("attempt");
+    assert_eq!((left, declined), (0, 1));
+    let (stored, expected) = deadline().await;
+    assert_eq!(stored, expected);
+    app.cleanup().await;
 }

@@ -57,3 +57,11 @@ accommodations-summary-approved = Approved for your next attempts: { $profile }.
 accommodations-summary-approved-pending = Approved for your next attempts: { $profile }. A newer request is waiting for a decision.
 accommodations-summary-pending = Your request is waiting for a decision by program staff.
 accommodations-summary-none = You have not asked for accommodations.
+accommodations-breaks-anytime = { $count } breaks of { $minutes } { $minutes ->
+    [one] minute
+   *[other] minutes
+} each, to take at any point of the exam
+accommodations-breaks-scheduled = { $count } scheduled breaks of { $minutes } { $minutes ->
+    [one] minute
+   *[other] minutes
+} each

@@ -63,3 +63,11 @@ accommodations-summary-approved = Aprobado para sus próximos intentos: { $profi
 accommodations-summary-approved-pending = Aprobado para sus próximos intentos: { $profile }. Una solicitud más reciente está en espera de una decisión.
 accommodations-summary-pending = Su solicitud está en espera de una decisión del personal del programa.
 accommodations-summary-none = No ha pedido adaptaciones.
+accommodations-breaks-anytime = { $count } descansos de { $minutes } { $minutes ->
+    [one] minuto
+   *[other] minutos
+} cada uno, que puede tomar en cualquier momento del examen
+accommodations-breaks-scheduled = { $count } descansos programados de { $minutes } { $minutes ->
+    [one] minuto
+   *[other] minutos
+} cada uno

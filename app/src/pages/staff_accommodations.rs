@@ -121,6 +121,9 @@ fn Pending(request: AccommodationRequestRow, standard_break: u32) -> impl IntoVi
             <input type="number" id=f("time") name="time_percent" min="100" max="400" step="1" value="100" aria-describedby=f("time-hint")/>
             <label for=f("break")>"Scheduled break, minutes"</label>
             <input type="number" id=f("break") name="break_minutes" min="1" max="240" step="1" value=standard_break.to_string()/>
+            <label for=f("breaks")>"Number of breaks"</label>
+            <p class="hint" id=f("breaks-hint")>"Each of the length above. Scheduled breaks are spaced evenly through the exam (two breaks: after a third and two thirds of the questions)."</p>
+            <input type="number" id=f("breaks") name="break_count" min="1" max="4" step="1" value="1" aria-describedby=f("breaks-hint")/>
             <div class="choice">
                 <input type="checkbox" id=f("speech") name="speech" value="on"/>
                 <label for=f("speech")>"Text-to-speech: questions and answers read aloud on request"</label>

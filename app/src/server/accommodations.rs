@@ -14,6 +14,8 @@ pub const MAX_TEXT: usize = 4000;
 /// Exam time may be set from the standard time up to four times it.
 pub const TIME_PERCENT_RANGE: std::ops::RangeInclusive<u32> = 100..=400;
 pub const MAX_BREAK_MINUTES: u32 = 240;
+/// The most breaks a profile may give in one attempt.
+pub const MAX_BREAKS: u32 = 4;
 
 /// A request as a candidate sends it.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,12 +176,24 @@ pub fn check_decision(fields: &[(String, String)]) -> Result<Decision, String> {
             };
             let speech = flag("speech")?;
             let break_anytime = flag("break_anytime")?;
+            let break_count: u32 = match get("break_count") {
+                "" => 1,
+                raw => raw.parse().map_err(|_| {
+                    format!("break_count: \"{raw}\" is not a whole number of breaks")
+                })?,
+            };
+            if !(1..=MAX_BREAKS).contains(&break_count) {
+                return Err(format!(
+                    "break_count: {break_count} is outside 1–{MAX_BREAKS} breaks in one attempt"
+                ));
+            }
             Ok(Decision::Approve {
                 profile: AccommodationProfile {
                     time_percent,
                     break_minutes,
                     speech,
                     break_anytime,
+                    break_count,
                 },
                 note,
             })
@@ -208,8 +222,8 @@ pub async fn decide(
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE accommodation_requests SET status = $1, decided_at = $2, decided_by = $3, \
-         decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7, break_anytime = $8 \
-         WHERE id = $9 AND status = 'pending'",
+         decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7, break_anytime = $8, \
+         break_count = $9 WHERE id = $10 AND status = 'pending'",
     )
     .bind(status)
     .bind(now)
@@ -219,6 +233,7 @@ pub async fn decide(
     .bind(profile.map(|p| i64::from(p.break_minutes)))
     .bind(profile.map(|p| i64::from(p.speech)))
     .bind(profile.map(|p| i64::from(p.break_anytime)))
+    .bind(profile.map(|p| i64::from(p.break_count)))
     .bind(request_id)
     .execute(&mut *tx)
     .await?;
@@ -247,6 +262,7 @@ pub async fn decide(
             "time_percent": p.time_percent,
             "break_minutes": p.break_minutes,
             "break_anytime": p.break_anytime,
+            "break_count": p.break_count,
             "speech": p.speech,
         })) }),
     )
@@ -266,12 +282,15 @@ fn profile_from_row(row: &sqlx::any::AnyRow) -> Result<Option<AccommodationProfi
     let minutes: Option<i64> = row.try_get("break_minutes")?;
     let speech: Option<i64> = row.try_get("speech")?;
     let anytime: Option<i64> = row.try_get("break_anytime")?;
+    // Decided before breaks could be several: one.
+    let count: Option<i64> = row.try_get("break_count")?;
     Ok(match (time, minutes) {
         (Some(t), Some(m)) => Some(AccommodationProfile {
             time_percent: u32::try_from(t).unwrap_or(100),
             break_minutes: u32::try_from(m).unwrap_or(0),
             speech: speech == Some(1),
             break_anytime: anytime == Some(1),
+            break_count: count.and_then(|c| u32::try_from(c).ok()).unwrap_or(1),
         }),
         _ => None,
     })
@@ -283,7 +302,7 @@ pub async fn active_profile(
     user_id: i64,
 ) -> Result<Option<(i64, AccommodationProfile)>, AppError> {
     let row = sqlx::query(
-        "SELECT id, time_percent, break_minutes, speech, break_anytime FROM accommodation_requests \
+        "SELECT id, time_percent, break_minutes, speech, break_anytime, break_count FROM accommodation_requests \
          WHERE user_id = $1 AND status = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1",
     )
     .bind(user_id)
@@ -326,7 +345,7 @@ fn row_to_view(
 }
 
 const COLUMNS: &str = "r.id, r.requested, r.details, r.documentation, r.status, r.submitted_at, \
-    r.decided_at, r.decision_note, r.time_percent, r.break_minutes, r.speech, r.break_anytime, \
+    r.decided_at, r.decision_note, r.time_percent, r.break_minutes, r.speech, r.break_anytime, r.break_count, \
     u.display_name, u.email";
 
 /// A candidate's own requests, newest first.
@@ -451,6 +470,7 @@ mod tests {
                     break_minutes: 30,
                     speech: true,
                     break_anytime: true,
+                    break_count: 1,
                 },
                 note: String::new()
             }
@@ -483,6 +503,30 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(odd.starts_with("break_anytime:"), "{odd}");
+        for (count, why) in [
+            ("0", "outside 1–4"),
+            ("5", "outside 1–4"),
+            ("two", "whole number"),
+        ] {
+            let e = check_decision(&pairs(&[
+                ("decision", "approve"),
+                ("time_percent", "100"),
+                ("break_minutes", "10"),
+                ("break_count", count),
+            ]))
+            .unwrap_err();
+            assert!(
+                e.starts_with("break_count:") && e.contains(why),
+                "{count}: {e}"
+            );
+        }
+        let three = check_decision(&pairs(&[
+            ("decision", "approve"),
+            ("time_percent", "100"),
+            ("break_minutes", "10"),
+            ("break_count", "3"),
+        ]));
+        assert!(matches!(three, Ok(Decision::Approve { profile, .. }) if profile.break_count == 3));
     }
 
     #[test]
@@ -492,6 +536,7 @@ mod tests {
             break_minutes: 30,
             speech: true,
             break_anytime: false,
+            break_count: 1,
         };
         assert_eq!(
             p.describe(Some(150)),
@@ -502,6 +547,17 @@ mod tests {
         assert_eq!(
             p.describe(None),
             "125% of the standard time, a 30-minute break to take at any point of the exam, questions and answers read aloud on request"
+        );
+        p.break_count = 2;
+        p.speech = false;
+        assert_eq!(
+            p.describe(None),
+            "125% of the standard time, 2 breaks of 30 minutes each, to take at any point of the exam"
+        );
+        p.break_anytime = false;
+        assert_eq!(
+            p.describe(None),
+            "125% of the standard time, 2 scheduled breaks of 30 minutes each"
         );
     }
 }

@@ -1,10 +1,35 @@
 //! The scheduled break. Its allowance is added to the stored deadline when it begins and the
 //! unused part taken back when the candidate returns, so `deadline_at` always equals the
 //! engine's `AttemptClock::deadline()` and the deadline finalizer needs no special case.
+//!
+//! An accommodation may give several breaks. The clock knows one break at a time, so once a
+//! break is behind the candidate and another is to come, `settle` moves the time it credited
+//! into `credited_ms` (the deadline does not move) and clears it; the next break then starts
+//! afresh, at the next scheduled place.
 
-use super::record::{ensure_open, owned};
+use super::record::{ensure_open, owned, AttemptRow};
 use crate::server::db::Db;
 use crate::server::error::AppError;
+
+/// Makes way for the next break once the current one is behind the candidate (see the module
+/// note). Returns the attempt as it now stands. Safe to repeat: a second settle finds nothing
+/// to do, and two at once cannot both apply (the update names the break it clears).
+pub async fn settle(db: &Db, now: i64, attempt: AttemptRow) -> Result<AttemptRow, AppError> {
+    if !attempt.break_to_settle(now) {
+        return Ok(attempt);
+    }
+    sqlx::query(
+        "UPDATE attempts SET credited_ms = credited_ms + $1, break_started_at = NULL, \
+         break_ended_at = NULL, breaks_left = breaks_left - 1, break_after = break_after + break_interval \
+         WHERE id = $2 AND break_started_at = $3 AND breaks_left > 0",
+    )
+    .bind(attempt.clock.break_credit_ms())
+    .bind(&attempt.id)
+    .bind(attempt.clock.break_started_at)
+    .execute(&db.pool)
+    .await?;
+    owned(db, attempt.user_id, &attempt.id).await
+}
 
 pub async fn start_break(
     db: &Db,
@@ -12,7 +37,7 @@ pub async fn start_break(
     user_id: i64,
     attempt_id: &str,
 ) -> Result<(), AppError> {
-    let attempt = owned(db, user_id, attempt_id).await?;
+    let attempt = settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     ensure_open(&attempt, now)?;
     if !attempt.break_available() {
         return Err(AppError::Conflict(crate::t!(
@@ -55,6 +80,7 @@ pub async fn end_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Res
     .bind(&attempt.id)
     .execute(&db.pool)
     .await?;
+    settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     Ok(())
 }
 
@@ -64,14 +90,20 @@ pub async fn decline_break(
     user_id: i64,
     attempt_id: &str,
 ) -> Result<(), AppError> {
-    let attempt = owned(db, user_id, attempt_id).await?;
+    let attempt = settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     ensure_open(&attempt, now)?;
     if attempt.break_anytime {
         // "Not now": the break stays available until the candidate takes it.
         return Ok(());
     }
+    // Skipping one of several scheduled breaks moves on to the next; skipping the last ends
+    // the offers.
     sqlx::query(
-        "UPDATE attempts SET break_declined = 1 WHERE id = $1 AND break_started_at IS NULL",
+        "UPDATE attempts SET \
+         break_declined = CASE WHEN breaks_left > 0 THEN 0 ELSE 1 END, \
+         break_after = CASE WHEN breaks_left > 0 THEN break_after + break_interval ELSE break_after END, \
+         breaks_left = CASE WHEN breaks_left > 0 THEN breaks_left - 1 ELSE 0 END \
+         WHERE id = $1 AND break_started_at IS NULL",
     )
     .bind(&attempt.id)
     .execute(&db.pool)

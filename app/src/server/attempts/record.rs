@@ -29,11 +29,26 @@ pub struct AttemptRow {
     pub practice: bool,
     /// An accommodation: the break may be taken at any point, and "not now" keeps it.
     pub break_anytime: bool,
+    /// Breaks still to come after the current (or next) one, and how many questions apart
+    /// scheduled ones are: an accommodation may give several.
+    pub breaks_left: i64,
+    pub break_interval: i64,
 }
 
 impl AttemptRow {
     pub fn is_open(&self) -> bool {
         self.status == "in_progress"
+    }
+
+    /// Whether the current break is behind the candidate (returned from, or its allowance
+    /// used up) while another is still to come: `breaks::settle` then makes way for it.
+    pub fn break_to_settle(&self, now: i64) -> bool {
+        self.breaks_left > 0
+            && match (self.clock.break_started_at, self.clock.break_ended_at) {
+                (Some(_), Some(_)) => true,
+                (Some(began), None) => now >= began + self.clock.break_allowance_ms,
+                (None, _) => false,
+            }
     }
 
     /// Whether the break can be started now: not taken, not declined, and the candidate has
@@ -62,7 +77,8 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
 
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice, break_anytime";
+    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice, break_anytime, \
+    breaks_left, break_interval";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -88,6 +104,8 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
         speech: row.try_get::<i64, _>("speech")? != 0,
         practice: row.try_get::<i64, _>("practice")? != 0,
         break_anytime: row.try_get::<i64, _>("break_anytime")? != 0,
+        breaks_left: row.try_get("breaks_left")?,
+        break_interval: row.try_get("break_interval")?,
     })
 }
 

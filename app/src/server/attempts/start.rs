@@ -207,6 +207,7 @@ pub async fn start_or_resume(
         minutes: exam.time_limit_minutes,
         break_after: exam.scheduled_break.after_item,
         break_minutes: exam.scheduled_break.minutes,
+        questions: exam.form_length,
     };
     let begun = Begin {
         user_id,
@@ -239,6 +240,7 @@ async fn start_practice(
         minutes: practice.time_limit_minutes,
         break_after: u32::try_from(form.len().div_ceil(2)).unwrap_or(1),
         break_minutes: practice.break_minutes,
+        questions: u32::try_from(form.len()).unwrap_or(1),
     };
     let begun = Begin {
         user_id,
@@ -271,6 +273,19 @@ struct Timing {
     minutes: u32,
     break_after: u32,
     break_minutes: u32,
+    /// The form's length, for spacing several breaks.
+    questions: u32,
+}
+
+/// Where the first break comes, how many questions apart the others are, and how many follow
+/// the first: one break stays where the exam puts it; several are spaced evenly (two in 120
+/// questions: after 40 and 80).
+fn break_plan(timing: &Timing, count: u32) -> (i64, i64, i64) {
+    if count <= 1 {
+        return (i64::from(timing.break_after), 0, 0);
+    }
+    let interval = i64::from((timing.questions / (count + 1)).max(1));
+    (interval, interval, i64::from(count - 1))
 }
 
 /// Stores the new attempt and its first items in one transaction; if a start of the same
@@ -307,13 +322,17 @@ async fn insert_attempt(
             i64::from(timing.break_minutes) * 60_000,
         ),
     };
+    // Several breaks apply to the practice exam too (each of its own short length).
+    let (break_after, break_interval, breaks_left) =
+        break_plan(timing, profile.as_ref().map_or(1, |(_, p)| p.break_count));
     let mut tx = db.pool.begin().await?;
     // The insert comes first so SQLite takes its write lock at once (no read-then-write upgrade).
     // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
     let inserted = sqlx::query(
         "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
-         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice, break_anytime) \
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice, break_anytime, \
+         break_interval, breaks_left) \
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&id)
     .bind(user_id)
@@ -322,7 +341,7 @@ async fn insert_attempt(
     .bind(seed as i64)
     .bind(now)
     .bind(limit)
-    .bind(i64::from(timing.break_after))
+    .bind(break_after)
     .bind(allowance)
     .bind(now + limit)
     .bind(profile.as_ref().map(|(id, _)| *id))
@@ -331,6 +350,8 @@ async fn insert_attempt(
     .bind(i64::from(
         profile.as_ref().is_some_and(|(_, p)| p.break_anytime),
     ))
+    .bind(break_interval)
+    .bind(breaks_left)
     .execute(&mut *tx)
     .await;
     if let Err(sqlx::Error::Database(e)) = &inserted {

@@ -35,7 +35,7 @@ async fn open_or_redirect(
     user_id: i64,
     attempt_id: &str,
 ) -> Result<Result<AttemptRow, String>, AppError> {
-    let attempt = owned(db, user_id, attempt_id).await?;
+    let attempt = super::breaks::settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     if attempt.is_open() && now >= attempt.clock.deadline() {
         submit(db, now, &attempt.id, SubmittedBy::Deadline).await?;
         return Ok(Err(format!("/attempts/{}/report", attempt.id)));
