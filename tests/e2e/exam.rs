@@ -496,3 +496,51 @@ async fn three_attempts_count_within_twelve_months_and_the_oldest_then_leaves_th
     assert_ne!(fourth, attempt);
     app.cleanup().await;
 }
+
+/// The largest question page there is: Spanish interface and questions, and a profile with
+/// every accommodation (read aloud, breaks at any point, several of them). Still under 30 KB.
+#[tokio::test]
+async fn every_question_page_stays_under_30_kb_in_spanish_with_every_accommodation() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    sqlx::query(
+        "INSERT INTO accommodation_requests (user_id, requested, details, documentation, status, \
+         submitted_at, decided_at, decision_note, time_percent, break_minutes, speech, break_anytime, break_count) \
+         SELECT id, 'extra_time,longer_break,speech', 'details', 'documentation', 'approved', 1, 1, \
+         'approved', 200, 30, 1, 1, 4 FROM users WHERE email = $1",
+    )
+    .bind(CANDIDATE)
+    .execute(&pool)
+    .await
+    .expect("an approved profile");
+    let browser = app.browser();
+    browser
+        .post("/settings/language", &[("language", "es")])
+        .await;
+    browser.sign_in(CANDIDATE).await;
+    let page = browser
+        .submit("/exams/peer-support/attempts", &[("language", "es")])
+        .await;
+    let attempt = page.url.split('/').nth(2).unwrap_or_default().to_string();
+    assert!(page.body.contains(r#"<html lang="es""#) && page.body.contains("read-aloud"));
+    assert!(page.body.contains("Tomar mi descanso ahora"));
+    let mut largest = (0, 0);
+    for n in 1..=120 {
+        let page = browser
+            .visit(&format!("/attempts/{attempt}/items/{n}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "question {n}");
+        largest = largest.max((page.body.len(), n));
+    }
+    eprintln!(
+        "largest Spanish accommodated question page: {} bytes (question {})",
+        largest.0, largest.1
+    );
+    assert!(
+        largest.0 < 30 * 1024,
+        "question {} is {} bytes",
+        largest.1,
+        largest.0
+    );
+    app.cleanup().await;
+}
