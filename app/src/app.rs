@@ -9,9 +9,11 @@ use crate::pages::{
     accommodations::AccommodationsPage, account::RegisterPage, application::ApplicationPage,
     bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
     dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
-    passkeys::PasskeysPage, report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage,
-    signin::SignInPage, staff_accommodations::StaffAccommodationsPage,
-    staff_applications::StaffApplicationsPage, staff_providers::StaffProvidersPage,
+    passkeys::PasskeysPage, registry::RegistryPage, report::ReportPage, review::ReviewPage,
+    settings::DisplaySettingsPage, signin::SignInPage,
+    staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
+    staff_certifications::StaffCertificationsPage, staff_providers::StaffProvidersPage,
+    staff_results::StaffResultsPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -75,6 +77,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/applications") view=StaffApplicationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/training-providers") view=StaffProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/accommodations") view=StaffAccommodationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/results") view=StaffResultsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/certifications") view=StaffCertificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/registry") view=RegistryPage ssr=SsrMode::Async/>
                 <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/review") view=ReviewPage ssr=SsrMode::Async/>

@@ -41,6 +41,7 @@ pub struct PastAttempt {
     pub passed: bool,
     /// The scaled score of an adaptive attempt (its percent correct says little).
     pub scaled: Option<f64>,
+    pub state: ResultState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +83,8 @@ pub struct Dashboard {
     pub accommodation: Option<String>,
     /// A candidate's application: its status ("none", "submitted", "approved", "returned").
     pub application: Option<String>,
+    /// A candidate's certification, once they have one.
+    pub certification: Option<RegistryEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +241,10 @@ pub struct Report {
     pub areas: Vec<AreaResult>,
     /// A practice attempt: the result does not count.
     pub practice: bool,
+    /// Not `Released`: the report holds no score (the fields above are empty).
+    pub state: ResultState,
+    /// The certificate this attempt earned, if any.
+    pub certificate: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -246,6 +253,85 @@ pub struct ScaledResult {
     pub scaled_cut: f64,
     pub scale_min: f64,
     pub scale_max: f64,
+}
+
+/// Where a submitted attempt's result stands for the candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultState {
+    Released,
+    /// The exam releases results after staff review; this one is not released yet.
+    UnderReview,
+    /// Staff invalidated the attempt, for this reason.
+    Invalidated(String),
+}
+
+/// A certification's standing, as the public registry shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertificationStatus {
+    Active,
+    Suspended,
+    Revoked,
+    /// Active, but past its expiry date.
+    Expired,
+}
+
+impl CertificationStatus {
+    pub fn label(self) -> String {
+        match self {
+            CertificationStatus::Active => crate::t!("registry-status-active"),
+            CertificationStatus::Suspended => crate::t!("registry-status-suspended"),
+            CertificationStatus::Revoked => crate::t!("registry-status-revoked"),
+            CertificationStatus::Expired => crate::t!("registry-status-expired"),
+        }
+    }
+}
+
+/// One certification. The public page shows the name, number, status and dates only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistryEntry {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub status: CertificationStatus,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub reason: Option<String>,
+    pub attempt_id: String,
+    pub email: String,
+}
+
+/// A public registry search and what it found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistrySearch {
+    pub query: String,
+    /// The query was too short to search by name.
+    pub too_short: bool,
+    /// Only the public columns are filled in (`reason`, `email`, `attempt_id` are empty).
+    pub found: Vec<RegistryEntry>,
+}
+
+/// One real attempt in the staff results list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultRow {
+    pub attempt_id: String,
+    pub candidate: String,
+    pub email: String,
+    pub exam_id: String,
+    pub submitted_on: String,
+    pub correct: u32,
+    pub total: u32,
+    pub passed: bool,
+    pub state: ResultState,
+    pub certificate: Option<String>,
+}
+
+/// The staff results page: its filters and the attempts that match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffResults {
+    pub state: String,
+    pub outcome: String,
+    pub rows: Vec<ResultRow>,
+    pub release_after_review: bool,
 }
 
 /// Items per page of the bank browser.

@@ -125,11 +125,32 @@ pub struct ExamDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub practice: Option<Practice>,
     pub instructions: Vec<String>,
+    /// When results reach candidates. Absent: at once.
+    #[serde(default)]
+    pub results: ResultsPolicy,
     /// The candidate-facing words in Spanish, for candidates whose pages are in Spanish.
     /// Absent (or a part missing): the English is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spanish: Option<SpanishText>,
     pub content_areas: Vec<ContentArea>,
+}
+
+/// When a submitted attempt's result reaches the candidate (and a pass certifies them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsPolicy {
+    #[serde(default)]
+    pub release: Release,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Release {
+    /// The report is shown as soon as the attempt is submitted.
+    #[default]
+    Immediate,
+    /// Program staff release each result from the results list first.
+    AfterReview,
 }
 
 /// The exam's own words in Spanish: its title, instructions, and the names of its content

@@ -16,5 +16,6 @@ mod helpers;
 mod multiple_answer;
 mod passkeys;
 mod practice;
+mod registry;
 mod time;
 mod workspace;

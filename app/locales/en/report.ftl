@@ -32,3 +32,6 @@ report-correct = Correct
 report-percent = Percent
 report-count = { $correct } of { $total }
 report-percent-value = { $percent }%
+report-under-review = Your exam is submitted. Program staff review each result before it is released; your score will appear here, and on your dashboard, once it is.
+report-invalidated = Program staff invalidated this exam attempt, so it has no result. Their reason: { $reason }
+report-certified = You are certified: certificate { $number }.

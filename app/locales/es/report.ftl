@@ -38,3 +38,6 @@ report-correct = Correctas
 report-percent = Porcentaje
 report-count = { $correct } de { $total }
 report-percent-value = { $percent } %
+report-under-review = Su examen está enviado. El personal del programa revisa cada resultado antes de publicarlo; su puntuación aparecerá aquí, y en su panel, cuando se publique.
+report-invalidated = El personal del programa anuló este intento de examen, así que no tiene resultado. Su motivo: { $reason }
+report-certified = Usted está certificado: certificado { $number }.

@@ -51,8 +51,18 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                 <ul class="actions">
                     <li><a class="button primary" href="/staff/applications">"Applications"</a></li>
                     <li><a class="button primary" href="/staff/accommodations">"Accommodation requests"</a></li>
+                    <li><a class="button primary" href="/staff/results">"Results"</a></li>
+                    <li><a class="button" href="/staff/certifications">"Certifications"</a></li>
                     <li><a class="button" href="/staff/training-providers">"Training providers"</a></li>
                 </ul>
+            </section>
+        })}
+        {data.certification.clone().map(|c| view! {
+            <section class="card" aria-labelledby="certification">
+                <h2 id="certification">{t!("dashboard-certification")}</h2>
+                <p>{t!("dashboard-certification-text", number = c.number.clone(), status = c.status.label(),
+                    issued = c.issued_on.clone(), expires = c.expires_on.clone())}</p>
+                <p><a href=format!("/registry?q={}", c.number)>{t!("dashboard-certification-registry")}</a></p>
             </section>
         })}
         {data.application.clone().map(|status| view! {
@@ -115,12 +125,16 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                             {exam.past.iter().map(|p| view! {
                                 <li>
                                     <a href=format!("/attempts/{}/report", p.id)>
-                                        {t!("dashboard-attempt-result", number = p.number,
-                                            outcome = if p.passed { t!("dashboard-passed") } else { t!("dashboard-not-passed") },
-                                            score = match p.scaled {
-                                                Some(s) => t!("dashboard-scaled-score", score = format!("{s:.0}")),
-                                                None => t!("dashboard-percent", percent = format!("{:.0}", p.percent)),
-                                            })}
+                                        {match &p.state {
+                                            crate::dto::ResultState::Released => t!("dashboard-attempt-result", number = p.number,
+                                                outcome = if p.passed { t!("dashboard-passed") } else { t!("dashboard-not-passed") },
+                                                score = match p.scaled {
+                                                    Some(s) => t!("dashboard-scaled-score", score = format!("{s:.0}")),
+                                                    None => t!("dashboard-percent", percent = format!("{:.0}", p.percent)),
+                                                }),
+                                            crate::dto::ResultState::UnderReview => t!("dashboard-attempt-under-review", number = p.number),
+                                            crate::dto::ResultState::Invalidated(_) => t!("dashboard-attempt-invalidated", number = p.number),
+                                        }}
                                     </a>
                                 </li>
                             }).collect_view()}

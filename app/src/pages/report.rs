@@ -43,6 +43,28 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
+    // A result not released (held for review, or invalidated) shows no score at all.
+    let withheld = match &report.state {
+        crate::dto::ResultState::Released => None,
+        crate::dto::ResultState::UnderReview => Some(t!("report-under-review")),
+        crate::dto::ResultState::Invalidated(reason) => {
+            Some(t!("report-invalidated", reason = reason.clone()))
+        }
+    };
+    if let Some(text) = withheld {
+        return view! {
+            <h1>{t!("report-title")}</h1>
+            <dl class="facts report-facts">
+                <dt>{t!("report-exam")}</dt><dd>{report.exam_title.clone()}</dd>
+                <dt>{t!("report-candidate")}</dt><dd>{report.candidate_name.clone()}</dd>
+                <dt>{t!("report-submitted-on")}</dt><dd>{report.submitted_on.clone()}</dd>
+                <dt>{t!("report-reference")}</dt><dd class="reference">{report.attempt_id.clone()}</dd>
+            </dl>
+            <p class="notice" role="status">{text}</p>
+            <p><a href="/dashboard">{t!("back-to-dashboard")}</a></p>
+        }
+        .into_any();
+    }
     let outcome = match (report.practice, report.passed) {
         (false, true) => t!("report-passed"),
         (false, false) => t!("report-not-passed"),
@@ -76,6 +98,9 @@ fn ReportView(report: Report) -> impl IntoView {
                 }.into_any(),
             }}
             {report.by_deadline.then(|| view! { <p>{t!("report-by-deadline")}</p> })}
+            {report.certificate.clone().map(|number| view! {
+                <p>{t!("report-certified", number = number.clone())}" "<a href=format!("/registry?q={number}")>{t!("dashboard-certification-registry")}</a></p>
+            })}
         </div>
         <h2>{t!("report-by-competency")}</h2>
         <p>{t!("report-by-competency-hint")}</p>
@@ -85,6 +110,7 @@ fn ReportView(report: Report) -> impl IntoView {
             view! { <CountTable report=report.clone()/> }.into_any()
         }}
     }
+    .into_any()
 }
 
 /// Adaptive attempts: each competency's result as a band around the passing standard, since

@@ -35,6 +35,7 @@ pub fn SignInPage() -> impl IntoView {
             </div>
             <PasskeyStatus/>
             <p>{t!("signin-new")} " " <a href="/account/new">{t!("signin-create-account")}</a></p>
+            <p><a href="/registry">{t!("registry-link")}</a></p>
             <script src="/assets/passkey.js" defer></script>
         </main>
     }

@@ -6,7 +6,7 @@ use certamen_engine::irt::{ItemParams, ScaleMap};
 use certamen_engine::scoring::{
     score_raw, score_scaled, CalibratedItem, RawScore, ScaledScore, ScoredItem,
 };
-use certamen_item_bank::exam::CatSettings;
+use certamen_item_bank::exam::{CatSettings, Release};
 
 use super::record::owned;
 use crate::dto;
@@ -29,6 +29,23 @@ impl SubmittedBy {
     }
 }
 
+/// Where a submitted attempt's result stands, from its row (`released_at`, `invalidated_at`,
+/// `invalidated_reason`).
+pub fn result_state(row: &sqlx::any::AnyRow) -> Result<dto::ResultState, AppError> {
+    Ok(
+        if row.try_get::<Option<i64>, _>("invalidated_at")?.is_some() {
+            dto::ResultState::Invalidated(
+                row.try_get::<Option<String>, _>("invalidated_reason")?
+                    .unwrap_or_default(),
+            )
+        } else if row.try_get::<Option<i64>, _>("released_at")?.is_some() {
+            dto::ResultState::Released
+        } else {
+            dto::ResultState::UnderReview
+        },
+    )
+}
+
 /// Submits and scores the attempt exactly once; `false` if it was already submitted.
 pub async fn submit(
     db: &Db,
@@ -37,7 +54,7 @@ pub async fn submit(
     by: SubmittedBy,
 ) -> Result<bool, AppError> {
     let header = sqlx::query(
-        "SELECT exam_id, exam_version, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive \
+        "SELECT exam_id, exam_version, practice, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive \
          FROM attempts WHERE id = $1",
     )
         .bind(attempt_id)
@@ -113,6 +130,17 @@ pub async fn submit(
         .bind(attempt_id)
         .execute(&mut *tx)
         .await?;
+    // The result reaches the candidate now, or once staff release it (a practice result
+    // always at once); a released pass certifies an eligible candidate.
+    let practice = header.try_get::<i64, _>("practice")? != 0;
+    if practice || exam.results.release == Release::Immediate {
+        sqlx::query("UPDATE attempts SET released_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::server::registry::certify_if_eligible(&mut tx, attempt_id, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(
         attempt = attempt_id,
@@ -269,12 +297,38 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         )));
     }
     let row = sqlx::query(
-        "SELECT a.score, a.submitted_at, a.submitted_by, u.display_name FROM attempts a \
-         JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+        "SELECT a.score, a.submitted_at, a.submitted_by, a.released_at, a.invalidated_at, \
+         a.invalidated_reason, u.display_name, c.number AS certificate FROM attempts a \
+         JOIN users u ON u.id = a.user_id LEFT JOIN certifications c ON c.attempt_id = a.id \
+         WHERE a.id = $1",
     )
     .bind(&attempt.id)
     .fetch_one(&db.pool)
     .await?;
+    let state = result_state(&row)?;
+    let lang = crate::i18n::page_lang().code();
+    if state != dto::ResultState::Released {
+        // Nothing of the score leaves the server before release (or after invalidation).
+        let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+        return Ok(dto::Report {
+            attempt_id: attempt.id,
+            exam_title: exam.title_in(lang).to_string(),
+            candidate_name: row.try_get("display_name")?,
+            submitted_at_ms: row.try_get("submitted_at")?,
+            submitted_on: super::start::day_text(row.try_get("submitted_at")?),
+            by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
+            correct: 0,
+            total: 0,
+            percent: 0.0,
+            cut_percent: 0,
+            passed: false,
+            scaled: None,
+            areas: Vec::new(),
+            practice: attempt.practice,
+            state,
+            certificate: None,
+        });
+    }
     let stored = row.try_get::<String, _>("score")?;
     let unreadable =
         |e: serde_json::Error| AppError::Internal(format!("stored score unreadable: {e}"));
@@ -324,7 +378,6 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         )
     };
     // The exam's names in the page's language (its definition may give them in Spanish).
-    let lang = crate::i18n::page_lang().code();
     let areas = exam
         .content_areas
         .iter()
@@ -364,5 +417,7 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         scaled: summary.scaled,
         areas,
         practice: attempt.practice,
+        state,
+        certificate: row.try_get("certificate")?,
     })
 }

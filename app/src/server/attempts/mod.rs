@@ -10,7 +10,9 @@ mod view;
 
 pub use adaptive::{advance, parse_pool, plan, replay, Advance, Plan};
 pub use breaks::{decline_break, end_break, start_break};
-pub use finish::{credit_downtime, finalize_expired, heartbeat, report, submit, SubmittedBy};
+pub use finish::{
+    credit_downtime, finalize_expired, heartbeat, report, result_state, submit, SubmittedBy,
+};
 pub use record::{
     check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow,
 };

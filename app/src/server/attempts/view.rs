@@ -283,7 +283,8 @@ pub async fn dashboard(
     for exam_id in bank::exam_ids(db).await? {
         let (_, exam) = bank::latest_exam(db, &exam_id).await?;
         let rows = sqlx::query(&format!(
-            "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed, score FROM attempts \
+            "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed, score, \
+             released_at, invalidated_at, invalidated_reason FROM attempts \
              WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at"
         ))
         .bind(user.id)
@@ -311,7 +312,13 @@ pub async fn dashboard(
                 *open = Some(a.id.clone());
                 continue;
             }
-            let correct: i64 = row.try_get::<Option<i64>, _>("raw_correct")?.unwrap_or(0);
+            let state = super::finish::result_state(row)?;
+            // A result not released shows no score, not even here.
+            let shown = state == dto::ResultState::Released;
+            let correct: i64 = row
+                .try_get::<Option<i64>, _>("raw_correct")?
+                .filter(|_| shown)
+                .unwrap_or(0);
             let total: i64 = row.try_get::<Option<i64>, _>("raw_total")?.unwrap_or(0);
             let number = list.len() + 1;
             list.push(dto::PastAttempt {
@@ -323,14 +330,15 @@ pub async fn dashboard(
                 } else {
                     0.0
                 },
-                passed: row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
-                scaled: if a.adaptive {
+                passed: shown && row.try_get::<Option<i64>, _>("passed")?.unwrap_or(0) != 0,
+                scaled: if a.adaptive && shown {
                     row.try_get::<Option<String>, _>("score")?
                         .and_then(|s| serde_json::from_str::<ScaledScore>(&s).ok())
                         .map(|s| s.scaled)
                 } else {
                     None
                 },
+                state,
             });
         }
         let counted = super::start::attempts_counted(&exam, &starts, now);
@@ -372,12 +380,18 @@ pub async fn dashboard(
     } else {
         (None, None)
     };
+    let certification = if user.role == crate::dto::Role::Candidate {
+        crate::server::registry::of_user(db, now, user.id).await?
+    } else {
+        None
+    };
     Ok(dto::Dashboard {
         display_name: user.display_name.clone(),
         role: user.role,
         exams,
         accommodation,
         application,
+        certification,
     })
 }
 

@@ -1,0 +1,331 @@
+//! Certification and the public registry.
+//!
+//! A released pass by an eligible candidate (their newest application approved, no current
+//! certification) makes them a certificant: a certificate number and a two-year term from the
+//! day of release. Staff may suspend, revoke or reinstate with a reason, each recorded in the
+//! audit log; the public registry shows the change at once (it reads the table, no cache).
+
+use sqlx::Row;
+
+use super::audit;
+use super::db::Db;
+use super::error::AppError;
+use super::users::User;
+use crate::dto::{CertificationStatus, RegistryEntry};
+
+/// Years a certification is valid from issue.
+pub const VALID_YEARS: i32 = 2;
+/// Names shorter than this are not searched (a single letter would list everyone).
+pub const MIN_NAME_QUERY: usize = 3;
+/// The most rows a registry search shows.
+pub const MAX_RESULTS: i64 = 50;
+
+/// The certificate number for an attempt: `PSS-` and ten characters of the attempt's random
+/// id, so numbers are unique without a counter two servers would have to share.
+pub fn certificate_number(attempt_id: &str) -> String {
+    let upper = attempt_id.to_ascii_uppercase();
+    format!("PSS-{}-{}", &upper[..5], &upper[5..10])
+}
+
+/// The same instant `years` later on the calendar (29 February becomes 28 February).
+pub fn years_later(ms: i64, years: i32) -> i64 {
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        return ms;
+    };
+    let year = t.year() + years;
+    let date = t
+        .date()
+        .replace_year(year)
+        .or_else(|_| time::Date::from_calendar_date(year, t.month(), 28))
+        .unwrap_or(t.date());
+    t.replace_date(date).unix_timestamp() * 1000 + ms.rem_euclid(1000)
+}
+
+/// Inside the transaction that releases a result: certifies the candidate if the attempt is a
+/// pass and they are eligible. Returns the new certificate number, if any.
+pub async fn certify_if_eligible(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    attempt_id: &str,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    let row =
+        sqlx::query("SELECT user_id, passed, practice, invalidated_at FROM attempts WHERE id = $1")
+            .bind(attempt_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let user_id: i64 = row.try_get("user_id")?;
+    let passed = row.try_get::<Option<i64>, _>("passed")? == Some(1);
+    let practice = row.try_get::<i64, _>("practice")? != 0;
+    let invalidated = row.try_get::<Option<i64>, _>("invalidated_at")?.is_some();
+    if !passed || practice || invalidated {
+        return Ok(None);
+    }
+    // Eligibility: the newest application approved (the program's pathway, attestations and
+    // training checked by staff), and no certification already current.
+    let application: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM applications WHERE user_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if application.as_deref() != Some("approved") {
+        tracing::info!(
+            attempt = attempt_id,
+            "a pass without an approved application: not certified"
+        );
+        return Ok(None);
+    }
+    let current: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM certifications WHERE user_id = $1 AND status <> 'revoked' AND expires_at > $2",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    if current > 0 {
+        return Ok(None);
+    }
+    let number = certificate_number(attempt_id);
+    sqlx::query(
+        "INSERT INTO certifications (number, user_id, attempt_id, issued_at, expires_at, status, status_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $4)",
+    )
+    .bind(&number)
+    .bind(user_id)
+    .bind(attempt_id)
+    .bind(now)
+    .bind(years_later(now, VALID_YEARS))
+    .execute(&mut **tx)
+    .await?;
+    tracing::info!(attempt = attempt_id, number, "certified");
+    Ok(Some(number))
+}
+
+const ENTRY_COLUMNS: &str =
+    "c.id, c.number, c.issued_at, c.expires_at, c.status, c.status_reason, \
+    c.attempt_id, u.display_name, u.email";
+
+fn entry(row: &sqlx::any::AnyRow, now: i64) -> Result<RegistryEntry, AppError> {
+    let status: String = row.try_get("status")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let status = match status.as_str() {
+        "active" if expires_at <= now => CertificationStatus::Expired,
+        "active" => CertificationStatus::Active,
+        "suspended" => CertificationStatus::Suspended,
+        _ => CertificationStatus::Revoked,
+    };
+    Ok(RegistryEntry {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        name: row.try_get("display_name")?,
+        status,
+        issued_on: super::attempts::day_text(row.try_get("issued_at")?),
+        expires_on: super::attempts::day_text(expires_at),
+        reason: row.try_get("status_reason")?,
+        attempt_id: row.try_get("attempt_id")?,
+        email: row.try_get("email")?,
+    })
+}
+
+/// What the public may look up: by certificate number (exact, any case) or by name (part of
+/// it, any case, at least three letters). The public page shows only the name, number,
+/// status and dates of each entry; a reason stays with staff.
+pub async fn lookup(db: &Db, now: i64, query: &str) -> Result<Vec<RegistryEntry>, AppError> {
+    let query = query.trim();
+    let rows = if query.to_ascii_uppercase().starts_with("PSS-") {
+        sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM certifications c JOIN users u ON u.id = c.user_id \
+             WHERE c.number = $1"
+        ))
+        .bind(query.to_ascii_uppercase())
+        .fetch_all(&db.pool)
+        .await?
+    } else if query.chars().count() >= MIN_NAME_QUERY {
+        sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM certifications c JOIN users u ON u.id = c.user_id \
+             WHERE LOWER(u.display_name) LIKE $1 ESCAPE '\\' ORDER BY u.display_name, c.issued_at DESC LIMIT {MAX_RESULTS}"
+        ))
+        .bind(format!("%{}%", like_escape(&query.to_lowercase())))
+        .fetch_all(&db.pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    rows.iter().map(|r| entry(r, now)).collect()
+}
+
+/// `%`, `_` and `\` typed into the search are matched as themselves (the query says
+/// `ESCAPE '\'`, which both databases honour).
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Every certification, newest first, for staff (with the reason and the candidate's email).
+pub async fn staff_list(db: &Db, now: i64) -> Result<Vec<RegistryEntry>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM certifications c JOIN users u ON u.id = c.user_id \
+         ORDER BY c.issued_at DESC, c.id DESC LIMIT 500"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| entry(r, now)).collect()
+}
+
+/// The candidate's own current certification, if any (for their dashboard).
+pub async fn of_user(db: &Db, now: i64, user_id: i64) -> Result<Option<RegistryEntry>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM certifications c JOIN users u ON u.id = c.user_id \
+         WHERE c.user_id = $1 ORDER BY c.issued_at DESC, c.id DESC LIMIT 1"
+    ))
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| entry(&r, now)).transpose()
+}
+
+/// A staff change of status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    Suspend,
+    Revoke,
+    Reinstate,
+}
+
+impl StatusAction {
+    pub fn parse(s: &str) -> Option<StatusAction> {
+        match s {
+            "suspend" => Some(StatusAction::Suspend),
+            "revoke" => Some(StatusAction::Revoke),
+            "reinstate" => Some(StatusAction::Reinstate),
+            _ => None,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            StatusAction::Suspend => "suspend",
+            StatusAction::Revoke => "revoke",
+            StatusAction::Reinstate => "reinstate",
+        }
+    }
+
+    /// The statuses it may start from, and the one it leads to.
+    fn transition(self) -> (&'static [&'static str], &'static str) {
+        match self {
+            StatusAction::Suspend => (&["active"], "suspended"),
+            StatusAction::Revoke => (&["active", "suspended"], "revoked"),
+            StatusAction::Reinstate => (&["suspended", "revoked"], "active"),
+        }
+    }
+}
+
+/// Suspends, revokes or reinstates a certification for a reason, recorded in the audit log
+/// in the same transaction. A change that does not fit the current status is refused.
+pub async fn set_status(
+    db: &Db,
+    staff: &User,
+    id: i64,
+    action: StatusAction,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::BadRequest(
+            "reason: give the reason for this change; it is kept in the record".into(),
+        ));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::BadRequest(
+            "reason: keep it to at most 2000 characters".into(),
+        ));
+    }
+    let (from, to) = action.transition();
+    let mut tx = db.pool.begin().await?;
+    let current: Option<(String, String)> =
+        sqlx::query_as("SELECT status, number FROM certifications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((status, number)) = current else {
+        return Err(AppError::NotFound(format!(
+            "there is no certification {id}"
+        )));
+    };
+    if !from.contains(&status.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "certification {number} is {status}: it cannot be {}",
+            match action {
+                StatusAction::Suspend => "suspended",
+                StatusAction::Revoke => "revoked",
+                StatusAction::Reinstate => "reinstated",
+            }
+        )));
+    }
+    let changed = sqlx::query(
+        "UPDATE certifications SET status = $1, status_reason = $2, status_changed_at = $3 \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to)
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .bind(&status)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::Conflict(format!(
+            "certification {number} was changed meanwhile; look again"
+        )));
+    }
+    audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        &format!("certification.{}", action.code()),
+        &format!("certification:{number}"),
+        serde_json::json!({ "from": status, "to": to, "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_come_from_the_attempt_and_terms_are_two_calendar_years() {
+        assert_eq!(
+            certificate_number("0123456789abcdef0123456789abcdef"),
+            "PSS-01234-56789"
+        );
+        // 2026-12-02 12:00 UTC → 2028-12-02 12:00 UTC.
+        let issued = 1_796_212_800_000;
+        assert_eq!(years_later(issued, 2), 1_859_371_200_000);
+        // 2028-02-29 → 2030-02-28.
+        let leap = 1_835_395_200_000;
+        let t = time::OffsetDateTime::from_unix_timestamp(years_later(leap, 2) / 1000).unwrap();
+        assert_eq!((t.year(), u8::from(t.month()), t.day()), (2030, 2, 28));
+    }
+
+    #[test]
+    fn status_changes_follow_the_allowed_paths() {
+        assert_eq!(
+            StatusAction::Suspend.transition(),
+            (&["active"][..], "suspended")
+        );
+        assert_eq!(StatusAction::Reinstate.transition().1, "active");
+        assert!(StatusAction::Revoke.transition().0.contains(&"suspended"));
+        assert_eq!(StatusAction::parse("delete"), None);
+    }
+}

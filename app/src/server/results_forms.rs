@@ -1,0 +1,111 @@
+//! Form posts of the staff results and certification pages (plain forms, post/redirect/get).
+//! A decision with a mistake gets an error page naming the field; nothing is recorded.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::auth;
+use super::error::{error_page, AppError};
+use super::forms::{parse_record_id, ValidForm};
+use super::registry::{self, StatusAction};
+use super::results;
+use super::startup::AppState;
+use super::users;
+
+const RESULTS: (&str, &str) = ("/staff/results", "Back to the results");
+const CERTIFICATIONS: (&str, &str) = ("/staff/certifications", "Back to the certifications");
+
+/// After a decision: back to its list, which confirms it; a refusal gets a page that says why.
+fn answer(
+    done: Result<(), AppError>,
+    list: (&str, &str),
+    what: &str,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("{}?done={}", list.0, encode(what))).into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::BadRequest(_))) => {
+            Ok(error_page(
+                e.status(),
+                &format!("{} Nothing was recorded.", e.public_message()),
+                Some(list),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn encode(s: &str) -> String {
+    crate::pages::layout::encode_query(s)
+}
+
+/// `POST /staff/results/{id}/release`.
+pub async fn release(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    users::require_staff(&user, "release results")?;
+    let id = super::attempts::parse_attempt_id(&raw_id)?;
+    let done = results::release(&state.db, &user, &id, state.clock.now_ms()).await;
+    answer(done, RESULTS, &format!("released:{id}"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReasonForm {
+    pub reason: String,
+}
+
+/// `POST /staff/results/{id}/invalidate` (`reason`).
+pub async fn invalidate(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+    ValidForm(form): ValidForm<ReasonForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    users::require_staff(&user, "invalidate attempts")?;
+    let id = super::attempts::parse_attempt_id(&raw_id)?;
+    let done = results::invalidate(&state.db, &user, &id, &form.reason, state.clock.now_ms()).await;
+    answer(done, RESULTS, &format!("invalidated:{id}"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    pub action: String,
+    pub reason: String,
+}
+
+/// `POST /staff/certifications/{id}/status` (`action` suspend|revoke|reinstate, `reason`).
+pub async fn set_status(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+    ValidForm(form): ValidForm<StatusForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    users::require_staff(&user, "change certifications")?;
+    let id = parse_record_id(&raw_id, "certification")?;
+    let Some(action) = StatusAction::parse(&form.action) else {
+        return Ok(error_page(
+            axum::http::StatusCode::BAD_REQUEST,
+            &format!(
+                "action: {:?} is not one of suspend, revoke, reinstate. Nothing was recorded.",
+                form.action
+            ),
+            Some(CERTIFICATIONS),
+        ));
+    };
+    let done = registry::set_status(
+        &state.db,
+        &user,
+        id,
+        action,
+        &form.reason,
+        state.clock.now_ms(),
+    )
+    .await;
+    answer(done, CERTIFICATIONS, &format!("{}:{id}", form.action))
+}
