@@ -316,6 +316,7 @@ try {
         ['signin', '/signin'],
         ['settings', '/settings/display?return_to=/dashboard'],
         ['register', '/account/new'],
+        ['registry', '/registry?q=Dana'],
       ];
       const signedIn = [
         ['dashboard', '/dashboard'],
@@ -558,6 +559,10 @@ try {
     await axeClean(s, 'staff-applications-decided');
     await s.goto(`${BASE}/staff/training-providers`);
     await axeClean(s, 'staff-training-providers');
+    await s.goto(`${BASE}/staff/results`);
+    await axeClean(s, 'staff-results');
+    await s.goto(`${BASE}/staff/certifications`);
+    await axeClean(s, 'staff-certifications');
     await staff.close();
     await p.goto(`${BASE}/dashboard`);
     assert((await p.textContent('main')).includes('Su solicitud está aprobada'), 'the candidate sees the approval');
