@@ -6,11 +6,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    accommodations::AccommodationsPage, account::RegisterPage, application::ApplicationPage,
-    bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage, break_page::BreakPage,
-    dashboard::DashboardPage, instructions::InstructionsPage, item::ItemPage, layout::NotFound,
-    passkeys::PasskeysPage, registry::RegistryPage, report::ReportPage, review::ReviewPage,
-    settings::DisplaySettingsPage, signin::SignInPage,
+    accommodations::AccommodationsPage, account::RegisterPage, admin_accounts::AdminAccountsPage,
+    application::ApplicationPage, bank::BankPage, bank_edit::BankEditPage, bank_item::BankItemPage,
+    break_page::BreakPage, dashboard::DashboardPage, instructions::InstructionsPage,
+    item::ItemPage, layout::NotFound, passkeys::PasskeysPage, registry::RegistryPage,
+    report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
     staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
     staff_certifications::StaffCertificationsPage, staff_providers::StaffProvidersPage,
     staff_results::StaffResultsPage,
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/results") view=StaffResultsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/certifications") view=StaffCertificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/registry") view=RegistryPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/accounts") view=AdminAccountsPage ssr=SsrMode::Async/>
                 <Route path=path!("/exams/:exam/instructions") view=InstructionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/items/:n") view=ItemPage ssr=SsrMode::Async/>
                 <Route path=path!("/attempts/:id/review") view=ReviewPage ssr=SsrMode::Async/>

@@ -255,6 +255,17 @@ pub struct ScaledResult {
     pub scale_max: f64,
 }
 
+/// A staff, vendor or administrator account, for the administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Set when disabled: the day it was.
+    pub disabled_on: Option<String>,
+}
+
 /// Where a submitted attempt's result stands for the candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResultState {

@@ -45,6 +45,12 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             </section>
         })}
         <p><a href="/settings/passkeys">{t!("dashboard-passkey")}</a></p>
+        {(data.role == crate::dto::Role::Admin).then(|| view! {
+            <section class="card" aria-labelledby="administration">
+                <h2 id="administration">"Administration"</h2>
+                <p><a class="button primary" href="/admin/accounts">"Staff, vendor and administrator accounts"</a></p>
+            </section>
+        })}
         {matches!(data.role, crate::dto::Role::Staff | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="staff">
                 <h2 id="staff">"Program staff"</h2>

@@ -3,6 +3,7 @@
 
 pub mod accommodations;
 pub mod account;
+pub mod admin_accounts;
 pub mod application;
 pub mod bank;
 pub mod bank_edit;

@@ -83,7 +83,7 @@ pub fn age_on(born: Date, today: Date) -> i32 {
     today.year() - born.year() - i32::from(before_birthday)
 }
 
-fn check_email(email: &str) -> Result<String, String> {
+pub fn check_email(email: &str) -> Result<String, String> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(crate::t!("account-error-email-empty"));

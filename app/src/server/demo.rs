@@ -13,7 +13,7 @@ pub struct DemoAccount {
     pub role: Role,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         email: "candidate@demo.certamen.test",
         name: "Dana Candidate",
@@ -33,6 +33,11 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
         email: "staff@demo.certamen.test",
         name: "Sofia Staff",
         role: Role::Staff,
+    },
+    DemoAccount {
+        email: "admin@demo.certamen.test",
+        name: "Ada Admin",
+        role: Role::Admin,
     },
 ];
 

@@ -4,6 +4,7 @@
 pub mod accommodations;
 pub mod account_forms;
 pub mod accounts;
+pub mod admin;
 pub mod application_forms;
 pub mod applications;
 pub mod attempts;

@@ -162,6 +162,8 @@ impl Application {
                 post(super::results_forms::set_status),
             )
             .route("/account/new", post(account_forms::register))
+            .route("/admin/accounts", post(super::admin::create_account))
+            .route("/admin/accounts/{id}", post(super::admin::change_account))
             .route("/assets/passkey.js", get(forms::passkey_script))
             .route("/passkeys/register/start", post(passkeys::register_start))
             .route("/passkeys/register/finish", post(passkeys::register_finish))

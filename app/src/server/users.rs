@@ -26,17 +26,20 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
-    let row = sqlx::query("SELECT id, email, display_name, role FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    // A disabled account is no one: its sessions stop working at once.
+    let row = sqlx::query(
+        "SELECT id, email, display_name, role FROM users WHERE id = $1 AND disabled_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 /// The user and their password hash, by email (compared case-insensitively).
 pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(User, String)>, AppError> {
     let row = sqlx::query(
-        "SELECT id, email, display_name, role, password_hash FROM users WHERE email = $1",
+        "SELECT id, email, display_name, role, password_hash FROM users WHERE email = $1 AND disabled_at IS NULL",
     )
     .bind(email.trim().to_lowercase())
     .fetch_optional(&db.pool)
@@ -54,6 +57,16 @@ pub fn require_staff(user: &User, what: &str) -> Result<(), AppError> {
         Role::Staff | Role::Admin => Ok(()),
         _ => Err(AppError::Forbidden(format!(
             "only certification staff can {what}"
+        ))),
+    }
+}
+
+/// Administrators manage the staff, vendor and administrator accounts.
+pub fn require_admin(user: &User, what: &str) -> Result<(), AppError> {
+    match user.role {
+        Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden(format!(
+            "only an administrator can {what}"
         ))),
     }
 }
