@@ -563,6 +563,12 @@ try {
     await axeClean(s, 'staff-results');
     await s.goto(`${BASE}/staff/certifications`);
     await axeClean(s, 'staff-certifications');
+    const adminContext = await browser.newContext();
+    const a = await adminContext.newPage();
+    await signIn(a, BASE, 'admin@demo.certamen.test');
+    await Promise.all([a.waitForURL(/\/admin\/accounts$/), a.click('text=Staff, vendor and administrator accounts')]);
+    await axeClean(a, 'admin-accounts');
+    await adminContext.close();
     await staff.close();
     await p.goto(`${BASE}/dashboard`);
     assert((await p.textContent('main')).includes('Su solicitud está aprobada'), 'the candidate sees the approval');

@@ -239,6 +239,12 @@ async fn each_role_reaches_exactly_what_it_should() {
             [SignIn, Refused, Refused, Yes, Yes],
         ),
         (
+            "POST",
+            "/staff/certifications/999999/renewal".into(),
+            vec![("ce_hours", "24"), ("law_ethics_hours", "8")],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
             "GET",
             "/admin/accounts".into(),
             vec![],

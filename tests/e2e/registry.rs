@@ -166,6 +166,63 @@ async fn a_released_pass_certifies_and_the_registry_shows_each_change_at_once() 
         );
         assert!(!page.body.contains(reason) && !page.body.contains("candidate@demo"));
     }
+    // A renewal: hours checked, only within 90 days of the expiry, then two years more.
+    let renewal = format!("/staff/certifications/{id}/renewal");
+    let early = staff
+        .post(&renewal, &[("ce_hours", "24"), ("law_ethics_hours", "8")])
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert!(early
+        .text()
+        .await
+        .expect("body")
+        .contains("can be renewed from"));
+    app.clock.advance_ms((2 * 365 - 30) * 24 * 60 * 60 * 1000);
+    let staff = app.browser();
+    staff.sign_in(STAFF).await;
+    for (hours, words) in [
+        (("19", "6"), "ce_hours: 19 is fewer than the 20 hours"),
+        (("24", "5"), "law_ethics_hours: 5 is fewer than the 6 hours"),
+        (
+            ("24", "30"),
+            "law_ethics_hours: 30 is more than the 24 hours",
+        ),
+    ] {
+        let r = staff
+            .post(
+                &renewal,
+                &[("ce_hours", hours.0), ("law_ethics_hours", hours.1)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body = r.text().await.expect("body");
+        assert!(
+            body.contains(words) && body.contains("Nothing was recorded"),
+            "{body}"
+        );
+    }
+    let before = public.visit(&format!("/registry?q={number}")).await;
+    let renewed = staff
+        .submit(&renewal, &[("ce_hours", "24"), ("law_ethics_hours", "8")])
+        .await;
+    assert!(
+        renewed.body.contains("the renewal is recorded"),
+        "{}",
+        renewed.body
+    );
+    let after = public.visit(&format!("/registry?q={number}")).await;
+    assert_ne!(before.body, after.body, "the registry shows the new expiry");
+    let (previous, new, hours): (i64, i64, i64) = sqlx::query_as(
+        "SELECT previous_expires_at, new_expires_at, ce_hours FROM renewals WHERE certification_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db().await)
+    .await
+    .expect("renewal kept");
+    assert_eq!(hours, 24);
+    let years = (new - previous) as f64 / (365.25 * 24.0 * 3600.0 * 1000.0);
+    assert!((years - 2.0).abs() < 0.01, "two years on: {years}");
+
     let logged: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'certification.%' AND subject = $1",
     )
@@ -173,7 +230,10 @@ async fn a_released_pass_certifies_and_the_registry_shows_each_change_at_once() 
     .fetch_one(&app.db().await)
     .await
     .expect("audit");
-    assert_eq!(logged, 3, "each change is in the audit log");
+    assert_eq!(
+        logged, 4,
+        "each change and the renewal are in the audit log"
+    );
     app.cleanup().await;
 }
 

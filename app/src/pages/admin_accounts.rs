@@ -104,7 +104,7 @@ fn AccountList(rows: Vec<AccountRow>) -> impl IntoView {
                                                 <option value=r.as_str() selected=*r == a.role>{*l}</option>
                                             }).collect_view()}
                                         </select>
-                                        <button type="submit" aria-label=format!("Change the role of {}", a.name)>"Change role"</button>
+                                        <button type="submit" aria-label=format!("Change role of {}", a.name)>"Change role"</button>
                                     </form>
                                     <form method="post" action=format!("/admin/accounts/{id}") class="inline">
                                         <input type="hidden" name="change" value=if disabled { "enable" } else { "disable" }/>

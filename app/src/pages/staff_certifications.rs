@@ -31,6 +31,7 @@ pub fn StaffCertificationsPage() -> impl IntoView {
         <main id="main" class="page wide">
             <h1>"Certifications"</h1>
             {done.map(|d| view! { <p class="notice" role="status">{match d.split_once(':') {
+                Some(("renewal", id)) => format!("Certification {id}: the renewal is recorded and its expiry moved two years on. The public registry shows it now."),
                 Some((action, id)) => format!("Certification {id}: {action} is recorded. The public registry shows it now."),
                 None => "Done.".to_string(),
             }}</p> })}
@@ -96,6 +97,19 @@ fn CertificationList(rows: Vec<RegistryEntry>) -> impl IntoView {
                                             <button type="submit">"Record the change"</button>
                                         </form>
                                     </details>
+                                    {(c.status == CertificationStatus::Active).then(|| view! {
+                                        <details>
+                                            <summary>{format!("Record a renewal of {}", c.number)}</summary>
+                                            <form method="post" action=format!("/staff/certifications/{id}/renewal") class="stack">
+                                                <p class="hint">"From 90 days before the expiry date; the new expiry is two years after the current one."</p>
+                                                <label for=format!("ce-{id}")>"Continuing-education hours in all (at least 20)"</label>
+                                                <input type="number" id=format!("ce-{id}") name="ce_hours" min="20" step="1" required/>
+                                                <label for=format!("law-{id}")>"Of them, hours in law and ethics (at least 6)"</label>
+                                                <input type="number" id=format!("law-{id}") name="law_ethics_hours" min="6" step="1" required/>
+                                                <button type="submit">"Record the renewal"</button>
+                                            </form>
+                                        </details>
+                                    })}
                                 </td>
                             </tr>
                         }

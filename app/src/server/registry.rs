@@ -19,6 +19,11 @@ pub const VALID_YEARS: i32 = 2;
 pub const MIN_NAME_QUERY: usize = 3;
 /// The most rows a registry search shows.
 pub const MAX_RESULTS: i64 = 50;
+/// Continuing education a renewal needs: hours in all, and of them in law and ethics.
+pub const CE_HOURS: u32 = 20;
+pub const LAW_ETHICS_HOURS: u32 = 6;
+/// A renewal is recorded from this many days before the expiry date up to that date.
+pub const RENEWAL_WINDOW_DAYS: i64 = 90;
 
 /// The certificate number for an attempt: `PSS-` and ten characters of the attempt's random
 /// id, so numbers are unique without a counter two servers would have to share.
@@ -299,6 +304,119 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Checks a renewal's hours: whole numbers, at least 20 in all and 6 in law and ethics, and
+/// no more law and ethics hours than hours in all. Each problem names its field.
+pub fn check_hours(total: &str, law_ethics: &str) -> Result<(u32, u32), String> {
+    let parse = |field: &str, raw: &str| {
+        raw.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{field}: {:?} is not a whole number of hours", raw.trim()))
+    };
+    let total = parse("ce_hours", total)?;
+    let law = parse("law_ethics_hours", law_ethics)?;
+    if total < CE_HOURS {
+        return Err(format!(
+            "ce_hours: {total} is fewer than the {CE_HOURS} hours of continuing education a renewal needs"
+        ));
+    }
+    if law < LAW_ETHICS_HOURS {
+        return Err(format!(
+            "law_ethics_hours: {law} is fewer than the {LAW_ETHICS_HOURS} hours in law and ethics a renewal needs"
+        ));
+    }
+    if law > total {
+        return Err(format!(
+            "law_ethics_hours: {law} is more than the {total} hours in all"
+        ));
+    }
+    Ok((total, law))
+}
+
+/// Records a renewal: an active certification within its renewal window moves its expiry two
+/// years on; the hours and both dates are kept, and the audit log has the entry.
+pub async fn renew(
+    db: &Db,
+    staff: &User,
+    id: i64,
+    hours: (u32, u32),
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT number, status, expires_at FROM certifications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((number, status, expires_at)) = row else {
+        return Err(AppError::NotFound(format!(
+            "there is no certification {id}"
+        )));
+    };
+    if status != "active" {
+        return Err(AppError::Conflict(format!(
+            "certification {number} is {status}: only an active certification is renewed"
+        )));
+    }
+    let opens = expires_at - RENEWAL_WINDOW_DAYS * 24 * 60 * 60 * 1000;
+    if now < opens {
+        return Err(AppError::Conflict(format!(
+            "certification {number} can be renewed from {} (90 days before it expires on {})",
+            super::attempts::day_text(opens),
+            super::attempts::day_text(expires_at)
+        )));
+    }
+    if now >= expires_at {
+        return Err(AppError::Conflict(format!(
+            "certification {number} expired on {}: an expired certification is not renewed",
+            super::attempts::day_text(expires_at)
+        )));
+    }
+    let new_expiry = years_later(expires_at, VALID_YEARS);
+    let moved = sqlx::query(
+        "UPDATE certifications SET expires_at = $1 WHERE id = $2 AND expires_at = $3 AND status = 'active'",
+    )
+    .bind(new_expiry)
+    .bind(id)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Err(AppError::Conflict(format!(
+            "certification {number} was changed meanwhile; look again"
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO renewals (certification_id, recorded_at, recorded_by, ce_hours, law_ethics_hours, \
+         previous_expires_at, new_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(staff.id)
+    .bind(i64::from(hours.0))
+    .bind(i64::from(hours.1))
+    .bind(expires_at)
+    .bind(new_expiry)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        db.kind,
+        now,
+        staff,
+        "certification.renew",
+        &format!("certification:{number}"),
+        serde_json::json!({
+            "ce_hours": hours.0,
+            "law_ethics_hours": hours.1,
+            "previous_expires_at": expires_at,
+            "new_expires_at": new_expiry,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +434,22 @@ mod tests {
         let leap = 1_835_395_200_000;
         let t = time::OffsetDateTime::from_unix_timestamp(years_later(leap, 2) / 1000).unwrap();
         assert_eq!((t.year(), u8::from(t.month()), t.day()), (2030, 2, 28));
+    }
+
+    #[test]
+    fn renewal_hours_need_20_with_6_in_law_and_ethics() {
+        assert_eq!(check_hours("20", "6"), Ok((20, 6)));
+        assert_eq!(check_hours(" 32 ", "10"), Ok((32, 10)));
+        for (total, law, field) in [
+            ("19", "6", "ce_hours: 19 is fewer"),
+            ("20", "5", "law_ethics_hours: 5 is fewer"),
+            ("20", "21", "law_ethics_hours: 21 is more"),
+            ("twenty", "6", "ce_hours: \"twenty\" is not"),
+            ("20", "6.5", "law_ethics_hours: \"6.5\" is not"),
+        ] {
+            let e = check_hours(total, law).unwrap_err();
+            assert!(e.starts_with(field), "{total} {law}: {e}");
+        }
     }
 
     #[test]

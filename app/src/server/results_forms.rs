@@ -78,6 +78,29 @@ pub struct StatusForm {
     pub reason: String,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct RenewalForm {
+    pub ce_hours: String,
+    pub law_ethics_hours: String,
+}
+
+/// `POST /staff/certifications/{id}/renewal` (`ce_hours`, `law_ethics_hours`).
+pub async fn renew(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+    ValidForm(form): ValidForm<RenewalForm>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state.db).await?;
+    users::require_staff(&user, "record renewals")?;
+    let id = parse_record_id(&raw_id, "certification")?;
+    let done = match registry::check_hours(&form.ce_hours, &form.law_ethics_hours) {
+        Ok(hours) => registry::renew(&state.db, &user, id, hours, state.clock.now_ms()).await,
+        Err(message) => Err(AppError::BadRequest(message)),
+    };
+    answer(done, CERTIFICATIONS, &format!("renewal:{id}"))
+}
+
 /// `POST /staff/certifications/{id}/status` (`action` suspend|revoke|reinstate, `reason`).
 pub async fn set_status(
     State(state): State<AppState>,

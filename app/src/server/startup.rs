@@ -161,6 +161,10 @@ impl Application {
                 "/staff/certifications/{id}/status",
                 post(super::results_forms::set_status),
             )
+            .route(
+                "/staff/certifications/{id}/renewal",
+                post(super::results_forms::renew),
+            )
             .route("/account/new", post(account_forms::register))
             .route("/admin/accounts", post(super::admin::create_account))
             .route("/admin/accounts/{id}", post(super::admin::change_account))
