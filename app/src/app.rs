@@ -35,7 +35,7 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
     // The interface language, for every page's words (`t!`) and the root's `lang`.
     let lang = parts
         .as_ref()
-        .map(|p| crate::display::DisplaySettings::lang_from_headers(&p.headers))
+        .map(|p| display.lang(&p.headers))
         .unwrap_or_default();
     provide_context(lang);
     let theme = (display.theme != crate::display::Theme::Standard).then(|| display.theme.code());

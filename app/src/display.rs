@@ -141,12 +141,12 @@ impl DisplaySettings {
             .unwrap_or_default()
     }
 
-    /// The interface language for a request: the one chosen in this browser, else the first of
-    /// English or Spanish among the browser's languages, else English.
+    /// The interface language for a request with these settings: the one chosen in this
+    /// browser, else the first of English or Spanish among the browser's languages, else
+    /// English.
     #[cfg(feature = "ssr")]
-    pub fn lang_from_headers(headers: &axum::http::HeaderMap) -> Lang {
-        DisplaySettings::from_headers(headers)
-            .language
+    pub fn lang(self, headers: &axum::http::HeaderMap) -> Lang {
+        self.language
             .or_else(|| {
                 headers
                     .get(axum::http::header::ACCEPT_LANGUAGE)

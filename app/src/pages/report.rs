@@ -41,6 +41,19 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
+/// Which exam, whose, when, and the reference: the same on every report, released or not.
+#[component]
+fn ReportFacts(report: Report) -> impl IntoView {
+    view! {
+        <dl class="facts report-facts">
+            <dt>{t!("report-exam")}</dt><dd>{report.exam_title}</dd>
+            <dt>{t!("report-candidate")}</dt><dd>{report.candidate_name}</dd>
+            <dt>{t!("report-submitted-on")}</dt><dd>{report.submitted_on}</dd>
+            <dt>{t!("report-reference")}</dt><dd class="reference">{report.attempt_id}</dd>
+        </dl>
+    }
+}
+
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
     // A result not released (held for review, or invalidated) shows no score at all.
@@ -54,12 +67,7 @@ fn ReportView(report: Report) -> impl IntoView {
     if let Some(text) = withheld {
         return view! {
             <h1>{t!("report-title")}</h1>
-            <dl class="facts report-facts">
-                <dt>{t!("report-exam")}</dt><dd>{report.exam_title.clone()}</dd>
-                <dt>{t!("report-candidate")}</dt><dd>{report.candidate_name.clone()}</dd>
-                <dt>{t!("report-submitted-on")}</dt><dd>{report.submitted_on.clone()}</dd>
-                <dt>{t!("report-reference")}</dt><dd class="reference">{report.attempt_id.clone()}</dd>
-            </dl>
+            <ReportFacts report=report.clone()/>
             <p class="notice" role="status">{text}</p>
             <p><a href="/dashboard">{t!("back-to-dashboard")}</a></p>
         }
@@ -76,12 +84,7 @@ fn ReportView(report: Report) -> impl IntoView {
         {report.practice.then(|| view! {
             <p class="notice">{t!("report-practice-notice")}</p>
         })}
-        <dl class="facts report-facts">
-            <dt>{t!("report-exam")}</dt><dd>{report.exam_title.clone()}</dd>
-            <dt>{t!("report-candidate")}</dt><dd>{report.candidate_name.clone()}</dd>
-            <dt>{t!("report-submitted-on")}</dt><dd>{report.submitted_on.clone()}</dd>
-            <dt>{t!("report-reference")}</dt><dd class="reference">{report.attempt_id.clone()}</dd>
-        </dl>
+        <ReportFacts report=report.clone()/>
         <PrintButton lang=crate::i18n::page_lang()/>
         <p class="print-hint">{t!("report-print-hint")}</p>
         <div class=if report.passed { "result passed" } else { "result failed" }>

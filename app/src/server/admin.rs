@@ -3,7 +3,7 @@
 //! transaction. Candidates create their own accounts and are not managed here.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::Row;
 use tower_sessions::Session;
@@ -11,8 +11,8 @@ use tower_sessions::Session;
 use super::audit;
 use super::auth;
 use super::db::Db;
-use super::error::{error_page, AppError};
-use super::forms::{parse_record_id, ValidForm};
+use super::error::AppError;
+use super::forms::{parse_record_id, recorded_answer, ValidForm};
 use super::startup::AppState;
 use super::users::{self, User};
 use crate::dto::{AccountRow, Role};
@@ -217,26 +217,6 @@ async fn change(
     Ok(())
 }
 
-/// After an administrator's form: back to the list, which confirms it; a refusal gets a page
-/// that names the field and says nothing was recorded.
-fn answer(done: Result<(), AppError>, what: &str) -> Result<Response, AppError> {
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/accounts?done={}",
-            crate::pages::layout::encode_query(what)
-        ))
-        .into_response()),
-        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::BadRequest(_))) => {
-            Ok(error_page(
-                e.status(),
-                &format!("{} Nothing was recorded.", e.public_message()),
-                Some(BACK),
-            ))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// `POST /admin/accounts`: a new staff, vendor or administrator account.
 pub async fn create_account(
     State(state): State<AppState>,
@@ -246,8 +226,9 @@ pub async fn create_account(
     let user = auth::require_user(&session, &state.db).await?;
     users::require_admin(&user, "manage accounts")?;
     let done = create(&state.db, &user, &form, state.clock.now_ms()).await;
-    answer(
+    recorded_answer(
         done,
+        BACK,
         &format!("created {}", form.email.trim().to_lowercase()),
     )
 }
@@ -263,5 +244,5 @@ pub async fn change_account(
     users::require_admin(&user, "manage accounts")?;
     let id = parse_record_id(&raw_id, "account")?;
     let done = change(&state.db, &user, id, &form, state.clock.now_ms()).await;
-    answer(done, &format!("{} account {id}", form.change))
+    recorded_answer(done, BACK, &format!("{} account {id}", form.change))
 }

@@ -71,7 +71,7 @@ pub async fn with_display(
     next: axum::middleware::Next,
 ) -> Response {
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
-    let lang = crate::display::DisplaySettings::lang_from_headers(request.headers());
+    let lang = settings.lang(request.headers());
     let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
     DISPLAY.scope(settings, run).await
 }

@@ -75,6 +75,48 @@ pub fn decision_answer(
     }
 }
 
+/// After a staff or administrator form that records one change: back to its list (`list`,
+/// with `?done=` naming what was done), or a page that says why nothing was recorded.
+pub fn recorded_answer(
+    done: Result<(), AppError>,
+    list: (&str, &str),
+    what: &str,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{}?done={}",
+            list.0,
+            crate::pages::layout::encode_query(what)
+        ))
+        .into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::BadRequest(_))) => {
+            Ok(error_page(
+                e.status(),
+                &format!("{} Nothing was recorded.", e.public_message()),
+                Some(list),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The longest reason a staff decision keeps.
+pub const MAX_REASON: usize = 2000;
+
+/// A decision's reason, trimmed: `missing` says why one is needed when it is blank.
+pub fn required_reason<'a>(raw: &'a str, missing: &str) -> Result<&'a str, AppError> {
+    let reason = raw.trim();
+    if reason.is_empty() {
+        return Err(AppError::BadRequest(format!("reason: {missing}")));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(AppError::BadRequest(format!(
+            "reason: keep it to at most {MAX_REASON} characters"
+        )));
+    }
+    Ok(reason)
+}
+
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
     pub email: String,

@@ -241,17 +241,10 @@ pub async fn set_status(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::BadRequest(
-            "reason: give the reason for this change; it is kept in the record".into(),
-        ));
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::BadRequest(
-            "reason: keep it to at most 2000 characters".into(),
-        ));
-    }
+    let reason = super::forms::required_reason(
+        reason,
+        "give the reason for this change; it is kept in the record",
+    )?;
     let (from, to) = action.transition();
     let mut tx = db.pool.begin().await?;
     let current: Option<(String, String)> =

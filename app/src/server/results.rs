@@ -112,17 +112,10 @@ pub async fn invalidate(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::BadRequest(
-            "reason: an invalidation needs a reason; the candidate will read it".into(),
-        ));
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::BadRequest(
-            "reason: keep it to at most 2000 characters".into(),
-        ));
-    }
+    let reason = super::forms::required_reason(
+        reason,
+        "an invalidation needs a reason; the candidate will read it",
+    )?;
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE attempts SET invalidated_at = $1, invalidated_reason = $2 WHERE id = $3 \

@@ -2,13 +2,13 @@
 //! A decision with a mistake gets an error page naming the field; nothing is recorded.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth;
-use super::error::{error_page, AppError};
-use super::forms::{parse_record_id, ValidForm};
+use super::error::AppError;
+use super::forms::{parse_record_id, recorded_answer, ValidForm};
 use super::registry::{self, StatusAction};
 use super::results;
 use super::startup::AppState;
@@ -16,29 +16,6 @@ use super::users;
 
 const RESULTS: (&str, &str) = ("/staff/results", "Back to the results");
 const CERTIFICATIONS: (&str, &str) = ("/staff/certifications", "Back to the certifications");
-
-/// After a decision: back to its list, which confirms it; a refusal gets a page that says why.
-fn answer(
-    done: Result<(), AppError>,
-    list: (&str, &str),
-    what: &str,
-) -> Result<Response, AppError> {
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("{}?done={}", list.0, encode(what))).into_response()),
-        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::BadRequest(_))) => {
-            Ok(error_page(
-                e.status(),
-                &format!("{} Nothing was recorded.", e.public_message()),
-                Some(list),
-            ))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn encode(s: &str) -> String {
-    crate::pages::layout::encode_query(s)
-}
 
 /// `POST /staff/results/{id}/release`.
 pub async fn release(
@@ -50,7 +27,7 @@ pub async fn release(
     users::require_staff(&user, "release results")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
     let done = results::release(&state.db, &user, &id, state.clock.now_ms()).await;
-    answer(done, RESULTS, &format!("released:{id}"))
+    recorded_answer(done, RESULTS, &format!("released:{id}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +46,7 @@ pub async fn invalidate(
     users::require_staff(&user, "invalidate attempts")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
     let done = results::invalidate(&state.db, &user, &id, &form.reason, state.clock.now_ms()).await;
-    answer(done, RESULTS, &format!("invalidated:{id}"))
+    recorded_answer(done, RESULTS, &format!("invalidated:{id}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +75,7 @@ pub async fn renew(
         Ok(hours) => registry::renew(&state.db, &user, id, hours, state.clock.now_ms()).await,
         Err(message) => Err(AppError::BadRequest(message)),
     };
-    answer(done, CERTIFICATIONS, &format!("renewal:{id}"))
+    recorded_answer(done, CERTIFICATIONS, &format!("renewal:{id}"))
 }
 
 /// `POST /staff/certifications/{id}/status` (`action` suspend|revoke|reinstate, `reason`).
@@ -111,24 +88,15 @@ pub async fn set_status(
     let user = auth::require_user(&session, &state.db).await?;
     users::require_staff(&user, "change certifications")?;
     let id = parse_record_id(&raw_id, "certification")?;
-    let Some(action) = StatusAction::parse(&form.action) else {
-        return Ok(error_page(
-            axum::http::StatusCode::BAD_REQUEST,
-            &format!(
-                "action: {:?} is not one of suspend, revoke, reinstate. Nothing was recorded.",
-                form.action
-            ),
-            Some(CERTIFICATIONS),
-        ));
+    let done = match StatusAction::parse(&form.action) {
+        Some(action) => {
+            let now = state.clock.now_ms();
+            registry::set_status(&state.db, &user, id, action, &form.reason, now).await
+        }
+        None => Err(AppError::BadRequest(format!(
+            "action: {:?} is not one of suspend, revoke, reinstate.",
+            form.action
+        ))),
     };
-    let done = registry::set_status(
-        &state.db,
-        &user,
-        id,
-        action,
-        &form.reason,
-        state.clock.now_ms(),
-    )
-    .await;
-    answer(done, CERTIFICATIONS, &format!("{}:{id}", form.action))
+    recorded_answer(done, CERTIFICATIONS, &format!("{}:{id}", form.action))
 }

@@ -305,34 +305,35 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
     .bind(&attempt.id)
     .fetch_one(&db.pool)
     .await?;
-    let state = result_state(&row)?;
     let lang = crate::i18n::page_lang().code();
-    if state != dto::ResultState::Released {
-        // Nothing of the score leaves the server before release (or after invalidation).
-        let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
-        return Ok(dto::Report {
-            attempt_id: attempt.id,
-            exam_title: exam.title_in(lang).to_string(),
-            candidate_name: row.try_get("display_name")?,
-            submitted_at_ms: row.try_get("submitted_at")?,
-            submitted_on: super::start::day_text(row.try_get("submitted_at")?),
-            by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
-            correct: 0,
-            total: 0,
-            percent: 0.0,
-            cut_percent: 0,
-            passed: false,
-            scaled: None,
-            areas: Vec::new(),
-            practice: attempt.practice,
-            state,
-            certificate: None,
-        });
+    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    let submitted_at: i64 = row.try_get("submitted_at")?;
+    // What every report says; the score is filled in below only once it is released:
+    // nothing of it leaves the server before release (or after invalidation).
+    let mut report = dto::Report {
+        attempt_id: attempt.id.clone(),
+        exam_title: exam.title_in(lang).to_string(),
+        candidate_name: row.try_get("display_name")?,
+        submitted_at_ms: submitted_at,
+        submitted_on: super::start::day_text(submitted_at),
+        by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
+        correct: 0,
+        total: 0,
+        percent: 0.0,
+        cut_percent: 0,
+        passed: false,
+        scaled: None,
+        areas: Vec::new(),
+        practice: attempt.practice,
+        state: result_state(&row)?,
+        certificate: None,
+    };
+    if report.state != dto::ResultState::Released {
+        return Ok(report);
     }
     let stored = row.try_get::<String, _>("score")?;
     let unreadable =
         |e: serde_json::Error| AppError::Internal(format!("stored score unreadable: {e}"));
-    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
     // One row per competency the attempt had items of: (id, correct, total, percent, band).
     let (summary, rows): (Summary, Vec<CompetencyRow>) = if attempt.adaptive {
         let s: ScaledScore = serde_json::from_str(&stored).map_err(unreadable)?;
@@ -402,22 +403,13 @@ pub async fn report(db: &Db, user_id: i64, attempt_id: &str) -> Result<dto::Repo
         })
         .filter(|area| !area.competencies.is_empty())
         .collect();
-    Ok(dto::Report {
-        attempt_id: attempt.id,
-        exam_title: exam.title_in(lang).to_string(),
-        candidate_name: row.try_get("display_name")?,
-        submitted_at_ms: row.try_get("submitted_at")?,
-        submitted_on: super::start::day_text(row.try_get("submitted_at")?),
-        by_deadline: row.try_get::<String, _>("submitted_by")? == "deadline",
-        correct: summary.correct,
-        total: summary.total,
-        percent: summary.percent,
-        cut_percent: summary.cut_percent,
-        passed: summary.passed,
-        scaled: summary.scaled,
-        areas,
-        practice: attempt.practice,
-        state,
-        certificate: row.try_get("certificate")?,
-    })
+    report.correct = summary.correct;
+    report.total = summary.total;
+    report.percent = summary.percent;
+    report.cut_percent = summary.cut_percent;
+    report.passed = summary.passed;
+    report.scaled = summary.scaled;
+    report.areas = areas;
+    report.certificate = row.try_get("certificate")?;
+    Ok(report)
 }
