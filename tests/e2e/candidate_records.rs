@@ -690,6 +690,21 @@ async fn an_accommodation_with_two_breaks_spaces_them_and_credits_each() {
     );
 
     let (attempt, first) = candidate.start_exam().await;
+    // A skip before the first break is on offer (a stale or repeated form) changes nothing.
+    let early = candidate
+        .submit(
+            &format!("/attempts/{attempt}/break/action"),
+            &[("action", "skip")],
+        )
+        .await;
+    assert!(early.url.ends_with("/items/1"), "{}", early.url);
+    let (after, left): (i64, i64) =
+        sqlx::query_as("SELECT break_after, breaks_left FROM attempts WHERE id = $1")
+            .bind(&attempt)
+            .fetch_one(&pool)
+            .await
+            .expect("attempt");
+    assert_eq!((after, left), (40, 1), "both breaks still to come");
     let deadline = || async {
         let (deadline, started, limit, credited): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT deadline_at, started_at, limit_ms, credited_ms FROM attempts WHERE id = $1",

@@ -352,6 +352,21 @@ async fn the_interface_speaks_the_language_chosen_here_or_the_browsers() {
         "{body}"
     );
 
+    // Never back to another site, however the address is dressed up.
+    for sneaky in ["/\t/evil.example/", "//evil.example/", "/\\evil.example"] {
+        let r = browser
+            .post(
+                "/settings/language",
+                &[("language", "es"), ("return_to", sneaky)],
+            )
+            .await;
+        assert_eq!(
+            r.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/dashboard"),
+            "{sneaky:?}"
+        );
+    }
+
     // Only English and Spanish; nothing changes on a refusal.
     let r = browser
         .post("/settings/language", &[("language", "fr")])

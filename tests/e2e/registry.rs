@@ -147,7 +147,8 @@ async fn a_released_pass_certifies_and_the_registry_shows_each_change_at_once() 
         StatusCode::NOT_FOUND
     );
 
-    // Each change shows in the registry at once; the reason stays with staff.
+    // Each change shows in the registry at once; the reason stays with staff (and off the
+    // certificant's own dashboard).
     let reason = "Complaint 2026-14 under investigation";
     for (action, shown) in [
         ("suspend", "Suspended"),
@@ -165,6 +166,7 @@ async fn a_released_pass_certifies_and_the_registry_shows_each_change_at_once() 
             page.body
         );
         assert!(!page.body.contains(reason) && !page.body.contains("candidate@demo"));
+        assert!(!candidate.visit("/dashboard").await.body.contains(reason));
     }
     // A renewal: hours checked, only within 90 days of the expiry, then two years more.
     let renewal = format!("/staff/certifications/{id}/renewal");
@@ -317,7 +319,50 @@ async fn a_result_held_for_review_shows_nothing_until_released_and_invalidation_
     assert!(page.body.contains("<td>Revoked</td>"), "{}", page.body);
     let twice = staff.post(&path, &[("reason", reason)]).await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
+    // The certification an invalidated attempt earned does not come back.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM certifications WHERE number = $1")
+        .bind(&number)
+        .fetch_one(&app.db().await)
+        .await
+        .expect("certification");
+    let back = staff
+        .post(
+            &format!("/staff/certifications/{id}/status"),
+            &[("action", "reinstate"), ("reason", "appeal")],
+        )
+        .await;
+    assert_eq!(back.status(), StatusCode::CONFLICT);
+    assert!(back
+        .text()
+        .await
+        .expect("body")
+        .contains("the exam attempt that earned it was invalidated"));
     let invalid_list = staff.visit("/staff/results?state=invalidated").await;
     assert!(invalid_list.body.contains("Invalidated: A second person"));
+    app.cleanup().await;
+}
+
+/// Names are matched whatever their letters: an accented name is found by any case of it, on
+/// SQLite as on PostgreSQL.
+#[tokio::test]
+async fn the_registry_finds_accented_names_in_any_case() {
+    let app = spawn_app().await;
+    app.add_user(
+        "angela@example.org",
+        "Ángela Núñez",
+        certamen_app::dto::Role::Candidate,
+    )
+    .await;
+    let candidate = app.browser();
+    candidate.sign_in("angela@example.org").await;
+    let attempt = pass_the_exam(&app, &candidate).await;
+    let number = number_of(&attempt);
+    let public = app.browser();
+    for q in ["ángela", "ÁNGELA", "NÚÑEZ", "gela n"] {
+        let page = public
+            .visit(&format!("/registry?q={}", q.replace(' ', "+")))
+            .await;
+        assert!(page.body.contains(&number), "{q}");
+    }
     app.cleanup().await;
 }

@@ -18,9 +18,15 @@ pub async fn load_display() -> Result<DisplaySettings, ServerFnError> {
     Ok(DisplaySettings::from_headers(&headers))
 }
 
-/// Only a path on this site may be returned to (never another site).
+/// Only a path on this site may be returned to (never another site). Whitespace and control
+/// characters are refused too: browsers drop them, so `/\t/x` would lead to `//x`, and a
+/// line break cannot go in a Location header.
 pub fn safe_return(path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+    if path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         path.to_string()
     } else {
         "/dashboard".to_string()

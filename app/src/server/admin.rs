@@ -148,6 +148,23 @@ async fn change(
         ));
     }
     let mut tx = db.pool.begin().await?;
+    // Administrators' changes go one at a time (the administrators' rows are locked on
+    // PostgreSQL; SQLite has one writer), and the one acting must still be an enabled
+    // administrator: two cannot disable or demote each other at once and leave none.
+    sqlx::query("UPDATE users SET role = role WHERE role = 'admin'")
+        .execute(&mut *tx)
+        .await?;
+    let still_admin: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND role = 'admin' AND disabled_at IS NULL",
+    )
+    .bind(admin.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if still_admin == 0 {
+        return Err(AppError::Forbidden(
+            "only an administrator can manage accounts".into(),
+        ));
+    }
     let row = sqlx::query("SELECT email, role, disabled_at FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -90,9 +90,15 @@ pub fn recorded_answer(
         ))
         .into_response()),
         Err(e @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::BadRequest(_))) => {
+            let message = e.public_message();
+            let stop = if message.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
             Ok(error_page(
                 e.status(),
-                &format!("{} Nothing was recorded.", e.public_message()),
+                &format!("{message}{stop} Nothing was recorded."),
                 Some(list),
             ))
         }

@@ -53,18 +53,28 @@ pub async fn certify_if_eligible(
     attempt_id: &str,
     now: i64,
 ) -> Result<Option<String>, AppError> {
-    let row =
-        sqlx::query("SELECT user_id, passed, practice, invalidated_at FROM attempts WHERE id = $1")
-            .bind(attempt_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let row = sqlx::query(
+        "SELECT a.user_id, a.passed, a.practice, a.invalidated_at, u.display_name \
+         FROM attempts a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_one(&mut **tx)
+    .await?;
     let user_id: i64 = row.try_get("user_id")?;
+    let display_name: String = row.try_get("display_name")?;
     let passed = row.try_get::<Option<i64>, _>("passed")? == Some(1);
     let practice = row.try_get::<i64, _>("practice")? != 0;
     let invalidated = row.try_get::<Option<i64>, _>("invalidated_at")?.is_some();
     if !passed || practice || invalidated {
         return Ok(None);
     }
+    // One candidate's certifications are decided one at a time: two passes released at once
+    // (by two servers) must not both certify. Updating the user's row takes its lock on
+    // PostgreSQL until the transaction ends; SQLite has one writer anyway.
+    sqlx::query("UPDATE users SET display_name = display_name WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     // Eligibility: the newest application approved (the program's pathway, attestations and
     // training checked by staff), and no certification already current.
     let application: Option<String> = sqlx::query_scalar(
@@ -90,16 +100,27 @@ pub async fn certify_if_eligible(
     if current > 0 {
         return Ok(None);
     }
-    let number = certificate_number(attempt_id);
+    // Ten characters of a random id almost never meet another certificate's; if they do, the
+    // number takes ten more rather than failing the release.
+    let mut number = certificate_number(attempt_id);
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certifications WHERE number = $1")
+        .bind(&number)
+        .fetch_one(&mut **tx)
+        .await?;
+    if taken > 0 {
+        number = format!("{number}-{}", &attempt_id[10..20].to_ascii_uppercase());
+    }
+    let folded = folded_name(&display_name);
     sqlx::query(
-        "INSERT INTO certifications (number, user_id, attempt_id, issued_at, expires_at, status, status_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $4)",
+        "INSERT INTO certifications (number, user_id, attempt_id, issued_at, expires_at, status, \
+         status_changed_at, name_folded) VALUES ($1, $2, $3, $4, $5, 'active', $4, $6)",
     )
     .bind(&number)
     .bind(user_id)
     .bind(attempt_id)
     .bind(now)
     .bind(years_later(now, VALID_YEARS))
+    .bind(folded)
     .execute(&mut **tx)
     .await?;
     tracing::info!(attempt = attempt_id, number, "certified");
@@ -148,15 +169,21 @@ pub async fn lookup(db: &Db, now: i64, query: &str) -> Result<Vec<RegistryEntry>
     } else if query.chars().count() >= MIN_NAME_QUERY {
         sqlx::query(&format!(
             "SELECT {ENTRY_COLUMNS} FROM certifications c JOIN users u ON u.id = c.user_id \
-             WHERE LOWER(u.display_name) LIKE $1 ESCAPE '\\' ORDER BY u.display_name, c.issued_at DESC LIMIT {MAX_RESULTS}"
+             WHERE c.name_folded LIKE $1 ESCAPE '\\' ORDER BY u.display_name, c.issued_at DESC LIMIT {MAX_RESULTS}"
         ))
-        .bind(format!("%{}%", like_escape(&query.to_lowercase())))
+        .bind(format!("%{}%", like_escape(&folded_name(query))))
         .fetch_all(&db.pool)
         .await?
     } else {
         Vec::new()
     };
     rows.iter().map(|r| entry(r, now)).collect()
+}
+
+/// A name as the registry search compares it: lower case by Rust's Unicode rules, the same
+/// on both databases (SQLite's `LOWER` folds only A to Z).
+pub fn folded_name(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// `%`, `_` and `\` typed into the search are matched as themselves (the query says
@@ -231,6 +258,34 @@ impl StatusAction {
     }
 }
 
+/// Why a certification may not come back: the attempt that earned it was invalidated, or
+/// its holder has another certification that is current. `None`: it may.
+async fn reinstate_refusal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    now: i64,
+) -> Result<Option<&'static str>, AppError> {
+    let row = sqlx::query(
+        "SELECT a.invalidated_at, (SELECT COUNT(*) FROM certifications o WHERE o.user_id = c.user_id \
+         AND o.id <> c.id AND o.status <> 'revoked' AND o.expires_at > $2) AS others \
+         FROM certifications c JOIN attempts a ON a.id = c.attempt_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if row.try_get::<Option<i64>, _>("invalidated_at")?.is_some() {
+        return Ok(Some("the exam attempt that earned it was invalidated"));
+    }
+    if row.try_get::<i64, _>("others")? > 0 {
+        return Ok(Some("its holder has another current certification"));
+    }
+    Ok(None)
+}
+
 /// Suspends, revokes or reinstates a certification for a reason, recorded in the audit log
 /// in the same transaction. A change that does not fit the current status is refused.
 pub async fn set_status(
@@ -247,6 +302,14 @@ pub async fn set_status(
     )?;
     let (from, to) = action.transition();
     let mut tx = db.pool.begin().await?;
+    // The holder's row is locked first, as when certifying, so a reinstatement and a new
+    // certification of the same person cannot pass each other.
+    sqlx::query(
+        "UPDATE users SET display_name = display_name WHERE id = (SELECT user_id FROM certifications WHERE id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     let current: Option<(String, String)> =
         sqlx::query_as("SELECT status, number FROM certifications WHERE id = $1")
             .bind(id)
@@ -257,6 +320,13 @@ pub async fn set_status(
             "there is no certification {id}"
         )));
     };
+    if action == StatusAction::Reinstate {
+        if let Some(why) = reinstate_refusal(&mut tx, id, now).await? {
+            return Err(AppError::Conflict(format!(
+                "certification {number} cannot be reinstated: {why}"
+            )));
+        }
+    }
     if !from.contains(&status.as_str()) {
         return Err(AppError::Conflict(format!(
             "certification {number} is {status}: it cannot be {}",

@@ -21,11 +21,14 @@ pub async fn settle(db: &Db, now: i64, attempt: AttemptRow) -> Result<AttemptRow
     sqlx::query(
         "UPDATE attempts SET credited_ms = credited_ms + $1, break_started_at = NULL, \
          break_ended_at = NULL, breaks_left = breaks_left - 1, break_after = break_after + break_interval \
-         WHERE id = $2 AND break_started_at = $3 AND breaks_left > 0",
+         WHERE id = $2 AND break_started_at = $3 AND COALESCE(break_ended_at, -1) = $4 \
+         AND breaks_left > 0",
     )
     .bind(attempt.clock.break_credit_ms())
     .bind(&attempt.id)
     .bind(attempt.clock.break_started_at)
+    // The break as read: a return recorded meanwhile changes what it credits.
+    .bind(attempt.clock.break_ended_at.unwrap_or(-1))
     .execute(&db.pool)
     .await?;
     owned(db, attempt.user_id, &attempt.id).await
@@ -92,20 +95,23 @@ pub async fn decline_break(
 ) -> Result<(), AppError> {
     let attempt = settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     ensure_open(&attempt, now)?;
-    if attempt.break_anytime {
-        // "Not now": the break stays available until the candidate takes it.
+    // "Not now" on a break that may be taken at any point keeps it; a skip of a break not on
+    // offer (a second click, a reload of the form) changes nothing.
+    if attempt.break_anytime || !attempt.break_available() {
         return Ok(());
     }
     // Skipping one of several scheduled breaks moves on to the next; skipping the last ends
-    // the offers.
+    // the offers. The update names the break as read, so a repeat cannot skip two.
     sqlx::query(
         "UPDATE attempts SET \
          break_declined = CASE WHEN breaks_left > 0 THEN 0 ELSE 1 END, \
          break_after = CASE WHEN breaks_left > 0 THEN break_after + break_interval ELSE break_after END, \
          breaks_left = CASE WHEN breaks_left > 0 THEN breaks_left - 1 ELSE 0 END \
-         WHERE id = $1 AND break_started_at IS NULL",
+         WHERE id = $1 AND break_started_at IS NULL AND break_after = $2 AND breaks_left = $3",
     )
     .bind(&attempt.id)
+    .bind(attempt.break_after)
+    .bind(attempt.breaks_left)
     .execute(&db.pool)
     .await?;
     Ok(())

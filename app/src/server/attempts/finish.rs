@@ -201,8 +201,14 @@ pub async fn finalize_expired(db: &Db, now: i64) -> Result<u32, AppError> {
     let mut done = 0;
     for row in rows {
         let id: String = row.try_get("id")?;
-        if submit(db, now, &id, SubmittedBy::Deadline).await? {
-            done += 1;
+        // One attempt that cannot be finished is logged and left for the next round; it must
+        // not hold up every other attempt whose time is up.
+        match submit(db, now, &id, SubmittedBy::Deadline).await {
+            Ok(true) => done += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(attempt = %id, error = %e, "finishing an expired attempt failed")
+            }
         }
     }
     Ok(done)

@@ -381,7 +381,14 @@ pub async fn dashboard(
         (None, None)
     };
     let certification = if user.role == crate::dto::Role::Candidate {
-        crate::server::registry::of_user(db, now, user.id).await?
+        // The candidate sees what the public sees; the staff reason stays with staff.
+        crate::server::registry::of_user(db, now, user.id)
+            .await?
+            .map(|mut c| {
+                c.reason = None;
+                c.attempt_id.clear();
+                c
+            })
     } else {
         None
     };
