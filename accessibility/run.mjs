@@ -901,6 +901,23 @@ try {
     const errors = [];
     p.on('pageerror', (e) => errors.push(String(e)));
     p.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} for ${r.url()}`));
+    // The adaptive question and report in every display mode: axe-clean, no sideways scrolling.
+    const auditAdaptiveInModes = async (label) => {
+      for (const mode of MODES) {
+        await p.context().addCookies([{ name: 'certamen_display', value: mode.cookie, url: ADAPTIVE }]);
+        await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
+        await p.reload();
+        const lang = await p.evaluate(() => document.documentElement.lang);
+        assert(lang === (mode.lang ?? 'en'), `${label} in ${mode.name}: the page is marked ${lang}`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 0, `${label} in ${mode.name}: ${overflow} px of sideways scrolling`);
+        await axeClean(p, `${mode.name}-${label}`);
+        if (SHOTS) await p.screenshot({ path: `${SHOTS}/${mode.name}-${label}.png`, fullPage: true });
+      }
+      await p.context().clearCookies({ name: 'certamen_display' });
+      await p.setViewportSize({ width: 1280, height: 800 });
+      await p.reload();
+    };
     await check('adaptive question page hydrates, offers no way back, and meets WCAG 2.2 AA (axe)', async () => {
       await signIn(p, ADAPTIVE);
       await p.goto(`${ADAPTIVE}/exams/peer-support/instructions`);
@@ -909,6 +926,7 @@ try {
       assert((await p.locator('button[value=prev], button[value=review], #flagged').count()) === 0,
         'no Previous, Review or flag on an adaptive question');
       await axeClean(p, 'adaptive-question-1');
+      await auditAdaptiveInModes('adaptive-question-1');
     });
     await check('an adaptive exam answered with the keyboard (Space chooses, Enter confirms) reaches its report, which meets WCAG 2.2 AA (axe)', async () => {
       for (let n = 1; n <= 41 && !p.url().endsWith('/report'); n++) {
@@ -925,6 +943,32 @@ try {
       assert(p.url().endsWith('/report'), `the exam ended at its report, now at ${p.url()}`);
       assert((await p.textContent('main')).includes('Your scaled score is'), 'the report gives the scaled score');
       await axeClean(p, 'adaptive-report');
+      await auditAdaptiveInModes('adaptive-report');
+      assert(errors.length === 0, errors.join('\n'));
+    });
+    await check('the practice exam on the adaptive exam goes forward only, like the real one, to a scaled report (axe)', async () => {
+      await p.goto(`${ADAPTIVE}/dashboard`);
+      await Promise.all([p.waitForURL(/\/items\/1$/), p.getByRole('button', { name: 'Start a practice exam' }).click()]);
+      await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+      assert((await p.textContent('main')).includes('each question is chosen from your answers'), 'the practice says it is adaptive');
+      assert((await p.locator('button[value=prev], button[value=review], #flagged').count()) === 0,
+        'no Previous, Review or flag on an adaptive practice question');
+      await axeClean(p, 'adaptive-practice-question-1');
+      for (let n = 1; n <= 11 && !p.url().endsWith('/report'); n++) {
+        if (p.url().endsWith('/break')) {
+          await Promise.all([p.waitForURL(/\/items\/\d+$/), p.getByRole('button', { name: 'Skip the break and continue' }).click()]);
+        }
+        await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+        await p.focus('#option-A');
+        await p.keyboard.press('Space');
+        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+        await p.focus('button.primary[value=next]');
+        await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
+      }
+      assert(p.url().endsWith('/report'), `the practice ended at its report, now at ${p.url()}`);
+      const text = await p.textContent('main');
+      assert(text.includes('Practice exam result') && text.includes('Your scaled score is'), 'a practice report on the scale');
+      await axeClean(p, 'adaptive-practice-report');
       assert(errors.length === 0, errors.join('\n'));
     });
     await ctx.close();

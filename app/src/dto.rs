@@ -126,6 +126,8 @@ pub struct ItemPage {
     /// The sequence number the next save from this page must carry.
     pub next_seq: i64,
     pub remaining_ms: i64,
+    /// The attempt's whole time (its limit with any accommodation), for the warnings.
+    pub limit_ms: i64,
     pub answered: u32,
     /// Moving past this position offers the scheduled break (0 when it is no longer offered).
     pub break_after: u32,
@@ -180,6 +182,7 @@ pub struct Review {
     pub attempt_id: String,
     pub rows: Vec<ReviewRow>,
     pub remaining_ms: i64,
+    pub limit_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +195,7 @@ pub enum BreakState {
     },
     OnBreak {
         break_remaining_ms: i64,
+        break_length_ms: i64,
     },
     /// Taken, declined, or not reached yet: nothing to do here.
     Unavailable,

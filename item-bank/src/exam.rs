@@ -135,12 +135,39 @@ pub struct ExamDefinition {
     pub content_areas: Vec<ContentArea>,
 }
 
-/// When a submitted attempt's result reaches the candidate (and a pass certifies them).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// When a submitted attempt's result reaches the candidate (and a pass certifies them), and
+/// how staff statistics protect small groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsPolicy {
     #[serde(default)]
     pub release: Release,
+    /// Staff statistics show no figures for a group of fewer attempts (or candidates) than
+    /// this, so nobody can be picked out of a table. At least 5; absent: 10.
+    #[serde(
+        default = "default_min_group_size",
+        skip_serializing_if = "is_default_min_group_size"
+    )]
+    pub min_group_size: u32,
+}
+
+pub const DEFAULT_MIN_GROUP_SIZE: u32 = 10;
+
+fn default_min_group_size() -> u32 {
+    DEFAULT_MIN_GROUP_SIZE
+}
+
+fn is_default_min_group_size(n: &u32) -> bool {
+    *n == DEFAULT_MIN_GROUP_SIZE
+}
+
+impl Default for ResultsPolicy {
+    fn default() -> Self {
+        ResultsPolicy {
+            release: Release::default(),
+            min_group_size: DEFAULT_MIN_GROUP_SIZE,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -182,6 +182,17 @@ fn check_exam(c: &mut Collector, file: &Path, text: &str, exam: &ExamDefinition)
         ),
         _ => {}
     }
+    if exam.results.min_group_size < 5 {
+        c.add(
+            file,
+            text,
+            Some("min_group_size"),
+            format!(
+                "min_group_size = {} is too small to protect anyone: statistics need groups of at least 5",
+                exam.results.min_group_size
+            ),
+        );
+    }
     match (&exam.delivery.mode, &exam.delivery.cat) {
         (crate::exam::DeliveryMode::Cat, None) => c.add(
             file,
@@ -888,6 +899,19 @@ fn load_practice(
             continue;
         };
         check_item(c, file, &text, &item, exam);
+        let adaptive = exam.is_some_and(|e| e.delivery.mode == crate::exam::DeliveryMode::Cat);
+        if adaptive && item.status == ItemStatus::Approved && item.irt.is_none() {
+            // The practice on an adaptive exam is adaptive too: selection needs parameters.
+            c.add(
+                file,
+                &text,
+                Some("irt"),
+                format!(
+                    "practice item {}: the exam is adaptive (mode = \"cat\"), so every approved practice item needs an [irt] section",
+                    item.id
+                ),
+            );
+        }
         if item.scenario.is_some() {
             c.add(
                 file,
@@ -1274,6 +1298,31 @@ mod tests {
         }
         std::fs::copy(sample.join("exam.toml"), dir.join("exam.toml")).expect("exam");
         dir
+    }
+
+    #[test]
+    fn on_an_adaptive_exam_every_approved_practice_item_needs_parameters() {
+        let dir = sample_copy("cat-practice");
+        let exam = std::fs::read_to_string(dir.join("exam.toml")).expect("exam");
+        let exam = exam.replace("mode = \"loft\"", "mode = \"cat\"")
+            + "\n[delivery.cat]\nmin_length = 20\nmax_length = 40\nstop = \"sprt\"\ncut_theta = 0.0\nselection = \"max-info\"\nscale = { slope = 50, intercept = 500, min = 200, max = 800 }\n";
+        std::fs::write(dir.join("exam.toml"), &exam).expect("write");
+        load_bank(&dir).expect("the sample's practice items all have parameters");
+        let file = dir.join("practice/PS-PRACTICE-02.toml");
+        let text = std::fs::read_to_string(&file).expect("practice item");
+        let start = text.find("[irt]").expect("the sample item has [irt]");
+        std::fs::write(&file, &text[..start]).expect("write");
+        let err = load_bank(&dir).expect_err("a practice item without parameters");
+        assert!(
+            err.problems.iter().any(|p| {
+                let p = p.to_string();
+                p.contains("PS-PRACTICE-02.toml")
+                    && p.contains("field `irt`")
+                    && p.contains("every approved practice item needs an [irt] section")
+            }),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -353,27 +353,97 @@ async fn an_adaptive_attempt_cut_short_by_the_deadline_is_scored_on_what_was_giv
 }
 
 #[tokio::test]
-async fn a_practice_exam_on_an_adaptive_exam_is_a_linear_form_scored_as_one() {
+async fn a_practice_exam_on_an_adaptive_exam_is_adaptive_too() {
     let app = spawn_app_with_bank(adaptive_bank()).await;
+    let pool = app.db().await;
     let candidate = app.browser();
     candidate.sign_in(CANDIDATE).await;
-    let first = candidate.submit("/exams/peer-support/practice", &[]).await;
-    let attempt = first.url.split('/').nth(2).unwrap_or_default().to_string();
+    let mut page = candidate.submit("/exams/peer-support/practice", &[]).await;
+    let attempt = page.url.split('/').nth(2).unwrap_or_default().to_string();
+    assert!(page.url.ends_with("/items/1"), "{}", page.url);
     assert!(
-        first.body.contains("Practice exam · Question 1 of 10"),
+        page.body.contains(
+            "Practice exam · Question 1 of 10 · each question is chosen from your answers"
+        ),
         "{}",
-        first.url
+        page.body
     );
-    let report = candidate
-        .submit(
-            &format!("/attempts/{attempt}/submit"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert!(report.url.ends_with("/report"), "{}", report.url);
-    assert!(report.body.contains("Practice exam result"));
-    assert!(report
-        .body
-        .contains("You answered 0 of 10 questions correctly"));
+    // The real test's screen: confirm and go on, no going back, no review.
+    assert!(page.body.contains("Confirm and continue"));
+    for absent in ["Previous", "Review screen", "Flag this question"] {
+        assert!(!page.body.contains(absent), "{absent} is not offered");
+    }
+    let (practice, stored_pool): (i64, Option<String>) =
+        sqlx::query_as("SELECT practice, item_pool FROM attempts WHERE id = $1")
+            .bind(&attempt)
+            .fetch_one(&pool)
+            .await
+            .expect("attempt");
+    assert_eq!(practice, 1);
+    let stored_pool = stored_pool.expect("an adaptive practice keeps its pool");
+    assert!(
+        stored_pool.contains("PS-PRACTICE-01") && !stored_pool.contains("PS-C01-01"),
+        "the pool is the practice items only"
+    );
+    let mut seen = Vec::new();
+    for position in 1..=10usize {
+        if page.url.ends_with("/break") {
+            page = candidate
+                .submit(
+                    &format!("/attempts/{attempt}/break/action"),
+                    &[("action", "skip")],
+                )
+                .await;
+        }
+        assert!(
+            page.url.ends_with(&format!("/items/{position}")),
+            "at question {position}: {}",
+            page.url
+        );
+        let delivered: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM attempt_items WHERE attempt_id = $1")
+                .bind(&attempt)
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+        assert_eq!(
+            delivered,
+            i64::try_from(position).unwrap(),
+            "one question chosen at a time"
+        );
+        if position == 3 {
+            // Forward only: an earlier question leads back to the newest.
+            let back = candidate
+                .visit(&format!("/attempts/{attempt}/items/1"))
+                .await;
+            assert!(back.url.ends_with("/items/3"), "{}", back.url);
+        }
+        let q = parse_question(&page.body);
+        seen.push(q.stem.clone());
+        let letter = q.options[0].0.clone();
+        page = candidate
+            .submit(
+                &format!("/attempts/{attempt}/items/{position}/answer"),
+                &[("seq", &q.seq), ("choice", &letter), ("go", "next")],
+            )
+            .await;
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 10, "every practice question once");
+    assert!(page.url.ends_with("/report"), "{}", page.url);
+    assert!(page.body.contains("Practice exam result"));
+    assert!(
+        page.body.contains("Your scaled score is"),
+        "scored on the reported scale as the real test is"
+    );
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempts WHERE user_id = (SELECT user_id FROM attempts WHERE id = $1) AND practice = 0",
+    )
+    .bind(&attempt)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(counted, 0, "the practice never counts as an attempt");
     app.cleanup().await;
 }

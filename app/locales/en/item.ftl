@@ -14,3 +14,4 @@ item-list-unanswered = , not answered
 item-progress = Question { $n } of { $total } · { $answered } answered
 item-progress-practice = Practice exam · Question { $n } of { $total } · { $answered } answered
 item-progress-adaptive = Question { $n } · this adaptive exam has { $min } to { $max } questions
+item-progress-practice-adaptive = Practice exam · Question { $n } of { $total } · each question is chosen from your answers so far, as on the real exam

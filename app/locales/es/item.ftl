@@ -20,3 +20,4 @@ item-progress-practice = Examen de práctica · Pregunta { $n } de { $total } ·
    *[other] respondidas
 }
 item-progress-adaptive = Pregunta { $n } · este examen adaptativo tiene de { $min } a { $max } preguntas
+item-progress-practice-adaptive = Examen de práctica · Pregunta { $n } de { $total } · cada pregunta se elige según sus respuestas anteriores, como en el examen real

@@ -59,9 +59,9 @@ fn BreakView(data: BreakData) -> impl IntoView {
                 <button type="submit">{if anytime { t!("exam-break-not-now") } else { t!("exam-break-skip") }}</button>
             </form>
         }.into_any(),
-        BreakState::OnBreak { break_remaining_ms } => view! {
+        BreakState::OnBreak { break_remaining_ms, break_length_ms } => view! {
             <h1>{t!("exam-on-break")}</h1>
-            <Countdown remaining_ms=break_remaining_ms lang=crate::i18n::page_lang()/>
+            <Countdown remaining_ms=break_remaining_ms total_ms=break_length_ms lang=crate::i18n::page_lang()/>
             <p>{t!("exam-on-break-clock", time = format_remaining(data.exam_remaining_ms))}</p>
             <form method="post" action=action>
                 <input type="hidden" name="action" value="end"/>

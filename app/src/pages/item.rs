@@ -102,7 +102,7 @@ pub fn ItemPage() -> impl IntoView {
                         <main id="main" class="page exam">
                             <div class="exam-bar">
                                 <p class="progress">{progress_text(&page)}</p>
-                                <Countdown remaining_ms=page.remaining_ms lang=lang/>
+                                <Countdown remaining_ms=page.remaining_ms total_ms=page.limit_ms lang=lang/>
                             </div>
                             {page.speech.then(|| view! { <ReadAloud language=page.language.clone() ui=lang/> })}
                             {std::mem::take(&mut page.scenario).map(|text| {
@@ -485,6 +485,11 @@ struct Marks {
 
 fn progress_text(page: &ItemData) -> String {
     match page.adaptive {
+        Some(a) if page.practice => t!(
+            "item-progress-practice-adaptive",
+            n = page.position,
+            total = a.max_length
+        ),
         Some(a) => t!(
             "item-progress-adaptive",
             n = page.position,

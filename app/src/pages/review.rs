@@ -51,7 +51,7 @@ fn ReviewView(review: Review) -> impl IntoView {
     view! {
         <div class="exam-bar">
             <h1>{t!("exam-review-title")}</h1>
-            <Countdown remaining_ms=review.remaining_ms lang=crate::i18n::page_lang()/>
+            <Countdown remaining_ms=review.remaining_ms total_ms=review.limit_ms lang=crate::i18n::page_lang()/>
         </div>
         <p>{t!("exam-review-counts", answered = review.rows.len() - unanswered,
             unanswered = unanswered, flagged = flagged)}</p>

@@ -14,27 +14,35 @@ use crate::i18n::Lang;
 /// The warning points, in minutes left.
 const WARN_AT_MINUTES: [i64; 3] = [15, 5, 1];
 
+/// Whether a warning point means anything for a clock of `total_ms`: a 15-minute practice
+/// exam is not warned, as it starts, that less than 15 minutes are left.
+fn applies(minutes: i64, total_ms: i64) -> bool {
+    minutes * 60_000 < total_ms
+}
+
 /// The warning for this much time left, if it is past a warning point.
-fn warning_for(lang: Lang, left_ms: i64) -> Option<String> {
+fn warning_for(lang: Lang, left_ms: i64, total_ms: i64) -> Option<String> {
     let w = &words(lang).timer;
     WARN_AT_MINUTES
         .iter()
         .rev()
-        .find(|&&m| left_ms <= m * 60_000 && left_ms > 0)
+        .find(|&&m| applies(m, total_ms) && left_ms <= m * 60_000 && left_ms > 0)
         .map(|&m| match m {
             1 => w.last_minute.to_string(),
             m => fill(w.less_than_minutes, &[("m", &m.to_string())]),
         })
 }
 
+/// `total_ms`: the whole time this clock runs (the attempt's limit, or the break's length).
 #[island]
-pub fn Countdown(remaining_ms: i64, lang: Lang) -> impl IntoView {
+pub fn Countdown(remaining_ms: i64, total_ms: i64, lang: Lang) -> impl IntoView {
     let w = &words(lang).timer;
     let (left, set_left) = signal(remaining_ms);
     let (hidden, set_hidden) = signal(false);
     let (live, set_live) = signal(false);
     // Rendered by the server when the page opens past a warning point.
-    let (warning, set_warning) = signal(warning_for(lang, remaining_ms).unwrap_or_default());
+    let (warning, set_warning) =
+        signal(warning_for(lang, remaining_ms, total_ms).unwrap_or_default());
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {
@@ -50,9 +58,9 @@ pub fn Countdown(remaining_ms: i64, lang: Lang) -> impl IntoView {
                 // Announce a warning point the moment it is crossed on this page.
                 if WARN_AT_MINUTES
                     .iter()
-                    .any(|m| before > m * 60_000 && now_left <= m * 60_000)
+                    .any(|&m| applies(m, total_ms) && before > m * 60_000 && now_left <= m * 60_000)
                 {
-                    set_warning.set(warning_for(lang, now_left).unwrap_or_default());
+                    set_warning.set(warning_for(lang, now_left, total_ms).unwrap_or_default());
                 }
                 if now_left <= 0 {
                     if let Some(w) = web_sys::window() {
@@ -127,7 +135,7 @@ mod tests {
 
     #[test]
     fn warnings_start_at_15_5_and_1_minutes() {
-        let warn = |ms| warning_for(Lang::En, ms);
+        let warn = |ms| warning_for(Lang::En, ms, 150 * 60_000);
         assert_eq!(warn(16 * 60_000), None);
         assert_eq!(
             warn(15 * 60_000).as_deref(),
@@ -144,8 +152,20 @@ mod tests {
         assert!(warn(59_000).is_some_and(|w| w.starts_with("Less than 1 minute")));
         assert_eq!(warn(0), None);
         assert_eq!(
-            warning_for(Lang::Es, 5 * 60_000).as_deref(),
+            warning_for(Lang::Es, 5 * 60_000, 150 * 60_000).as_deref(),
             Some("Quedan menos de 5 minutos.")
+        );
+    }
+
+    #[test]
+    fn a_clock_no_longer_than_a_warning_point_skips_it() {
+        // A 15-minute practice exam starts without "less than 15 minutes left"...
+        assert_eq!(warning_for(Lang::En, 15 * 60_000, 15 * 60_000), None);
+        assert_eq!(warning_for(Lang::En, 14 * 60_000, 15 * 60_000), None);
+        // ...and still warns at 5 and 1 minutes.
+        assert_eq!(
+            warning_for(Lang::En, 4 * 60_000, 15 * 60_000).as_deref(),
+            Some("Less than 5 minutes left.")
         );
     }
 }

@@ -18,6 +18,7 @@ use certamen_item_bank::exam::{CatSettings, ExamDefinition};
 
 use super::finish::{submit, SubmittedBy};
 use super::record::{ensure_open, owned};
+use super::start::AttemptKind;
 use crate::server::bank::{self, PoolEntry};
 use crate::server::db::Db;
 use crate::server::error::AppError;
@@ -37,20 +38,71 @@ fn settings(exam: &ExamDefinition) -> Result<&CatSettings, AppError> {
     })
 }
 
-/// The design for `pool` (every entry must have parameters and a blueprint competency).
+/// The engine's parameters of every pool entry (each must have them).
+fn pool_params(pool: &[PoolEntry]) -> Result<Vec<ItemParams>, AppError> {
+    pool.iter()
+        .map(|entry| {
+            let p = entry.irt.ok_or_else(|| {
+                AppError::Internal(format!("item {} has no IRT parameters", entry.id))
+            })?;
+            ItemParams::three_pl(p.a, p.b, p.c)
+                .map_err(|e| AppError::Internal(format!("item {}: {e}", entry.id)))
+        })
+        .collect()
+}
+
+/// The design for an attempt of this kind over `pool`: the real test's, or the practice
+/// exam's.
+pub fn plan_for(
+    exam: &ExamDefinition,
+    pool: &[PoolEntry],
+    kind: AttemptKind,
+) -> Result<Plan, AppError> {
+    match kind {
+        AttemptKind::Real => plan(exam, pool),
+        AttemptKind::Practice => practice_plan(exam, pool),
+    }
+}
+
+/// The practice exam on an adaptive exam: every practice item, each chosen by the real test's
+/// selection rule from the answers so far, so it goes as the real test does (one question at
+/// a time, forward only, no review, scored on the reported scale). A stopping rule or content
+/// limits would only cut a ten-item practice short, so it simply gives them all.
+fn practice_plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError> {
+    let cat = settings(exam)?;
+    let design = Design {
+        min_length: pool.len(),
+        max_length: pool.len(),
+        stop: StopRule::Fixed,
+        selection: Selection::parse(&cat.selection)
+            .map_err(|e| AppError::Internal(format!("exam {}: selection: {e}", exam.id)))?,
+        competency: Vec::new(),
+        content: Vec::new(),
+        exposure: None,
+        enemies: Vec::new(),
+        testlets: Vec::new(),
+        pretest: Vec::new(),
+        pretest_per_test: 0,
+        info_band: None,
+        start_theta: 0.0,
+    };
+    design
+        .check(pool.len())
+        .map_err(|e| AppError::Internal(format!("exam {} practice: {e}", exam.id)))?;
+    Ok(Plan {
+        bank: CatBank::new(pool_params(pool)?, EapSettings::default()),
+        design,
+    })
+}
+
+/// The real test's design for `pool` (every entry must have parameters and a blueprint
+/// competency).
 pub fn plan(exam: &ExamDefinition, pool: &[PoolEntry]) -> Result<Plan, AppError> {
     let cat = settings(exam)?;
     let limits = exam.cat_limits(cat);
-    let mut params = Vec::with_capacity(pool.len());
+    let params = pool_params(pool)?;
     let mut competency = Vec::with_capacity(pool.len());
     for entry in pool {
-        let p = entry.irt.ok_or_else(|| {
-            AppError::Internal(format!("item {} has no IRT parameters", entry.id))
-        })?;
-        params.push(
-            ItemParams::three_pl(p.a, p.b, p.c)
-                .map_err(|e| AppError::Internal(format!("item {}: {e}", entry.id)))?,
-        );
         competency.push(
             limits
                 .iter()
@@ -373,7 +425,12 @@ pub async fn advance(
         };
         given.push((j, choice == row.try_get::<i64, _>("key_mask")?));
     }
-    let plan = plan(&exam, &pool)?;
+    let kind = if attempt.practice {
+        AttemptKind::Practice
+    } else {
+        AttemptKind::Real
+    };
+    let plan = plan_for(&exam, &pool, kind)?;
     match replay(&plan, seed, &given)? {
         Some(j) => {
             let next = newest + 1;

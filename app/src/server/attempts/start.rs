@@ -235,12 +235,26 @@ async fn start_practice(
     };
     let pool = bank::practice_pool(db).await?;
     let seed = random_u64()?;
-    let form = practice_form(&exam, &pool, seed)?;
+    // The practice goes the way the real exam goes: a linear form on a fixed or LOFT exam,
+    // one question at a time chosen from the answers on an adaptive one.
+    let (questions, begin) = if exam.delivery.mode == DeliveryMode::Cat {
+        let plan = adaptive::plan_for(&exam, &pool, AttemptKind::Practice)?;
+        let first = adaptive::replay(&plan, seed, &[])?.ok_or_else(|| {
+            AppError::NotFound(crate::t!(
+                "exam-error-no-practice-questions",
+                exam = &exam.id
+            ))
+        })?;
+        (pool.len(), Start::Adaptive { pool, first })
+    } else {
+        let form = practice_form(&exam, &pool, seed)?;
+        (form.len(), Start::Linear(form))
+    };
     let timing = Timing {
         minutes: practice.time_limit_minutes,
-        break_after: u32::try_from(form.len().div_ceil(2)).unwrap_or(1),
+        break_after: u32::try_from(questions.div_ceil(2)).unwrap_or(1),
         break_minutes: practice.break_minutes,
-        questions: u32::try_from(form.len()).unwrap_or(1),
+        questions: u32::try_from(questions).unwrap_or(1),
     };
     let begun = Begin {
         user_id,
@@ -249,7 +263,7 @@ async fn start_practice(
         seed,
         kind: AttemptKind::Practice,
     };
-    insert_attempt(db, now, &begun, &timing, &Start::Linear(form)).await
+    insert_attempt(db, now, &begun, &timing, &begin).await
 }
 
 /// What the attempt starts with: the whole linear form, or the adaptive pool and the

@@ -99,14 +99,7 @@ pub async fn item_page(
         if position != newest {
             return Ok(Err(format!("/attempts/{}/items/{newest}", attempt.id)));
         }
-        let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
-        let cat = exam.delivery.cat.as_ref().ok_or_else(|| {
-            AppError::Internal("an adaptive attempt of an exam without [delivery.cat]".into())
-        })?;
-        Some(dto::AdaptiveProgress {
-            min_length: cat.min_length,
-            max_length: cat.max_length,
-        })
+        Some(adaptive_progress(db, &attempt).await?)
     } else {
         None
     };
@@ -183,6 +176,7 @@ pub async fn item_page(
         flagged: row.try_get::<i64, _>("flagged")? != 0,
         next_seq: attempt.last_seq + 1,
         remaining_ms: attempt.clock.remaining_ms(now),
+        limit_ms: attempt.clock.limit_ms,
         answered,
         break_after: if break_offered {
             u32::try_from(attempt.break_after).unwrap_or(0)
@@ -240,6 +234,7 @@ pub async fn review(
         attempt_id: attempt.id.clone(),
         rows,
         remaining_ms: attempt.clock.remaining_ms(now),
+        limit_ms: attempt.clock.limit_ms,
     }))
 }
 
@@ -256,6 +251,7 @@ pub async fn break_page(
     let state = if let Some(left) = attempt.clock.break_remaining_ms(now) {
         dto::BreakState::OnBreak {
             break_remaining_ms: left,
+            break_length_ms: attempt.clock.break_allowance_ms,
         }
     } else if attempt.break_available() {
         // The attempt's own allowance: an accommodation may have lengthened it.
@@ -470,4 +466,33 @@ pub async fn set_current_position(
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// How long an adaptive attempt may run: the exam's lengths, or every item of its stored pool
+/// for a practice attempt (it gives them all).
+async fn adaptive_progress(
+    db: &Db,
+    attempt: &AttemptRow,
+) -> Result<dto::AdaptiveProgress, AppError> {
+    if attempt.practice {
+        let pool: Option<String> = sqlx::query("SELECT item_pool FROM attempts WHERE id = $1")
+            .bind(&attempt.id)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("item_pool")?;
+        let n = super::adaptive::parse_pool(pool.as_deref().unwrap_or("[]"))?.len();
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        return Ok(dto::AdaptiveProgress {
+            min_length: n,
+            max_length: n,
+        });
+    }
+    let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
+    let cat = exam.delivery.cat.as_ref().ok_or_else(|| {
+        AppError::Internal("an adaptive attempt of an exam without [delivery.cat]".into())
+    })?;
+    Ok(dto::AdaptiveProgress {
+        min_length: cat.min_length,
+        max_length: cat.max_length,
+    })
 }
