@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod statistics;
+pub use statistics::{BandCounts, BandRow, Figures, GroupRow, GroupTable, ProgramStats};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Candidate,

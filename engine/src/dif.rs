@@ -135,6 +135,39 @@ pub fn mantel_haenszel(m: &ResponseMatrix, groups: &[Group]) -> Result<Vec<MhRes
         .collect())
 }
 
+/// MH statistics for one item on live data, matched on a stratum the caller gives each person:
+/// `persons` holds (stratum, group, answered right) for everyone who was given the item.
+/// Candidates on different forms (LOFT, adaptive) have no common total score, so the caller
+/// matches on a comparable measure of the whole attempt (its percent correct or θ, in bins).
+/// Strata with fewer than 2 persons, or with only one group in them, carry no information
+/// and are dropped. `None` when too little is left to compare: no stratum holding both
+/// groups, or no discordant pair on one side (the odds ratio would be 0 or infinite).
+pub fn mantel_haenszel_matched(persons: &[(i64, Group, bool)]) -> Option<MhResult> {
+    let mut strata: BTreeMap<i64, [f64; 4]> = BTreeMap::new();
+    for &(stratum, group, right) in persons {
+        let cell = match (group, right) {
+            (Group::Reference, true) => 0,
+            (Group::Reference, false) => 1,
+            (Group::Focal, true) => 2,
+            (Group::Focal, false) => 3,
+        };
+        strata.entry(stratum).or_insert([0.0; 4])[cell] += 1.0;
+    }
+    let tables: Vec<[f64; 4]> = strata
+        .into_values()
+        .filter(|&[a, b, c, d]| a + b > 0.0 && c + d > 0.0 && a + b + c + d >= 2.0)
+        .collect();
+    let (r, s): (f64, f64) = tables.iter().fold((0.0, 0.0), |(r, s), &[a, b, c, d]| {
+        let n = a + b + c + d;
+        (r + a * d / n, s + b * c / n)
+    });
+    if tables.is_empty() || r == 0.0 || s == 0.0 {
+        return None;
+    }
+    let chi = ChiSquared::new(1.0).expect("1 degree of freedom");
+    Some(item_statistics(&tables, &chi))
+}
+
 /// The statistics from one item's 2 × 2 tables `[A, B, C, D]`, one per stratum.
 fn item_statistics(tables: &[[f64; 4]], chi: &ChiSquared) -> MhResult {
     let (mut r_sum, mut s_sum) = (0.0, 0.0);
@@ -220,6 +253,32 @@ mod tests {
         // Woolf's variance 1/A + 1/B + 1/C + 1/D equals RBG for a single table.
         let woolf = (1.0 / 30.0 + 1.0 / 10.0 + 1.0 / 20.0 + 1.0 / 20.0f64).sqrt();
         assert!((r.se_ln_alpha - woolf).abs() < 1e-12);
+    }
+
+    #[test]
+    fn matched_strata_give_the_same_statistics_as_the_tables_they_make() {
+        // Stratum 1: A=30 B=10 C=20 D=20; stratum 2: A=5 B=5 C=4 D=6; stratum 3 has one group.
+        let mut persons = Vec::new();
+        let mut push = |k: i64, g: Group, right: bool, n: usize| {
+            persons.extend(std::iter::repeat_n((k, g, right), n));
+        };
+        push(1, Group::Reference, true, 30);
+        push(1, Group::Reference, false, 10);
+        push(1, Group::Focal, true, 20);
+        push(1, Group::Focal, false, 20);
+        push(2, Group::Reference, true, 5);
+        push(2, Group::Reference, false, 5);
+        push(2, Group::Focal, true, 4);
+        push(2, Group::Focal, false, 6);
+        push(3, Group::Reference, true, 7);
+        let chi = ChiSquared::new(1.0).unwrap();
+        let direct = item_statistics(&[[30.0, 10.0, 20.0, 20.0], [5.0, 5.0, 4.0, 6.0]], &chi);
+        assert_eq!(mantel_haenszel_matched(&persons), Some(direct));
+        // Everyone right: no odds ratio to estimate.
+        assert_eq!(
+            mantel_haenszel_matched(&[(1, Group::Reference, true), (1, Group::Focal, true)]),
+            None
+        );
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub mod dif;
 pub mod form;
 pub mod irt;
 pub mod random;
+pub mod reporting;
 pub mod scoring;
 pub mod timing;

@@ -26,5 +26,6 @@ pub mod results;
 pub mod results_forms;
 pub mod session_store;
 pub mod startup;
+pub mod statistics;
 pub mod users;
 pub mod workspace;

@@ -15,6 +15,8 @@ pub use ability::{
 pub use model::{Difficulty, Discrimination, Guessing, ItemModel, ItemParams, ParamError};
 pub use responses::{Response, ResponseMatrix};
 pub mod calibrate;
+pub mod fit;
+pub use fit::{item_fit, ItemFit};
 pub mod linalg;
 pub use calibrate::{calibrate, BetaPrior, Calibration, CalibrationError, CalibrationSettings};
 pub mod scale;

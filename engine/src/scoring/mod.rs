@@ -4,4 +4,7 @@ mod raw;
 mod scaled;
 
 pub use raw::{score_raw, CompetencyScore, RawScore, ScoredItem};
-pub use scaled::{score_scaled, CalibratedItem, CompetencyBand, ScaledScore, ScaledScoreError};
+pub use scaled::{
+    score_scaled, AreaBand, AreaOrder, CalibratedItem, CompetencyBand, ScaledScore,
+    ScaledScoreError,
+};

@@ -48,7 +48,22 @@ pub struct ScaledScore {
     pub correct: u32,
     /// In the blueprint's order; competencies with no items delivered are left out.
     pub competencies: Vec<CompetencyBand>,
+    /// The same bands by content area, from each area's items together, in the exam's order.
+    /// (Scores stored before areas were banded have none.)
+    #[serde(default)]
+    pub areas: Vec<AreaBand>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaBand {
+    pub area: String,
+    pub items: u32,
+    /// "below", "near" or "above" the passing standard.
+    pub band: String,
+}
+
+/// A content area and the competencies it holds, for the area bands.
+pub type AreaOrder<'a> = (&'a str, Vec<&'a str>);
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScaledScoreError {
@@ -63,6 +78,7 @@ pub fn score_scaled(
     cut_theta: f64,
     scale: ScaleMap,
     competency_order: &[&str],
+    areas: &[AreaOrder<'_>],
 ) -> Result<ScaledScore, ScaledScoreError> {
     if items.is_empty() {
         return Err(ScaledScoreError::NoItems);
@@ -98,6 +114,39 @@ pub fn score_scaled(
             })
         })
         .collect();
+    // Each area's items together (an item of a competency in no area is left out).
+    let area_of = |competency: &str| {
+        areas
+            .iter()
+            .find(|(_, cs)| cs.contains(&competency))
+            .map(|(a, _)| *a)
+    };
+    let in_area: Vec<usize> = (0..items.len())
+        .filter(|&j| area_of(items[j].competency).is_some())
+        .collect();
+    let area_bands = if in_area.is_empty() {
+        Vec::new()
+    } else {
+        let a_params: Vec<ItemParams> = in_area.iter().map(|&j| params[j]).collect();
+        let a_keys: Vec<&str> = in_area
+            .iter()
+            .filter_map(|&j| area_of(items[j].competency))
+            .collect();
+        let a_resp: Vec<Option<bool>> = in_area.iter().map(|&j| responses[j]).collect();
+        let subs = subscores(&a_params, &a_keys, &a_resp, eap, cut_theta, 1.0)
+            .map_err(|e| ScaledScoreError::Scale(e.to_string()))?;
+        areas
+            .iter()
+            .filter_map(|(a, _)| {
+                let s = subs.iter().find(|s| s.competency == *a)?;
+                Some(AreaBand {
+                    area: a.to_string(),
+                    items: u32::try_from(s.items).unwrap_or(u32::MAX),
+                    band: s.band.as_str().to_string(),
+                })
+            })
+            .collect()
+    };
     Ok(ScaledScore {
         theta: estimate.theta,
         se: estimate.se,
@@ -110,6 +159,7 @@ pub fn score_scaled(
         correct: u32::try_from(items.iter().filter(|i| i.correct == Some(true)).count())
             .unwrap_or(u32::MAX),
         competencies,
+        areas: area_bands,
     })
 }
 
@@ -131,7 +181,8 @@ mod tests {
                 correct: Some(i % 4 != 0),
             })
             .collect();
-        let s = score_scaled(&items, 0.0, scale(), &["B", "A", "C"]).unwrap();
+        let areas = [("X", vec!["A", "B"])];
+        let s = score_scaled(&items, 0.0, scale(), &["B", "A", "C"], &areas).unwrap();
         // The same estimate the engine's scorer gives on its own.
         let direct = AbilityScorer::new(&[p; 20], Method::Eap(EapSettings::default()))
             .unwrap()
@@ -145,6 +196,12 @@ mod tests {
         assert_eq!(s.competencies.len(), 2, "C had no items");
         assert_eq!(s.competencies[0].competency, "B");
         assert!(["below", "near", "above"].contains(&s.competencies[0].band.as_str()));
+        // One area holding both competencies: its band comes from all 20 items, as the
+        // total does, so it sits on the same side of the cut as the whole score.
+        assert_eq!(s.areas.len(), 1);
+        assert_eq!((s.areas[0].area.as_str(), s.areas[0].items), ("X", 20));
+        let whole = crate::irt::Band::of(&direct, 0.0, 1.0);
+        assert_eq!(s.areas[0].band, whole.as_str());
     }
 
     #[test]
@@ -164,11 +221,11 @@ mod tests {
                 },
             ]
         };
-        let skipped = score_scaled(&mk(None), 0.0, scale(), &["A"]).unwrap();
-        let wrong = score_scaled(&mk(Some(false)), 0.0, scale(), &["A"]).unwrap();
+        let skipped = score_scaled(&mk(None), 0.0, scale(), &["A"], &[]).unwrap();
+        let wrong = score_scaled(&mk(Some(false)), 0.0, scale(), &["A"], &[]).unwrap();
         assert_eq!(skipped, wrong);
         assert_eq!(
-            score_scaled(&[], 0.0, scale(), &["A"]),
+            score_scaled(&[], 0.0, scale(), &["A"], &[]),
             Err(ScaledScoreError::NoItems)
         );
     }

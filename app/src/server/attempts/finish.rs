@@ -2,13 +2,11 @@
 
 use sqlx::Row;
 
-use certamen_engine::irt::{ItemParams, ScaleMap};
-use certamen_engine::scoring::{
-    score_raw, score_scaled, CalibratedItem, RawScore, ScaledScore, ScoredItem,
-};
-use certamen_item_bank::exam::{CatSettings, Release};
+use certamen_engine::scoring::{RawScore, ScaledScore};
+use certamen_item_bank::exam::Release;
 
 use super::record::owned;
+use super::scoring;
 use crate::dto;
 use crate::server::bank;
 use crate::server::db::{flag, Db};
@@ -84,44 +82,17 @@ pub async fn submit(
         tx.rollback().await?;
         return Ok(false);
     }
-    let rows = sqlx::query(
-        "SELECT ai.choice_mask, ai.irt_a, ai.irt_b, ai.irt_c, i.competency, i.key_mask FROM attempt_items ai \
-         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
-         WHERE ai.attempt_id = $1 ORDER BY ai.position",
-    )
-    .bind(attempt_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let order: Vec<&str> = exam.competencies().map(|(_, c)| c.id.as_str()).collect();
-    // Scored as the attempt was delivered: a practice attempt is linear even on a CAT exam.
+    let items = scoring::delivered(&mut tx, attempt_id).await?;
+    let rules = scoring::rules(&mut tx).await?;
+    // Scored as the attempt was delivered (an adaptive attempt, practice or real, has its pool).
     let adaptive = header.try_get::<i64, _>("adaptive")? != 0;
-    let (correct, total, passed, score_json) = match &exam.delivery.cat {
-        Some(cat) if adaptive => {
-            let score = scaled_score(&rows, cat, &order)?;
-            let json =
-                serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
-            (score.correct, score.items, score.passed, json)
-        }
-        _ => {
-            let mut graded: Vec<(String, bool)> = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let choice: Option<i64> = row.try_get("choice_mask")?;
-                let key: i64 = row.try_get("key_mask")?;
-                graded.push((row.try_get("competency")?, choice == Some(key)));
-            }
-            let items: Vec<ScoredItem<'_>> = graded
-                .iter()
-                .map(|(c, ok)| ScoredItem {
-                    competency: c.as_str(),
-                    correct: *ok,
-                })
-                .collect();
-            let score = score_raw(&items, exam.pass_percent, &order);
-            let json =
-                serde_json::to_string(&score).map_err(|e| AppError::Internal(e.to_string()))?;
-            (score.correct, score.total, score.passed, json)
-        }
-    };
+    let scoring::Scored {
+        correct,
+        total,
+        passed,
+        json: score_json,
+        ..
+    } = scoring::score(&exam, &items, adaptive, &rules)?;
     sqlx::query("UPDATE attempts SET raw_correct = $1, raw_total = $2, passed = $3, score = $4 WHERE id = $5")
         .bind(i64::from(correct))
         .bind(i64::from(total))
@@ -150,46 +121,6 @@ pub async fn submit(
         "attempt submitted"
     );
     Ok(true)
-}
-
-/// The θ-based score of an adaptive attempt, from the parameters stored with each delivered
-/// item (never the bank's current ones).
-fn scaled_score(
-    rows: &[sqlx::any::AnyRow],
-    cat: &CatSettings,
-    order: &[&str],
-) -> Result<ScaledScore, AppError> {
-    let mut graded = Vec::with_capacity(rows.len());
-    for row in rows {
-        let choice: Option<i64> = row.try_get("choice_mask")?;
-        let key: i64 = row.try_get("key_mask")?;
-        let param = |k: &str| -> Result<f64, AppError> {
-            row.try_get::<Option<f64>, _>(k)?.ok_or_else(|| {
-                AppError::Internal("an adaptive attempt's item has no stored parameters".into())
-            })
-        };
-        let params = ItemParams::three_pl(param("irt_a")?, param("irt_b")?, param("irt_c")?)
-            .map_err(|e| AppError::Internal(format!("stored item parameters: {e}")))?;
-        let competency: String = row.try_get("competency")?;
-        graded.push((competency, params, choice.map(|c| c == key)));
-    }
-    let items: Vec<CalibratedItem<'_>> = graded
-        .iter()
-        .map(|(c, p, ok)| CalibratedItem {
-            competency: c.as_str(),
-            params: *p,
-            correct: *ok,
-        })
-        .collect();
-    let scale = ScaleMap::new(
-        cat.scale.slope,
-        cat.scale.intercept,
-        cat.scale.min,
-        cat.scale.max,
-    )
-    .map_err(|e| AppError::Internal(format!("the exam's scale: {e}")))?;
-    score_scaled(&items, cat.cut_theta, scale, order)
-        .map_err(|e| AppError::Internal(format!("scoring the adaptive attempt: {e}")))
 }
 
 /// Submits every open attempt whose deadline has passed; returns how many this call submitted.

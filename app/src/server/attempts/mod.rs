@@ -5,6 +5,7 @@ mod breaks;
 mod finish;
 mod record;
 mod save;
+pub mod scoring;
 mod start;
 mod view;
 
