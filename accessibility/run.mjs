@@ -894,6 +894,35 @@ try {
     });
   }
 
+  // --- Staff statistics on the every-type server, seeded with simulated results ------------
+  if (EVERY_TYPE) {
+    await check('the staff statistics page (simulated results) meets WCAG 2.2 AA (axe) in every display mode; each chart is an image with a title and a description, beside its data table', async () => {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await signIn(p, EVERY_TYPE, 'staff@demo.certamen.test');
+      await p.goto(`${EVERY_TYPE}/staff/statistics`);
+      assert((await p.textContent('main')).includes('are simulated'), 'the page says its attempts are simulated');
+      const charts = p.getByRole('img');
+      const count = await charts.count();
+      assert(count >= 8, `a chart for every table, got ${count}`);
+      for (let k = 0; k < count; k++) {
+        const name = await charts.nth(k).evaluate((e) => e.getAttribute('aria-labelledby').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+        assert(name.trim().length > 20, `chart ${k} has a title and a description, got "${name}"`);
+      }
+      assert(await p.getByRole('table', { name: 'Pass rate and mean score by region' }).count() === 1, 'the region chart has its data table');
+      await axeClean(p, 'staff-statistics');
+      for (const mode of MODES) {
+        await ctx.addCookies([{ name: 'certamen_display', value: mode.cookie, url: EVERY_TYPE }]);
+        await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
+        await p.reload();
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 0, `staff statistics in ${mode.name}: ${overflow} px of sideways scrolling`);
+        await axeClean(p, `${mode.name}-staff-statistics`);
+      }
+      await ctx.close();
+    });
+  }
+
   // --- An adaptive exam (CAT): forward only, to its score report ---------------------------
   if (ADAPTIVE) {
     const ctx = await browser.newContext();

@@ -13,7 +13,8 @@ use crate::pages::{
     report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
     staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
     staff_certifications::StaffCertificationsPage, staff_providers::StaffProvidersPage,
-    staff_results::StaffResultsPage,
+    staff_rescoring::StaffRescoringPage, staff_results::StaffResultsPage,
+    staff_statistics::StaffStatisticsPage,
 };
 
 /// The HTML document around every page. The hydration scripts are left out when no client
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/training-providers") view=StaffProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/accommodations") view=StaffAccommodationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/results") view=StaffResultsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/statistics") view=StaffStatisticsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/rescoring") view=StaffRescoringPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/certifications") view=StaffCertificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/registry") view=RegistryPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/accounts") view=AdminAccountsPage ssr=SsrMode::Async/>

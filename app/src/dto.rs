@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod rescoring;
 mod statistics;
+pub use rescoring::{RescoreEffect, RescorePreview, RescoringPage, RescoringRow};
 pub use statistics::{BandCounts, BandRow, Figures, GroupRow, GroupTable, ProgramStats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

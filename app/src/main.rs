@@ -58,10 +58,34 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Data for newcomers to explore.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// IRT scoring, calibration, item statistics and DIF on CSV files.
     Psychometrics {
         #[command(subcommand)]
         command: certamen_app::cli::psychometrics::PsychometricsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Simulated candidates with scored attempts over the last year, for exploring the staff
+    /// console's figures. Marked simulated everywhere; never certified; linear exams only.
+    SeedResults {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
+        /// How many simulated candidates (each sits the exam once to three times).
+        #[arg(long, default_value_t = 2000)]
+        candidates: u32,
+        /// The simulation's seed: the same seed on the same bank gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The exam, when the database has more than one.
+        #[arg(long)]
+        exam: Option<String>,
     },
 }
 
@@ -131,14 +155,22 @@ fn main() {
 }
 
 async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // Seeding scores thousands of attempts: their one-line logs would bury the progress bar.
+    let quiet = matches!(cli.command, Command::Demo { .. });
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                if quiet {
+                    "warn".into()
+                } else {
+                    "info,sqlx=warn,tower_sessions=warn".into()
+                }
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Serve {
             addr,
             database_url,
@@ -289,6 +321,43 @@ async fn run() -> anyhow::Result<()> {
                     "audit log: entry {seq} breaks the chain: {why} (entries before it are intact)"
                 ),
             }
+        }
+        Command::Demo {
+            command:
+                DemoCommand::SeedResults {
+                    database_url,
+                    candidates,
+                    seed,
+                    exam,
+                },
+        } => {
+            use certamen_app::server::seed_results;
+            let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
+            let plan = seed_results::SeedPlan {
+                exam_id: exam,
+                candidates,
+                seed,
+                now: {
+                    use certamen_app::server::clock::Clock;
+                    certamen_app::server::clock::SystemClock.now_ms()
+                },
+            };
+            let bar = certamen_app::cli::psychometrics::progress_bar(
+                u64::from(candidates),
+                "simulating candidates",
+            );
+            let r = seed_results::seed(&db, &plan, |done| bar.set_position(u64::from(done))).await;
+            bar.finish_and_clear();
+            let r = r?;
+            db.pool.close().await;
+            eprintln!(
+                "{}: {} simulated candidates sat exam {} {} times ({} passed); they are marked simulated and never certified",
+                certamen_app::server::db::redact(&database_url),
+                r.candidates,
+                r.exam_id,
+                r.attempts,
+                r.passed
+            );
         }
         Command::Psychometrics { command } => certamen_app::cli::psychometrics::run(command)?,
     }

@@ -173,6 +173,36 @@ async fn each_role_reaches_exactly_what_it_should() {
         ),
         (
             "GET",
+            "/staff/statistics".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "GET",
+            "/staff/statistics/csv/region".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "GET",
+            "/staff/rescoring".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/rescoring/apply".into(),
+            vec![
+                ("item", "NOPE"),
+                ("version", "1"),
+                ("change", "drop"),
+                ("reason", "r"),
+                ("digest", "d"),
+            ],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "GET",
             "/staff/certifications".into(),
             vec![],
             [SignIn, Refused, Refused, Yes, Yes],

@@ -17,5 +17,7 @@ mod multiple_answer;
 mod passkeys;
 mod practice;
 mod registry;
+mod rescoring;
+mod statistics;
 mod time;
 mod workspace;

@@ -245,6 +245,8 @@ fn browser_tests() -> anyhow::Result<()> {
     let every_type_bank = every_type_copy(&sample, &work.join("every-type-bank"))?;
     let (mut every_type, every_type_port) =
         serve_demo(&work, "every-type", &every_type_bank, &password, &site)?;
+    // Simulated results for the staff statistics page, on the server whose checks read none.
+    seed_results(&work, "every-type", every_type_port)?;
     eprintln!(
         "xtask: browser checks against 127.0.0.1:{port}, adaptive 127.0.0.1:{adaptive_port} and every item type 127.0.0.1:{every_type_port} (server logs and screenshots in {})",
         work.display()
@@ -302,6 +304,34 @@ fn serve_demo(
         .spawn()
         .with_context(|| format!("cannot start certamen serve for the {name} bank"))?;
     Ok((child, port))
+}
+
+/// Waits for the demo server on `port` to listen (its bank loaded), then adds simulated
+/// candidates' results to its database with `certamen demo seed-results`.
+fn seed_results(work: &Path, name: &str, port: u16) -> anyhow::Result<()> {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let ready = (0..600).any(|_| {
+        let up = TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok();
+        if !up {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        up
+    });
+    if !ready {
+        bail!("the {name} demo server did not start listening on port {port}");
+    }
+    run(Command::new(target_dir().join("debug").join("certamen"))
+        .args([
+            "demo",
+            "seed-results",
+            "--candidates",
+            "300",
+            "--database-url",
+        ])
+        .arg(format!(
+            "sqlite:{}",
+            work.join(format!("{name}.db")).display()
+        )))
 }
 
 /// Copies the sample bank's items, sets and exam.toml into `to`.

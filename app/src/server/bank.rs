@@ -191,7 +191,7 @@ pub async fn exam_ids(db: &Db) -> Result<Vec<String>, AppError> {
         .collect()
 }
 
-fn parse_exam(text: &str) -> Result<ExamDefinition, AppError> {
+pub fn parse_exam(text: &str) -> Result<ExamDefinition, AppError> {
     serde_json::from_str(text)
         .map_err(|e| AppError::Internal(format!("stored exam definition unreadable: {e}")))
 }

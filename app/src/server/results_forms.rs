@@ -100,3 +100,50 @@ pub async fn set_status(
     };
     recorded_answer(done, CERTIFICATIONS, &format!("{}:{id}", form.action))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct RescoreForm {
+    pub item: String,
+    pub version: String,
+    pub change: String,
+    #[serde(default)]
+    pub key: String,
+    pub reason: String,
+    pub digest: String,
+}
+
+const RESCORING: (&str, &str) = ("/staff/rescoring", "Back to rescoring");
+
+/// `POST /staff/rescoring/apply`: applies the rescoring previewed (its fingerprint in `digest`).
+pub async fn rescore(
+    State(state): State<AppState>,
+    session: Session,
+    ValidForm(form): ValidForm<RescoreForm>,
+) -> Result<Response, AppError> {
+    use super::rescoring;
+    let user = auth::require_user(&session, &state.db).await?;
+    users::require_staff(&user, "rescore attempts")?;
+    let applied = async {
+        let request = rescoring::parse_request(
+            &state.db,
+            &form.item,
+            &form.version,
+            &form.change,
+            &form.key,
+        )
+        .await?;
+        rescoring::apply(
+            &state.db,
+            &user,
+            &request,
+            &form.reason,
+            &form.digest,
+            state.clock.now_ms(),
+        )
+        .await
+    };
+    match applied.await {
+        Ok(id) => recorded_answer(Ok(()), RESCORING, &format!("applied:{id}")),
+        Err(e) => recorded_answer(Err(e), RESCORING, "not applied"),
+    }
+}

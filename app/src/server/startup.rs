@@ -165,6 +165,14 @@ impl Application {
                 "/staff/certifications/{id}/renewal",
                 post(super::results_forms::renew),
             )
+            .route(
+                "/staff/rescoring/apply",
+                post(super::results_forms::rescore),
+            )
+            .route(
+                "/staff/statistics/csv/{table}",
+                get(super::statistics::csv_download),
+            )
             .route("/account/new", post(account_forms::register))
             .route("/admin/accounts", post(super::admin::create_account))
             .route("/admin/accounts/{id}", post(super::admin::change_account))

@@ -305,14 +305,12 @@ fn read_score(
     Ok((outcome, competencies, areas))
 }
 
-/// Each candidate's latest counted attempt (by day, then attempt number).
+/// Each candidate's latest counted attempt: the one started last (attempts are numbered in
+/// the order they started).
 fn latest_per_candidate(counted: &[Counted]) -> Vec<&Counted> {
     let mut latest: BTreeMap<i64, &Counted> = BTreeMap::new();
     for c in counted {
-        let keep = latest
-            .get(&c.user_id)
-            .is_none_or(|k| (c.day, c.number) >= (k.day, k.number));
-        if keep {
+        if latest.get(&c.user_id).is_none_or(|k| c.number > k.number) {
             latest.insert(c.user_id, c);
         }
     }
@@ -597,6 +595,54 @@ pub fn csv(stats: &ProgramStats, table: &str) -> Result<String, AppError> {
         .into_inner()
         .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("CSV is not UTF-8: {e}")))
+}
+
+/// The filters of a CSV download: the page's own.
+#[derive(Debug, serde::Deserialize)]
+pub struct CsvQuery {
+    #[serde(default)]
+    pub exam: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// `GET /staff/statistics/csv/{table}?exam=&from=&to=`: one table of the statistics page.
+pub async fn csv_download(
+    axum::extract::State(state): axum::extract::State<super::startup::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(table): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<CsvQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let user = super::auth::require_user(&session, &state.db).await?;
+    super::users::require_staff(&user, "download program statistics")?;
+    let period = parse_period(&q.from, &q.to)?;
+    let stats = program_stats(&state.db, &q.exam, period).await?;
+    let body = csv(&stats, &table)?;
+    // The file name from ids only (letters, digits and dashes), never raw input.
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect()
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}-{}.csv\"",
+        safe(&stats.exam_id),
+        safe(&table)
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -141,7 +141,7 @@ fn num(x: f64) -> String {
     }
 }
 
-fn progress_bar(len: u64, what: &str) -> ProgressBar {
+pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta} left)")

@@ -18,6 +18,6 @@ pub use record::{
     check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow,
 };
 pub use save::{check_strike, parse_choices, save_answer, toggle_strike, SaveRequest};
-pub use start::{day_text, start_or_resume, AttemptKind};
+pub use start::{day_text, linear_form, random_id, start_or_resume, AttemptKind};
 pub use view::{break_page, dashboard, instructions, item_page, resume_target, review};
 pub use view::{question_count, set_current_position};

@@ -23,14 +23,14 @@ fn random_u64() -> Result<u64, AppError> {
     Ok(u64::from_le_bytes(b))
 }
 
-fn random_id() -> Result<String, AppError> {
+pub fn random_id() -> Result<String, AppError> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
 /// A linear form from the attempt's seed: each item with its option order.
-fn linear_form(
+pub fn linear_form(
     exam: &ExamDefinition,
     pool: &[PoolEntry],
     seen: &HashSet<String>,
