@@ -921,6 +921,26 @@ try {
       }
       await ctx.close();
     });
+    await check('item health, a rescoring preview and the complaints page meet WCAG 2.2 AA (axe), in standard and high-contrast modes', async () => {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await signIn(p, EVERY_TYPE, 'staff@demo.certamen.test');
+      for (const mode of [{ name: 'standard', cookie: 'standard.100.0.0' }, MODES[0], MODES[4]]) {
+        await ctx.addCookies([{ name: 'certamen_display', value: mode.cookie, url: EVERY_TYPE }]);
+        await p.setViewportSize({ width: mode.width ?? 1280, height: 800 });
+        await p.goto(`${EVERY_TYPE}/staff/item-health`);
+        assert(await p.getByRole('table', { name: /Every delivered item version/ }).count() === 1, 'the item table');
+        await axeClean(p, `${mode.name}-staff-item-health`);
+        await p.goto(`${EVERY_TYPE}/staff/rescoring?item=PS-C01-01&version=1&change=drop&reason=Ambiguous`);
+        assert((await p.textContent('main')).includes('submitted attempts have it'), 'the preview');
+        await axeClean(p, `${mode.name}-staff-rescoring-preview`);
+        await p.goto(`${EVERY_TYPE}/staff/complaints`);
+        await axeClean(p, `${mode.name}-staff-complaints`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 0, `complaints in ${mode.name}: ${overflow} px of sideways scrolling`);
+      }
+      await ctx.close();
+    });
   }
 
   // --- An adaptive exam (CAT): forward only, to its score report ---------------------------

@@ -12,7 +12,8 @@ use crate::pages::{
     item::ItemPage, layout::NotFound, passkeys::PasskeysPage, registry::RegistryPage,
     report::ReportPage, review::ReviewPage, settings::DisplaySettingsPage, signin::SignInPage,
     staff_accommodations::StaffAccommodationsPage, staff_applications::StaffApplicationsPage,
-    staff_certifications::StaffCertificationsPage, staff_providers::StaffProvidersPage,
+    staff_certifications::StaffCertificationsPage, staff_complaints::StaffComplaintsPage,
+    staff_item_health::StaffItemHealthPage, staff_providers::StaffProvidersPage,
     staff_rescoring::StaffRescoringPage, staff_results::StaffResultsPage,
     staff_statistics::StaffStatisticsPage,
 };
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/results") view=StaffResultsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/statistics") view=StaffStatisticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/rescoring") view=StaffRescoringPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/item-health") view=StaffItemHealthPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/complaints") view=StaffComplaintsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/certifications") view=StaffCertificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/registry") view=RegistryPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/accounts") view=AdminAccountsPage ssr=SsrMode::Async/>

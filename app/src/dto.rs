@@ -3,8 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod complaints;
+mod item_health;
 mod rescoring;
+pub use complaints::ComplaintRow;
 mod statistics;
+pub use item_health::{CalibrationProposal, Dif, ItemHealth, ItemHealthPage, ProposedParams};
 pub use rescoring::{RescoreEffect, RescorePreview, RescoringPage, RescoringRow};
 pub use statistics::{BandCounts, BandRow, Figures, GroupRow, GroupTable, ProgramStats};
 

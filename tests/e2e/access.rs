@@ -190,6 +190,46 @@ async fn each_role_reaches_exactly_what_it_should() {
             [SignIn, Refused, Refused, Yes, Yes],
         ),
         (
+            "GET",
+            "/staff/item-health".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/item-health/calibrate".into(),
+            vec![("model", "9pl")],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/calibrations/999999/decision".into(),
+            vec![("decision", "accept")],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "GET",
+            "/staff/complaints".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/complaints".into(),
+            vec![
+                ("number", "PSS-NONE"),
+                ("complainant", "x"),
+                ("summary", "y"),
+            ],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/complaints/999999".into(),
+            vec![("step", "investigate")],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
             "POST",
             "/staff/rescoring/apply".into(),
             vec![

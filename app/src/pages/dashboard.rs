@@ -60,7 +60,9 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                     <li><a class="button primary" href="/staff/results">"Results"</a></li>
                     <li><a class="button primary" href="/staff/statistics">"Pass rates and competency performance"</a></li>
                     <li><a class="button" href="/staff/certifications">"Certifications"</a></li>
+                    <li><a class="button primary" href="/staff/item-health">"Item health and recalibration"</a></li>
                     <li><a class="button" href="/staff/rescoring">"Rescoring"</a></li>
+                    <li><a class="button" href="/staff/complaints">"Complaints"</a></li>
                     <li><a class="button" href="/staff/training-providers">"Training providers"</a></li>
                 </ul>
             </section>

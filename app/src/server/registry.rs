@@ -296,24 +296,40 @@ pub async fn set_status(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    set_status_in(&mut tx, db.kind, staff, id, action, reason, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`set_status`] inside a transaction of the caller's (a complaint closed with a corrective
+/// action changes the registry in its own transaction).
+pub async fn set_status_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: super::db::DbKind,
+    staff: &User,
+    id: i64,
+    action: StatusAction,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let reason = super::forms::required_reason(
         reason,
         "give the reason for this change; it is kept in the record",
     )?;
     let (from, to) = action.transition();
-    let mut tx = db.pool.begin().await?;
     // The holder's row is locked first, as when certifying, so a reinstatement and a new
     // certification of the same person cannot pass each other.
     sqlx::query(
         "UPDATE users SET display_name = display_name WHERE id = (SELECT user_id FROM certifications WHERE id = $1)",
     )
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let current: Option<(String, String)> =
         sqlx::query_as("SELECT status, number FROM certifications WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let Some((status, number)) = current else {
         return Err(AppError::NotFound(format!(
@@ -321,7 +337,7 @@ pub async fn set_status(
         )));
     };
     if action == StatusAction::Reinstate {
-        if let Some(why) = reinstate_refusal(&mut tx, id, now).await? {
+        if let Some(why) = reinstate_refusal(tx, id, now).await? {
             return Err(AppError::Conflict(format!(
                 "certification {number} cannot be reinstated: {why}"
             )));
@@ -346,7 +362,7 @@ pub async fn set_status(
     .bind(now)
     .bind(id)
     .bind(&status)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if changed.rows_affected() == 0 {
         return Err(AppError::Conflict(format!(
@@ -354,8 +370,8 @@ pub async fn set_status(
         )));
     }
     audit::append(
-        &mut tx,
-        db.kind,
+        tx,
+        kind,
         now,
         staff,
         &format!("certification.{}", action.code()),
@@ -363,7 +379,6 @@ pub async fn set_status(
         serde_json::json!({ "from": status, "to": to, "reason": reason }),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -166,6 +166,16 @@ impl Application {
                 post(super::results_forms::renew),
             )
             .route(
+                "/staff/item-health/calibrate",
+                post(super::calibration::propose_form),
+            )
+            .route(
+                "/staff/calibrations/{id}/decision",
+                post(super::calibration::decide_form),
+            )
+            .route("/staff/complaints", post(super::complaints::receive_form))
+            .route("/staff/complaints/{id}", post(super::complaints::step_form))
+            .route(
                 "/staff/rescoring/apply",
                 post(super::results_forms::rescore),
             )

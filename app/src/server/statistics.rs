@@ -74,7 +74,7 @@ struct Counted {
 }
 
 /// The exam the page shows: the one asked for, or the first with a definition.
-async fn chosen_exam(db: &Db, asked: &str) -> Result<(Vec<String>, String), AppError> {
+pub(crate) async fn chosen_exam(db: &Db, asked: &str) -> Result<(Vec<String>, String), AppError> {
     let ids = bank::exam_ids(db).await?;
     let chosen = if asked.is_empty() {
         ids.first().cloned().ok_or_else(|| {

@@ -786,7 +786,7 @@ async fn lock_item<'d>(
 
 /// Takes item `id`'s write lock inside `tx` through its version `version`; false if there is
 /// no such version.
-async fn take_lock(
+pub(crate) async fn take_lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
     version: i64,
@@ -801,7 +801,7 @@ async fn take_lock(
 }
 
 /// Stores `item` as version `version` of itself, made by `author` in the workspace.
-async fn insert_version(
+pub(crate) async fn insert_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     item: &Item,
     version: i64,
