@@ -967,6 +967,32 @@ try {
       await p.setViewportSize({ width: 1280, height: 800 });
       await p.reload();
     };
+    await check('on a server that holds staff to passkeys, a password sign-in opens no staff page; a passkey added then opens them (virtual authenticator)', async () => {
+      const LOCAL = ADAPTIVE.replace('127.0.0.1', 'localhost');
+      const ctx = await browser.newContext();
+      const s = await ctx.newPage();
+      const cdp = await ctx.newCDPSession(s);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await signIn(s, LOCAL, 'staff@demo.certamen.test');
+      assert((await s.textContent('main')).includes('Sign in with a passkey for the staff pages'), 'the dashboard says so');
+      await axeClean(s, 'staff-dashboard-passkey-needed');
+      const refused = await s.goto(`${LOCAL}/staff/results`);
+      assert(refused.status() === 403, `a password sign-in is refused the staff pages, got ${refused.status()}`);
+      await s.goto(`${LOCAL}/dashboard`);
+      await Promise.all([s.waitForURL(/\/settings\/passkeys$/), s.getByRole('link', { name: 'Add a passkey' }).click()]);
+      await s.locator('#passkey-add').waitFor({ state: 'visible', timeout: 5000 });
+      await s.fill('#passkey-name', 'Staff laptop');
+      await Promise.all([s.waitForURL(/added=1$/), s.click('button:text-is("Add a passkey")')]);
+      await Promise.all([s.waitForURL(/\/signin$/), s.click('text=Sign out')]);
+      await s.fill('#email', 'staff@demo.certamen.test');
+      await Promise.all([s.waitForURL(/\/dashboard$/), s.click('#passkey-sign-in')]);
+      const opened = await s.goto(`${LOCAL}/staff/results`);
+      assert(opened.status() === 200, `after a passkey sign-in the staff pages open, got ${opened.status()}`);
+      await ctx.close();
+    });
     await check('adaptive question page hydrates, offers no way back, and meets WCAG 2.2 AA (axe)', async () => {
       await signIn(p, ADAPTIVE);
       await p.goto(`${ADAPTIVE}/exams/peer-support/instructions`);

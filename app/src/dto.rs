@@ -94,6 +94,8 @@ pub struct Dashboard {
     pub application: Option<String>,
     /// A candidate's certification, once they have one.
     pub certification: Option<RegistryEntry>,
+    /// Staff or an administrator signed in with a password: their pages need a passkey.
+    pub passkey_needed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -47,6 +47,10 @@ enum Command {
         /// to its domain. Default: http://localhost:PORT when listening on this machine.
         #[arg(long, env = "CERTAMEN_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Let staff and administrators use their pages after a password sign-in, for trying
+        /// the app (`cargo xtask start` sets it). Without it they must sign in with a passkey.
+        #[arg(long)]
+        allow_staff_passwords: bool,
     },
     /// Item bank tools.
     Bank {
@@ -179,12 +183,14 @@ async fn run() -> anyhow::Result<()> {
             bank,
             site_root,
             public_url,
+            allow_staff_passwords,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
                 config.public_url = url;
             }
             config.demo = demo;
+            config.staff_passwords = allow_staff_passwords;
             config.demo_password = demo_password;
             config.site_root = site_root;
             if let Some(bank) = bank {

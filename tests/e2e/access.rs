@@ -545,3 +545,62 @@ async fn an_administrator_manages_staff_and_vendor_accounts() {
     );
     app.cleanup().await;
 }
+
+/// As a real program runs: staff and administrators who signed in with a password reach
+/// none of their pages or forms until they sign in with a passkey (the passkey sign-in
+/// itself is checked in the browser, with Chromium's virtual authenticator); they can still
+/// add a passkey. Vendors and candidates are not held to it.
+#[tokio::test]
+async fn staff_and_administrators_signed_in_with_a_password_need_a_passkey() {
+    let app = crate::helpers::spawn_app_passkeys_for_staff().await;
+    for (email, pages) in [
+        (
+            "staff@demo.certamen.test",
+            vec!["/staff/results", "/staff/statistics", "/staff/complaints"],
+        ),
+        (
+            "admin@demo.certamen.test",
+            vec!["/admin/accounts", "/staff/results"],
+        ),
+    ] {
+        let b = app.browser();
+        let dashboard = b.sign_in(email).await;
+        assert!(
+            dashboard
+                .body
+                .contains("Sign in with a passkey for the staff pages"),
+            "{email}: the dashboard says what to do"
+        );
+        for path in pages {
+            let page = b.visit(path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{email} {path}");
+            assert!(
+                crate::helpers::unescape(&page.body).contains("need a sign-in with a passkey"),
+                "{email} {path}: {}",
+                page.body
+            );
+        }
+        let form = b
+            .post(
+                "/staff/complaints",
+                &[("number", "PSS-X"), ("complainant", "x"), ("summary", "y")],
+            )
+            .await;
+        assert_eq!(form.status(), StatusCode::FORBIDDEN, "{email}: forms too");
+        assert_eq!(
+            b.visit("/settings/passkeys").await.status,
+            StatusCode::OK,
+            "{email} may add a passkey"
+        );
+    }
+    let vendor = app.browser();
+    let dashboard = vendor.sign_in("vendor@demo.certamen.test").await;
+    assert!(!dashboard
+        .body
+        .contains("Sign in with a passkey for the staff pages"));
+    assert_eq!(vendor.visit("/vendor/items").await.status, StatusCode::OK);
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    assert_eq!(candidate.visit("/dashboard").await.status, StatusCode::OK);
+    app.cleanup().await;
+}

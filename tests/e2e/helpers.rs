@@ -37,6 +37,9 @@ fn init_logs() {
 
 pub struct TestApp {
     pub address: String,
+    /// Staff may use their pages after a password sign-in (as the tests' staff do); false:
+    /// they need a passkey, as in a real program.
+    staff_passwords: bool,
     pub clock: ManualClock,
     pub database_url: String,
     bank_dir: std::path::PathBuf,
@@ -74,6 +77,7 @@ async fn start(
     database_url: &str,
     clock: &ManualClock,
     bank_dir: &std::path::Path,
+    staff_passwords: bool,
 ) -> (String, tokio::task::JoinHandle<()>) {
     let mut config = Config::new(
         "127.0.0.1:0".parse().expect("literal address"),
@@ -86,6 +90,7 @@ async fn start(
     config.clock = Arc::new(clock.clone());
     config.jobs_every = Duration::from_millis(100);
     config.max_connections = 8;
+    config.staff_passwords = staff_passwords;
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(async move {
@@ -100,12 +105,22 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with another bank folder loaded (e.g. a copy of the sample with a changed exam.toml).
 pub async fn spawn_app_with_bank(bank_dir: std::path::PathBuf) -> TestApp {
+    spawn(bank_dir, true).await
+}
+
+/// The app as a real program runs it: staff and administrators need a passkey.
+pub async fn spawn_app_passkeys_for_staff() -> TestApp {
+    spawn(certamen_item_bank::sample_bank_dir(), false).await
+}
+
+async fn spawn(bank_dir: std::path::PathBuf, staff_passwords: bool) -> TestApp {
     init_logs();
     let (database_url, postgres_admin) = fresh_database().await;
     let clock = ManualClock::starting_at(START_MS);
-    let (address, handle) = start(&database_url, &clock, &bank_dir).await;
+    let (address, handle) = start(&database_url, &clock, &bank_dir, staff_passwords).await;
     TestApp {
         address,
+        staff_passwords,
         clock,
         database_url,
         bank_dir,
@@ -126,7 +141,13 @@ impl TestApp {
     /// Starts a new server on the same database and clock.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (address, handle) = start(&self.database_url, &self.clock, &self.bank_dir).await;
+        let (address, handle) = start(
+            &self.database_url,
+            &self.clock,
+            &self.bank_dir,
+            self.staff_passwords,
+        )
+        .await;
         self.address = address;
         self.server = Some(handle);
     }

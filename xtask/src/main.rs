@@ -157,6 +157,8 @@ fn start(args: &[String]) -> anyhow::Result<()> {
             "--",
             "serve",
             "--demo",
+            // A newcomer's browser may have no passkey: staff pages open with the password.
+            "--allow-staff-passwords",
             "--site-root",
         ])
         .arg(&site)
@@ -236,15 +238,22 @@ fn browser_tests() -> anyhow::Result<()> {
         .join("item-bank")
         .join("banks")
         .join("peer-support");
-    let (mut server, port) = serve_demo(&work, "sample", &sample, &password, &site)?;
+    let (mut server, port) = serve_demo(&work, "sample", &sample, &password, &site, true)?;
     // The same bank delivered adaptively, for the adaptive pages.
     let adaptive_bank = adaptive_copy(&sample, &work.join("adaptive-bank"))?;
     let (mut adaptive, adaptive_port) =
-        serve_demo(&work, "adaptive", &adaptive_bank, &password, &site)?;
+        // Staff need a passkey here, as in a real program (the browser checks add one).
+        serve_demo(&work, "adaptive", &adaptive_bank, &password, &site, false)?;
     // A bank whose every form holds each item type, for the item-type pages.
     let every_type_bank = every_type_copy(&sample, &work.join("every-type-bank"))?;
-    let (mut every_type, every_type_port) =
-        serve_demo(&work, "every-type", &every_type_bank, &password, &site)?;
+    let (mut every_type, every_type_port) = serve_demo(
+        &work,
+        "every-type",
+        &every_type_bank,
+        &password,
+        &site,
+        true,
+    )?;
     // Simulated results for the staff statistics page, on the server whose checks read none.
     seed_results(&work, "every-type", every_type_port)?;
     eprintln!(
@@ -273,13 +282,15 @@ fn browser_tests() -> anyhow::Result<()> {
     result
 }
 
-/// `certamen serve --demo` on a free port with its own SQLite file and log in `work`.
+/// `certamen serve --demo` on a free port with its own SQLite file and log in `work`;
+/// `staff_passwords`: staff pages open after a password sign-in.
 fn serve_demo(
     work: &Path,
     name: &str,
     bank: &Path,
     password: &str,
     site: &Path,
+    staff_passwords: bool,
 ) -> anyhow::Result<(std::process::Child, u16)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -299,6 +310,7 @@ fn serve_demo(
         .arg(password)
         .arg("--site-root")
         .arg(site)
+        .args(staff_passwords.then_some("--allow-staff-passwords"))
         .stdout(log.try_clone()?)
         .stderr(log)
         .spawn()

@@ -45,6 +45,13 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             </section>
         })}
         <p><a href="/settings/passkeys">{t!("dashboard-passkey")}</a></p>
+        {data.passkey_needed.then(|| view! {
+            <section class="card notice warning" aria-labelledby="passkey-needed">
+                <h2 id="passkey-needed">"Sign in with a passkey for the staff pages"</h2>
+                <p>"Staff and administrator pages hold the program's records, so a password alone does not open them. Add a passkey, sign out, and sign in with it."</p>
+                <p><a class="button primary" href="/settings/passkeys">"Add a passkey"</a></p>
+            </section>
+        })}
         {(data.role == crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="administration">
                 <h2 id="administration">"Administration"</h2>

@@ -118,7 +118,7 @@ pub(crate) mod ssr {
         let session: Session = leptos_axum::extract()
             .await
             .map_err(|e| AppError::Internal(format!("no session: {e}")).into_server_fn_error())?;
-        match auth::require_user(&session, &state.db).await {
+        match auth::require_user(&session, &state).await {
             Ok(user) => Ok((state, user)),
             Err(AppError::Unauthenticated) => Err(redirect_to("/signin")),
             Err(e) => Err(e.into_server_fn_error()),

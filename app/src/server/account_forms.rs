@@ -61,7 +61,7 @@ pub async fn request_accommodation(
     session: Session,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     if user.role != crate::dto::Role::Candidate {
         return Err(AppError::Forbidden(
             "accommodations are requested by candidates from their own account".into(),
@@ -105,7 +105,7 @@ pub async fn decide_accommodation(
     Path(raw_id): Path<String>,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "decide accommodation requests")?;
     let id = parse_record_id(&raw_id, "accommodation request")?;
     let back = ("/staff/accommodations", "Back to the requests");

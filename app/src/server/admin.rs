@@ -240,7 +240,7 @@ pub async fn create_account(
     session: Session,
     ValidForm(form): ValidForm<NewAccountForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_admin(&user, "manage accounts")?;
     let done = create(&state.db, &user, &form, state.clock.now_ms()).await;
     recorded_answer(
@@ -257,7 +257,7 @@ pub async fn change_account(
     Path(raw_id): Path<String>,
     ValidForm(form): ValidForm<ChangeForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_admin(&user, "manage accounts")?;
     let id = parse_record_id(&raw_id, "account")?;
     let done = change(&state.db, &user, id, &form, state.clock.now_ms()).await;

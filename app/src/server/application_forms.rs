@@ -34,7 +34,7 @@ pub async fn submit(
     session: Session,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     if user.role != crate::dto::Role::Candidate {
         return Err(AppError::Forbidden(
             "applications are made by candidates from their own account".into(),
@@ -73,7 +73,7 @@ pub async fn decide(
     Path(raw_id): Path<String>,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "decide applications")?;
     let id = parse_record_id(&raw_id, "application")?;
     let back = ("/staff/applications", "Back to the applications");
@@ -91,7 +91,7 @@ pub async fn add_provider(
     session: Session,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "keep the list of training providers")?;
     let name = fields
         .iter()
@@ -119,7 +119,7 @@ pub async fn set_provider_active(
     Path(raw_id): Path<String>,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "keep the list of training providers")?;
     let id = parse_record_id(&raw_id, "training provider")?;
     let active = match fields

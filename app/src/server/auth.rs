@@ -11,7 +11,7 @@ use super::users::{self, User};
 const USER_KEY: &str = "user_id";
 const METHOD_KEY: &str = "signed_in_with";
 
-/// How the session was signed in (staff accounts will be held to passkeys).
+/// How the session was signed in (staff and administrators are held to passkeys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Method {
     Password,
@@ -83,8 +83,19 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// The signed-in user, or `Unauthenticated`.
-pub async fn require_user(session: &Session, db: &Db) -> Result<User, AppError> {
+/// The signed-in user, or `Unauthenticated`; `console_sign_in` says whether this session may
+/// use the staff and administrator pages.
+pub async fn require_user(
+    session: &Session,
+    state: &super::startup::AppState,
+) -> Result<User, AppError> {
+    let mut user = signed_in_user(session, &state.db).await?;
+    user.console_sign_in =
+        state.staff_passwords || signed_in_with(session).await? == Some(Method::Passkey);
+    Ok(user)
+}
+
+async fn signed_in_user(session: &Session, db: &Db) -> Result<User, AppError> {
     let id: Option<i64> = session
         .get(USER_KEY)
         .await

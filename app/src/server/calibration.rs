@@ -311,7 +311,7 @@ pub async fn propose_form(
     session: tower_sessions::Session,
     super::forms::ValidForm(form): super::forms::ValidForm<ProposeForm>,
 ) -> Result<axum::response::Response, AppError> {
-    let user = super::auth::require_user(&session, &state.db).await?;
+    let user = super::auth::require_user(&session, &state).await?;
     super::users::require_staff(&user, "recalibrate items")?;
     let proposed = async {
         let (_, exam) = super::statistics::chosen_exam(&state.db, &form.exam).await?;
@@ -346,7 +346,7 @@ pub async fn decide_form(
     axum::extract::Path(raw_id): axum::extract::Path<String>,
     super::forms::ValidForm(form): super::forms::ValidForm<DecisionForm>,
 ) -> Result<axum::response::Response, AppError> {
-    let user = super::auth::require_user(&session, &state.db).await?;
+    let user = super::auth::require_user(&session, &state).await?;
     super::users::require_staff(&user, "decide recalibrations")?;
     let id = super::forms::parse_record_id(&raw_id, "calibration proposal")?;
     let accept = match form.decision.as_str() {

@@ -311,7 +311,7 @@ pub async fn receive_form(
     session: tower_sessions::Session,
     super::forms::ValidForm(form): super::forms::ValidForm<ReceiveForm>,
 ) -> Result<axum::response::Response, AppError> {
-    let user = super::auth::require_user(&session, &state.db).await?;
+    let user = super::auth::require_user(&session, &state).await?;
     super::users::require_staff(&user, "record complaints")?;
     let done = receive(
         &state.db,
@@ -348,7 +348,7 @@ pub async fn step_form(
     axum::extract::Path(raw_id): axum::extract::Path<String>,
     super::forms::ValidForm(form): super::forms::ValidForm<StepForm>,
 ) -> Result<axum::response::Response, AppError> {
-    let user = super::auth::require_user(&session, &state.db).await?;
+    let user = super::auth::require_user(&session, &state).await?;
     super::users::require_staff(&user, "handle complaints")?;
     let id = super::forms::parse_record_id(&raw_id, "complaint")?;
     let now = state.clock.now_ms();

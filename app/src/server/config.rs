@@ -29,6 +29,9 @@ pub struct Config {
     pub max_connections: u32,
     /// The address people open the site at; passkeys are bound to its domain.
     pub public_url: String,
+    /// Let staff and administrators use their pages after a password sign-in. Off: they
+    /// must sign in with a passkey. Only for trying the app (`cargo xtask start` turns it on).
+    pub staff_passwords: bool,
 }
 
 impl Config {
@@ -51,6 +54,7 @@ impl Config {
             } else {
                 format!("http://{addr}")
             },
+            staff_passwords: false,
         }
     }
 }

@@ -206,7 +206,7 @@ async fn start_kind(
     form: Result<Form<StartForm>, FormRejection>,
     kind: attempts::AttemptKind,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     // A start without a form body (or from an older page) is a start in English.
     let language = form.ok().and_then(|Form(f)| f.language);
     if let Some(l) = &language {
@@ -225,7 +225,7 @@ pub async fn resume(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
     Ok(Redirect::to(&attempts::resume_target(&attempt, state.clock.now_ms())).into_response())
 }
@@ -294,7 +294,7 @@ pub async fn answer(
     Path((id, position)): Path<(String, String)>,
     ValidForm(pairs): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let form = AnswerForm::from_pairs(pairs)?;
     let position: u32 = position
         .parse()
@@ -440,7 +440,7 @@ pub async fn break_action(
     Path(id): Path<String>,
     ValidForm(form): ValidForm<BreakForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let now = state.clock.now_ms();
     match form.action.as_str() {
         "start" => attempts::start_break(&state.db, now, user.id, &id).await?,
@@ -467,7 +467,7 @@ pub async fn submit(
     Path(id): Path<String>,
     ValidForm(form): ValidForm<SubmitForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
     if form.confirm.as_deref() != Some("yes") {
         let back = format!("/attempts/{id}/review");
@@ -503,7 +503,7 @@ pub async fn item_status(
     Path(id): Path<String>,
     ValidForm(form): ValidForm<ItemStatusForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     super::workspace::require_vendor(&user)?;
     let action = super::workspace::ReviewAction::parse(&form.action)?;
     let base: i64 = form.base_version.trim().parse().map_err(|_| {
@@ -543,7 +543,7 @@ pub async fn item_save(
     Path(id): Path<String>,
     ValidForm(fields): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     super::workspace::require_vendor(&user)?;
     let back = format!("/vendor/items/{id}/edit");
     match super::workspace::save_edit(&state.db, state.clock.now_ms(), &user, &id, &fields).await {

@@ -142,7 +142,7 @@ pub async fn register_start(
     session: Session,
     Json(body): Json<StartRegistration>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let Some(rp) = state.webauthn.as_deref() else {
         return Ok(unavailable());
     };
@@ -180,7 +180,7 @@ pub async fn register_finish(
     session: Session,
     Json(credential): Json<RegisterPublicKeyCredential>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let Some(rp) = state.webauthn.as_deref() else {
         return Ok(unavailable());
     };
@@ -358,7 +358,7 @@ pub async fn remove(
     session: Session,
     Path(raw_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     let id = super::forms::parse_record_id(&raw_id, "passkey")?;
     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
         .bind(id)

@@ -23,7 +23,7 @@ pub async fn release(
     session: Session,
     Path(raw_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "release results")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
     let done = results::release(&state.db, &user, &id, state.clock.now_ms()).await;
@@ -42,7 +42,7 @@ pub async fn invalidate(
     Path(raw_id): Path<String>,
     ValidForm(form): ValidForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "invalidate attempts")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
     let done = results::invalidate(&state.db, &user, &id, &form.reason, state.clock.now_ms()).await;
@@ -68,7 +68,7 @@ pub async fn renew(
     Path(raw_id): Path<String>,
     ValidForm(form): ValidForm<RenewalForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "record renewals")?;
     let id = parse_record_id(&raw_id, "certification")?;
     let done = match registry::check_hours(&form.ce_hours, &form.law_ethics_hours) {
@@ -85,7 +85,7 @@ pub async fn set_status(
     Path(raw_id): Path<String>,
     ValidForm(form): ValidForm<StatusForm>,
 ) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "change certifications")?;
     let id = parse_record_id(&raw_id, "certification")?;
     let done = match StatusAction::parse(&form.action) {
@@ -121,7 +121,7 @@ pub async fn rescore(
     ValidForm(form): ValidForm<RescoreForm>,
 ) -> Result<Response, AppError> {
     use super::rescoring;
-    let user = auth::require_user(&session, &state.db).await?;
+    let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "rescore attempts")?;
     let applied = async {
         let request = rescoring::parse_request(

@@ -31,6 +31,9 @@ pub struct AppState {
     pub hydration: bool,
     /// The passkey relying party, or `None` when the public URL cannot have passkeys.
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// Staff and administrators may use their pages after a password sign-in (trying the
+    /// app only); otherwise they need a passkey.
+    pub staff_passwords: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -122,7 +125,11 @@ impl Application {
             leptos_options: leptos_options.clone(),
             hydration,
             webauthn,
+            staff_passwords: config.staff_passwords,
         };
+        if config.staff_passwords {
+            tracing::warn!("staff and administrators may use their pages after a password sign-in (--allow-staff-passwords): for trying the app only; without it they need a passkey");
+        }
 
         let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
             .with_name("certamen_session")

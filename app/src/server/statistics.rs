@@ -616,7 +616,7 @@ pub async fn csv_download(
     axum::extract::Query(q): axum::extract::Query<CsvQuery>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    let user = super::auth::require_user(&session, &state.db).await?;
+    let user = super::auth::require_user(&session, &state).await?;
     super::users::require_staff(&user, "download program statistics")?;
     let period = parse_period(&q.from, &q.to)?;
     let stats = program_stats(&state.db, &q.exam, period).await?;

@@ -12,6 +12,10 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// This request's session may use the staff and administrator pages: it was signed in
+    /// with a passkey, or this server lets staff use a password (`--allow-staff-passwords`,
+    /// for trying the app). Set by `auth::require_user`; false on a user read any other way.
+    pub console_sign_in: bool,
 }
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
@@ -22,6 +26,7 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
         display_name: row.try_get("display_name")?,
         role: Role::parse(&role)
             .ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
+        console_sign_in: false,
     })
 }
 
@@ -54,17 +59,30 @@ pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(User, Stri
 /// refused to anyone else.
 pub fn require_staff(user: &User, what: &str) -> Result<(), AppError> {
     match user.role {
-        Role::Staff | Role::Admin => Ok(()),
+        Role::Staff | Role::Admin => require_passkey(user),
         _ => Err(AppError::Forbidden(format!(
             "only certification staff can {what}"
         ))),
     }
 }
 
+/// The words of the refusal a staff member or administrator signed in with a password gets.
+pub const PASSKEY_NEEDED: &str = "staff and administrator pages need a sign-in with a passkey: add one on your passkey settings page (/settings/passkeys), then sign out and sign in with it";
+
+/// Staff and administrators hold the program's records and decisions: a password alone is
+/// not enough for their pages (issue 7), a passkey is.
+fn require_passkey(user: &User) -> Result<(), AppError> {
+    if user.console_sign_in {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(PASSKEY_NEEDED.into()))
+    }
+}
+
 /// Administrators manage the staff, vendor and administrator accounts.
 pub fn require_admin(user: &User, what: &str) -> Result<(), AppError> {
     match user.role {
-        Role::Admin => Ok(()),
+        Role::Admin => require_passkey(user),
         _ => Err(AppError::Forbidden(format!(
             "only an administrator can {what}"
         ))),

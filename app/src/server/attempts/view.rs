@@ -395,6 +395,8 @@ pub async fn dashboard(
         accommodation,
         application,
         certification,
+        passkey_needed: matches!(user.role, dto::Role::Staff | dto::Role::Admin)
+            && !user.console_sign_in,
     })
 }
 
