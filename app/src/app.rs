@@ -40,6 +40,18 @@ pub fn shell(state: crate::server::startup::AppState) -> impl IntoView {
         .map(|p| display.lang(&p.headers))
         .unwrap_or_default();
     provide_context(lang);
+    // The page's Content Security Policy names this render's nonce, which Leptos puts on
+    // each inline script it writes (see `server::security`).
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&crate::server::security::page_policy(
+            &nonce.to_string(),
+        )) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     let theme = (display.theme != crate::display::Theme::Standard).then(|| display.theme.code());
     let size = (display.text_size != 100).then(|| format!("font-size: {}%", display.text_size));
     view! {

@@ -18,6 +18,7 @@ error-title-413 = Too much was sent
 error-title-500 = Something went wrong
 error-title-other = Not done
 error-server = Something went wrong on our side. Your saved answers are safe; please try again in a moment.
+error-cross-site = This request came from another site, so it was refused and nothing was changed. Go back to the page and try again.
 attempts-left = { $n ->
     [one] 1 attempt left
    *[other] { $n } attempts left

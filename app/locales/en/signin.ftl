@@ -1,6 +1,10 @@
 # The sign-in page (src/pages/signin.rs).
 signin-title = Sign in
 signin-failed = The email address or password is not right. Check them and try again.
+signin-held = Too many sign-ins with a wrong password for this account. Wait { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+} and try again, or sign in with a passkey.
 signin-email = Email address
 signin-password = Password
 signin-submit = Sign in

@@ -18,6 +18,7 @@ error-title-413 = Se envió demasiado
 error-title-500 = Algo salió mal
 error-title-other = No realizado
 error-server = Algo salió mal de nuestro lado. Sus respuestas guardadas están seguras; inténtelo de nuevo en un momento.
+error-cross-site = Esta solicitud llegó desde otro sitio, así que se rechazó y no se cambió nada. Vuelva a la página e inténtelo de nuevo.
 attempts-left = { $n ->
     [one] Le queda 1 intento
    *[other] Le quedan { $n } intentos

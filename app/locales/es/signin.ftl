@@ -1,6 +1,10 @@
 # La página de inicio de sesión (src/pages/signin.rs).
 signin-title = Iniciar sesión
 signin-failed = El correo electrónico o la contraseña no son correctos. Revíselos e inténtelo de nuevo.
+signin-held = Demasiados intentos con una contraseña incorrecta para esta cuenta. Espere { $minutes ->
+    [one] un minuto
+   *[other] { $minutes } minutos
+} e inténtelo de nuevo, o inicie sesión con una llave de acceso.
 signin-email = Correo electrónico
 signin-password = Contraseña
 signin-submit = Iniciar sesión

@@ -12,6 +12,16 @@ use crate::t;
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let failed = move || query.read().get("error").as_deref() == Some("credentials");
+    // Held back after repeated failures: for how many minutes (a number, or nothing shown).
+    let held = move || {
+        (query.read().get("error").as_deref() == Some("held")).then(|| {
+            query
+                .read()
+                .get("minutes")
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(15)
+        })
+    };
     view! {
         <Title text=format!("{} · Certamen", t!("signin-title"))/>
         <Header/>
@@ -20,6 +30,11 @@ pub fn SignInPage() -> impl IntoView {
             {move || failed().then(|| view! {
                 <div class="notice error" role="alert">
                     <p>{t!("signin-failed")}</p>
+                </div>
+            })}
+            {move || held().map(|minutes| view! {
+                <div class="notice error" role="alert">
+                    <p>{t!("signin-held", minutes = minutes)}</p>
                 </div>
             })}
             <form method="post" action="/auth/signin" class="stack">

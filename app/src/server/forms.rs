@@ -132,6 +132,7 @@ pub struct SignInForm {
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, AppError> {
@@ -139,6 +140,14 @@ pub async fn sign_in(
         return Err(AppError::BadRequest(crate::t!(
             "dashboard-sign-in-incomplete"
         )));
+    }
+    let now = state.clock.now_ms();
+    let address = peer.ip().to_string();
+    if let Some(held) = super::sign_in_limits::check(&state.db, &form.email, &address, now).await? {
+        tracing::warn!(%address, "sign-in held back after repeated failures");
+        return Ok(
+            Redirect::to(&format!("/signin?error=held&minutes={}", held.minutes)).into_response(),
+        );
     }
     let found = users::find_for_sign_in(&state.db, &form.email).await?;
     let ok = match &found {
@@ -151,13 +160,17 @@ pub async fn sign_in(
     };
     match found {
         Some((user, _)) if ok => {
+            super::sign_in_limits::clear(&state.db, &form.email).await?;
             auth::sign_in(&session, &user).await?;
             auth::record_method(&session, auth::Method::Password).await?;
             tracing::info!(user_id = user.id, "signed in");
             let cookie = super::language::cookie_for_account(&state, &headers, user.id).await?;
             Ok(super::language::redirect_with_cookie("/dashboard", cookie))
         }
-        _ => Ok(Redirect::to("/signin?error=credentials").into_response()),
+        _ => {
+            super::sign_in_limits::record_failure(&state.db, &form.email, &address, now).await?;
+            Ok(Redirect::to("/signin?error=credentials").into_response())
+        }
     }
 }
 

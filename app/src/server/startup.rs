@@ -34,6 +34,8 @@ pub struct AppState {
     /// Staff and administrators may use their pages after a password sign-in (trying the
     /// app only); otherwise they need a passkey.
     pub staff_passwords: bool,
+    /// The address people open the site at (its origin is "this site" for the CSRF check).
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -126,6 +128,7 @@ impl Application {
             hydration,
             webauthn,
             staff_passwords: config.staff_passwords,
+            public_url: config.public_url.clone(),
         };
         if config.staff_passwords {
             tracing::warn!("staff and administrators may use their pages after a password sign-in (--allow-staff-passwords): for trying the app only; without it they need a passkey");
@@ -233,7 +236,12 @@ impl Application {
                 move |_| shell(s.clone())
             }))
             .layer(sessions)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                super::security::same_origin,
+            ))
             .layer(axum::middleware::from_fn(super::error::with_display))
+            .layer(axum::middleware::from_fn(super::security::headers))
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             // Request start and end at debug level (`RUST_LOG=tower_http=debug`): the first place
             // to look when a page does not answer.
@@ -268,11 +276,16 @@ impl Application {
             }
         }
         let _jobs = AbortOnDrop(jobs);
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        // The peer's address reaches handlers (the sign-in limit counts failures by address).
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
     }
 }
 

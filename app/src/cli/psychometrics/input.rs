@@ -500,3 +500,81 @@ pub fn read_thetas(path: &Path) -> Result<(Vec<String>, Vec<f64>), InputError> {
     }
     Ok((ids, thetas))
 }
+
+/// Fuzzing by property tests (bounded, `PROPTEST_CASES`): every reader of the psychometrics
+/// commands, fed arbitrary text and mutations of well-formed files, answers with the data or
+/// an error naming the file, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn write(text: &str) -> std::path::PathBuf {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "certamen-csv-fuzz-{}-{}.csv",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    fn every_reader(text: &str) {
+        let path = write(text);
+        let check =
+            |e: InputError| assert!(e.to_string().contains(&*path.to_string_lossy()), "{e}");
+        if let Err(e) = read_items(&path) {
+            check(e);
+        }
+        for group in [None, Some("group")] {
+            let opts = ResponseOptions {
+                ignore: &[],
+                group_column: group,
+            };
+            if let Err(e) = read_responses(&path, &opts) {
+                check(e);
+            }
+        }
+        if let Err(e) = read_blueprint(&path) {
+            check(e);
+        }
+        if let Err(e) = read_thetas(&path) {
+            check(e);
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// Cells that are almost numbers, or not at all.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "-?[0-9]{0,3}(\\.[0-9]{0,3})?",
+            prop::sample::select(vec![
+                "", "1", "0", "NaN", "inf", "-inf", "1e999", "2", "-1", " 1", "\"1\"", "1,0"
+            ])
+            .prop_map(str::to_string),
+            ".{0,6}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_is_read_or_refused_with_the_file_named(text in ".{0,300}") {
+            every_reader(&text);
+        }
+
+        #[test]
+        fn near_miss_tables_are_read_or_refused_with_the_file_named(
+            header in prop::collection::vec(prop::sample::select(vec!["id", "a", "b", "c", "group", "competency", "min", "max", "theta", "I1", "I2", "I1", ""]), 1..6),
+            rows in prop::collection::vec(prop::collection::vec(cell(), 0..7), 0..6),
+        ) {
+            let mut text = header.join(",");
+            for row in rows {
+                text.push('\n');
+                text.push_str(&row.join(","));
+            }
+            every_reader(&text);
+        }
+    }
+}

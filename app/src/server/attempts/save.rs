@@ -11,6 +11,9 @@ use super::record::{ensure_open, owned};
 use crate::server::db::{flag, Db};
 use crate::server::error::AppError;
 
+/// How far past the last save's number a save may be numbered (several tabs, retries).
+pub const MAX_SEQ_AHEAD: i64 = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveRequest {
     pub position: u32,
@@ -149,6 +152,14 @@ pub async fn save_answer(
         return Err(AppError::BadRequest(format!(
             "sequence number {} must be 1 or more",
             req.seq
+        )));
+    }
+    // A page numbers its saves one after another; a number far ahead would leave no room for
+    // the next ones (found by fuzzing: i64::MAX accepted, then every later save refused).
+    if req.seq > attempt.last_seq.saturating_add(MAX_SEQ_AHEAD) {
+        return Err(AppError::BadRequest(format!(
+            "sequence number {} is too far ahead of the last save ({}): reload the page",
+            req.seq, attempt.last_seq
         )));
     }
 
@@ -294,4 +305,35 @@ pub async fn toggle_strike(
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The answer form's and the instant save's `choice` values, fuzzed: any text gives
+        /// display indexes that are letters, once each, in order, or an error; never a panic.
+        #[test]
+        fn any_choice_text_is_read_as_letters_or_refused(values in prop::collection::vec(".{0,12}", 0..5)) {
+            match parse_choices(values.iter().map(String::as_str)) {
+                Ok(choices) => {
+                    prop_assert!(choices.windows(2).all(|w| w[0] < w[1]), "ascending, each once");
+                    prop_assert!(choices.iter().all(|&c| c < 26));
+                }
+                Err(e) => prop_assert!(e.to_string().contains("choice")),
+            }
+        }
+    }
+
+    #[test]
+    fn letters_are_read_in_any_grouping() {
+        assert_eq!(parse_choices(["C", "A"]).unwrap(), vec![0, 2]);
+        assert_eq!(parse_choices(["A, C"]).unwrap(), vec![0, 2]);
+        assert!(parse_choices(["A", "A"]).is_err());
+        assert!(parse_choices(["a"]).is_err());
+        assert!(parse_choices(["AB"]).is_err());
+        assert_eq!(parse_choices([""]).unwrap(), Vec::<u32>::new());
+    }
 }
