@@ -604,3 +604,143 @@ async fn staff_and_administrators_signed_in_with_a_password_need_a_passkey() {
     assert_eq!(candidate.visit("/dashboard").await.status, StatusCode::OK);
     app.cleanup().await;
 }
+
+/// Every server function the app registers, called as each role with arguments that reach
+/// past parsing (unknown fields are ignored, ids name nothing), checked against this table. A
+/// server function missing from the table fails the test: each new one must be classified.
+#[tokio::test]
+async fn every_server_function_answers_each_role_as_the_table_says() {
+    let app = spawn_app().await;
+    app.add_user(
+        "admin@example.org",
+        "Ada Admin",
+        certamen_app::dto::Role::Admin,
+    )
+    .await;
+    let everyone = [Yes, Yes, Yes, Yes, Yes];
+    let signed_in = [SignIn, Yes, Yes, Yes, Yes];
+    let staff = [SignIn, Refused, Refused, Yes, Yes];
+    let vendor = [SignIn, Refused, Yes, Refused, Yes];
+    let admin = [SignIn, Refused, Refused, Refused, Yes];
+    let candidate = [SignIn, Yes, Refused, Refused, Refused];
+    let table: std::collections::HashMap<&str, [Gets; 5]> = [
+        ("load_register_form", everyone),
+        ("load_display", everyone),
+        ("search_registry", everyone),
+        ("load_dashboard", signed_in),
+        ("load_passkeys", signed_in),
+        ("load_accommodations", candidate),
+        ("load_application", candidate),
+        ("load_instructions", signed_in),
+        ("load_item", signed_in),
+        ("save_answer", signed_in),
+        ("strike_option", signed_in),
+        ("load_break", signed_in),
+        ("load_review", signed_in),
+        ("load_report", signed_in),
+        ("load_bank_view", vendor),
+        ("load_item_detail", vendor),
+        ("load_staff_accommodations", staff),
+        ("load_staff_applications", staff),
+        ("load_certifications", staff),
+        ("load_complaints", staff),
+        ("load_item_health", staff),
+        ("load_providers", staff),
+        ("load_rescoring", staff),
+        ("load_results", staff),
+        ("load_statistics", staff),
+        ("load_accounts", admin),
+    ]
+    .into_iter()
+    .collect();
+    let form = [
+        ("competency", ""),
+        ("status", ""),
+        ("language", ""),
+        ("q", ""),
+        ("page", ""),
+        ("id", "PS-C01-01"),
+        ("compare", ""),
+        ("attempt_id", "0123456789abcdef0123456789abcdef"),
+        ("position", "1"),
+        ("choices", "A"),
+        ("flagged", "false"),
+        ("seq", "1"),
+        ("letter", "A"),
+        ("query", "Dana"),
+        ("exam", ""),
+        ("exam_id", "peer-support"),
+        ("from", ""),
+        ("to", ""),
+        ("item", ""),
+        ("version", ""),
+        ("change", ""),
+        ("key", ""),
+        ("reason", ""),
+        ("state", ""),
+        ("outcome", ""),
+    ];
+    let roles = [
+        None,
+        Some(CANDIDATE),
+        Some("vendor@demo.certamen.test"),
+        Some("staff@demo.certamen.test"),
+        Some("admin@example.org"),
+    ];
+    let functions = certamen_app::server::startup::server_functions();
+    assert!(functions.len() >= table.len(), "{functions:?}");
+    let mut mismatches = Vec::new();
+    for (k, role) in roles.iter().enumerate() {
+        let b = app.browser();
+        if let Some(email) = role {
+            b.sign_in(email).await;
+        }
+        for (path, method) in &functions {
+            // The registered path is /api/NAME followed by a hash of the function.
+            let name = path
+                .trim_start_matches("/api/")
+                .trim_end_matches(|c: char| c.is_ascii_digit());
+            let Some(expected) = table.get(name) else {
+                panic!("server function {name} ({path}) is not in the access table");
+            };
+            assert_eq!(method, "POST", "{name}");
+            let r = b
+                .client
+                .post(format!("{}{path}", b.app))
+                .form(&form)
+                .send()
+                .await
+                .expect("POST");
+            let status = r.status();
+            let location = r
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let body = r.text().await.unwrap_or_default();
+            let got = if status == StatusCode::FORBIDDEN {
+                Refused
+            } else if (status.is_redirection() && location.contains("/signin"))
+                || status == StatusCode::UNAUTHORIZED
+                || body.contains("/signin")
+            {
+                SignIn
+            } else {
+                Yes
+            };
+            assert!(
+                !status.is_server_error(),
+                "{name} as {role:?}: {status} {body}"
+            );
+            if got != expected[k] {
+                mismatches.push(format!(
+                    "{name} as {role:?}: {got:?} ({status}), table says {:?}",
+                    expected[k]
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    app.cleanup().await;
+}

@@ -143,7 +143,10 @@ async fn hostile_answer_posts_never_fail_the_server_nor_break_the_record() {
                 .fetch_one(&pool)
                 .await
                 .expect("seq");
-            assert!(last < 1_000_000, "case {case}: {form:?} pushed last_seq to {last}");
+            assert!(
+                last < 1_000_000,
+                "case {case}: {form:?} pushed last_seq to {last}"
+            );
             seq = last + 1;
             pool.close().await;
         }
@@ -237,6 +240,10 @@ async fn a_save_numbered_far_ahead_is_refused_and_saving_goes_on() {
         .send()
         .await
         .expect("POST");
-    assert_eq!(ok.status(), StatusCode::OK, "the next save in order still gets through");
+    assert_eq!(
+        ok.status(),
+        StatusCode::OK,
+        "the next save in order still gets through"
+    );
     app.cleanup().await;
 }

@@ -120,7 +120,23 @@ pub(crate) mod ssr {
             .map_err(|e| AppError::Internal(format!("no session: {e}")).into_server_fn_error())?;
         match auth::require_user(&session, &state).await {
             Ok(user) => Ok((state, user)),
-            Err(AppError::Unauthenticated) => Err(redirect_to("/signin")),
+            Err(AppError::Unauthenticated) => {
+                let moved = redirect_to("/signin");
+                // A page request gets the 302; a server function called from a script (or
+                // any other client) gets 401, not a server error, beside the redirect header.
+                let html = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+                    p.headers
+                        .get(axum::http::header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.contains("text/html"))
+                });
+                if !html {
+                    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                        res.set_status(axum::http::StatusCode::UNAUTHORIZED);
+                    }
+                }
+                Err(moved)
+            }
             Err(e) => Err(e.into_server_fn_error()),
         }
     }

@@ -297,3 +297,10 @@ fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
+
+/// Every server function the app registers (path and method), for the access walker test.
+pub fn server_functions() -> Vec<(String, String)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_string(), method.to_string()))
+        .collect()
+}
