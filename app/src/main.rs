@@ -1,6 +1,9 @@
 //! `certamen`: the one binary. A thin main (STYLE.md): parse the command line, set up
 //! tracing, and hand over to the application or the command asked for.
 
+// Leptos view types nest deeply; the release build computes their layout in this crate too.
+#![recursion_limit = "256"]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -51,6 +54,9 @@ enum Command {
         /// the app (`cargo xtask start` sets it). Without it they must sign in with a passkey.
         #[arg(long)]
         allow_staff_passwords: bool,
+        /// Commit each answer save alone instead of in shared commits (SQLite; to compare).
+        #[arg(long)]
+        no_group_commit: bool,
     },
     /// Item bank tools.
     Bank {
@@ -184,6 +190,7 @@ async fn run() -> anyhow::Result<()> {
             site_root,
             public_url,
             allow_staff_passwords,
+            no_group_commit,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
@@ -191,6 +198,7 @@ async fn run() -> anyhow::Result<()> {
             }
             config.demo = demo;
             config.staff_passwords = allow_staff_passwords;
+            config.group_commit = !no_group_commit;
             config.demo_password = demo_password;
             config.site_root = site_root;
             if let Some(bank) = bank {

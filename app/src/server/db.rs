@@ -32,6 +32,8 @@ impl DbKind {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: DbKind,
+    /// The group-commit writer of answer saves (SQLite servers; see `attempts::group_commit`).
+    pub saves: Option<crate::server::attempts::group_commit::SaveWriter>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,17 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
+    /// Hands answer saves to one group-commit writer (for a SQLite server; PostgreSQL commits
+    /// concurrent transactions itself).
+    pub fn with_group_commit(mut self) -> Db {
+        if self.kind == DbKind::Sqlite {
+            self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
+                self.pool.clone(),
+            ));
+        }
+        self
+    }
+
     /// Opens the pool and brings the schema up to date.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbSetupError> {
         sqlx::any::install_default_drivers();
@@ -109,7 +122,11 @@ impl Db {
             DbKind::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             DbKind::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Db { pool, kind })
+        Ok(Db {
+            pool,
+            kind,
+            saves: None,
+        })
     }
 
     /// Whether the database answers a trivial query.

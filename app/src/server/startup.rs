@@ -65,6 +65,11 @@ const BODY_LIMIT: usize = 16 * 1024;
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database_url, config.max_connections).await?;
+        let db = if config.group_commit {
+            db.with_group_commit()
+        } else {
+            db
+        };
         tracing::info!(database = %redact(&config.database_url), kind = db.kind.name(), "database ready");
         let now = config.clock.now_ms();
 

@@ -3,6 +3,7 @@
 mod adaptive;
 mod breaks;
 mod finish;
+pub mod group_commit;
 mod record;
 mod save;
 pub mod scoring;

@@ -163,50 +163,27 @@ pub async fn save_answer(
         )));
     }
 
-    let mut tx = db.pool.begin().await?;
-    // The guarded update comes first: it takes the row (PostgreSQL) or database (SQLite) write
-    // lock, and admits only a newer sequence number on an open attempt before its deadline.
-    let advanced = sqlx::query(
-        "UPDATE attempts SET last_seq = $1, current_position = $2 \
-         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4 \
-         AND (item_pool IS NULL OR NOT EXISTS \
-              (SELECT 1 FROM attempt_items ai WHERE ai.attempt_id = $3 AND ai.position > $2))",
-    )
-    .bind(req.seq)
-    .bind(i64::from(req.position))
-    .bind(&attempt.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if advanced == 1 {
-        sqlx::query(
-            "INSERT INTO response_log (attempt_id, seq, position, choice_mask, flagged, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&attempt.id)
-        .bind(req.seq)
-        .bind(i64::from(req.position))
-        .bind(choice)
-        .bind(flag(req.flagged))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE attempt_items SET choice_mask = $1, flagged = $2, answered_at = $3 \
-             WHERE attempt_id = $4 AND position = $5",
-        )
-        .bind(choice)
-        .bind(flag(req.flagged))
-        .bind(now)
-        .bind(&attempt.id)
-        .bind(i64::from(req.position))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+    let write = SaveWrite {
+        attempt_id: attempt.id.clone(),
+        seq: req.seq,
+        position: req.position,
+        choice,
+        flagged: req.flagged,
+        now,
+    };
+    // On SQLite the save waits for the next group commit; elsewhere it commits alone.
+    let advanced = match &db.saves {
+        Some(writer) => writer.write(write).await?,
+        None => {
+            let mut tx = db.pool.begin().await?;
+            let advanced = write_save(&mut tx, &write).await?;
+            tx.commit().await?;
+            advanced
+        }
+    };
+    if advanced {
         return Ok(SaveOutcome::Saved { seq: req.seq });
     }
-    tx.rollback().await?;
 
     // Not admitted: say why, from fresh state.
     let fresh = owned(db, user_id, attempt_id).await?;
@@ -238,6 +215,69 @@ pub async fn save_answer(
         "exam-error-out-of-date",
         n = req.position
     )))
+}
+
+/// One save as written: the attempt's next sequence number, the question, the stored response
+/// (authored option bits) and its flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveWrite {
+    pub attempt_id: String,
+    pub seq: i64,
+    pub position: u32,
+    pub choice: Option<i64>,
+    pub flagged: bool,
+    pub now: i64,
+}
+
+/// Writes a save inside `conn`'s transaction; false when the attempt does not take it (the
+/// sequence number is not newer, the attempt is closed or past its deadline, or an adaptive
+/// attempt has moved past the question). The guarded update comes first: it takes the row
+/// (PostgreSQL) or database (SQLite) write lock, and admits only a newer sequence number on an
+/// open attempt before its deadline.
+pub async fn write_save(
+    conn: &mut sqlx::AnyConnection,
+    save: &SaveWrite,
+) -> Result<bool, sqlx::Error> {
+    let advanced = sqlx::query(
+        "UPDATE attempts SET last_seq = $1, current_position = $2 \
+         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4 \
+         AND (item_pool IS NULL OR NOT EXISTS \
+              (SELECT 1 FROM attempt_items ai WHERE ai.attempt_id = $3 AND ai.position > $2))",
+    )
+    .bind(save.seq)
+    .bind(i64::from(save.position))
+    .bind(&save.attempt_id)
+    .bind(save.now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if advanced != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO response_log (attempt_id, seq, position, choice_mask, flagged, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&save.attempt_id)
+    .bind(save.seq)
+    .bind(i64::from(save.position))
+    .bind(save.choice)
+    .bind(flag(save.flagged))
+    .bind(save.now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE attempt_items SET choice_mask = $1, flagged = $2, answered_at = $3 \
+         WHERE attempt_id = $4 AND position = $5",
+    )
+    .bind(save.choice)
+    .bind(flag(save.flagged))
+    .bind(save.now)
+    .bind(&save.attempt_id)
+    .bind(i64::from(save.position))
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }
 
 /// Checks that `letter` names one option of question `position` (before anything is saved).

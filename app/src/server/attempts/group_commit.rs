@@ -1,0 +1,86 @@
+//! Group commit of answer saves on SQLite. SQLite has one writer, and each commit waits for
+//! the disk (`synchronous = FULL`), so one transaction per save would cap saves at the disk's
+//! commits per second. Instead every save is handed to one writer task, which takes all the
+//! saves waiting at that moment (up to `MAX_BATCH`), writes them in one transaction in the
+//! order they came, commits once, and only then answers each: durability is unchanged (no save
+//! is acknowledged before its commit), and under load one disk flush carries many saves. A
+//! batch that fails to commit fails every save in it; none is acknowledged, and the pages send
+//! them again. PostgreSQL takes concurrent commits itself, so it keeps one transaction a save.
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::save::{write_save, SaveWrite};
+use crate::server::error::AppError;
+
+/// The most saves one commit carries.
+pub const MAX_BATCH: usize = 512;
+
+#[derive(Debug)]
+struct Job {
+    save: SaveWrite,
+    reply: oneshot::Sender<Result<bool, String>>,
+}
+
+/// The writer task's queue.
+#[derive(Debug, Clone)]
+pub struct SaveWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl SaveWriter {
+    /// Starts the writer on `pool` (it takes one connection per batch).
+    pub fn spawn(pool: sqlx::AnyPool) -> SaveWriter {
+        let (queue, mut jobs) = mpsc::channel::<Job>(8 * MAX_BATCH);
+        tokio::spawn(async move {
+            let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+            while let Some(first) = jobs.recv().await {
+                batch.push(first);
+                // Whatever else is waiting goes in the same commit; nothing waits on purpose.
+                while batch.len() < MAX_BATCH {
+                    match jobs.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                match write_batch(&pool, &batch).await {
+                    Ok(advanced) => {
+                        for (job, a) in batch.drain(..).zip(advanced) {
+                            let _ = job.reply.send(Ok(a));
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, saves = batch.len(), "a batch of saves failed to commit");
+                        for job in batch.drain(..) {
+                            let _ = job.reply.send(Err(e.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        SaveWriter { queue }
+    }
+
+    /// Writes one save with the next batch; whether the attempt took it (its sequence number
+    /// was new and the attempt open), once that batch is committed.
+    pub async fn write(&self, save: SaveWrite) -> Result<bool, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send(Job { save, reply })
+            .await
+            .map_err(|_| AppError::Internal("the save writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("the save writer dropped a save".into()))?
+            .map_err(|e| AppError::Internal(format!("saving: {e}")))
+    }
+}
+
+async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut advanced = Vec::with_capacity(batch.len());
+    for job in batch {
+        advanced.push(write_save(&mut tx, &job.save).await?);
+    }
+    tx.commit().await?;
+    Ok(advanced)
+}
