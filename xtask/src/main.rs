@@ -199,8 +199,65 @@ fn test() -> anyhow::Result<()> {
             "xtask: SKIPPED the PostgreSQL run: nothing listens on 127.0.0.1:5432 (CI requires it)"
         );
     }
+    load_smoke(postgres_reachable() || in_ci)?;
     eprintln!("xtask: the real-browser checks (headless Chromium, axe-core)");
     browser_tests()
+}
+
+/// Exam day in small: `certamen-load` with 100 candidates against the debug server, once on
+/// SQLite with the server killed (SIGKILL) and restarted mid-run, once on PostgreSQL with two
+/// servers (one killed for good), the database cut off for 5 seconds, and a tenth of the
+/// candidates leaving their attempts to the deadline finalizer. Each run fails if an
+/// acknowledged answer is missing or wrong, a candidate could not finish, downtime went
+/// uncredited, or an abandoned attempt was not submitted exactly once. (The figures for the
+/// README come from release builds; see its section on operations.)
+fn load_smoke(with_postgres: bool) -> anyhow::Result<()> {
+    run(cargo().current_dir(workspace_root()).args([
+        "build",
+        "-p",
+        "certamen-app",
+        "--bin",
+        "certamen",
+        "-p",
+        "certamen-benches",
+        "--bin",
+        "certamen-load",
+    ]))?;
+    let debug = target_dir().join("debug");
+    let load = || {
+        let mut c = Command::new(debug.join("certamen-load"));
+        c.arg("--server-bin").arg(debug.join("certamen")).args([
+            "--candidates",
+            "100",
+            "--questions",
+            "20",
+            "--think-ms",
+            "300",
+            "--ramp-s",
+            "5",
+        ]);
+        c
+    };
+    eprintln!("xtask: load test on SQLite, the server killed and restarted mid-run");
+    run(load().args(["--kill-at-s", "12", "--down-s", "35"]))?;
+    if with_postgres {
+        eprintln!("xtask: load test on PostgreSQL: two servers, one killed, the database cut off, deadlines");
+        run(load().arg("--database-url").arg(postgres_url()).args([
+            "--servers",
+            "2",
+            "--kill-second-at-s",
+            "8",
+            "--db-outage-at-s",
+            "14",
+            "--db-outage-s",
+            "5",
+            "--abandon",
+            "0.1",
+            "--time-limit-minutes",
+            "1",
+        ]))?;
+    }
+    Ok(())
 }
 
 /// The real-browser checks in accessibility/: a fresh `certamen serve --demo` on a free port

@@ -49,15 +49,12 @@ pub async fn save_answer(
         flagged,
         seq,
     };
-    attempts::save_answer(&state.db, now, user.id, &attempt_id, &req)
-        .await
-        .map_err(|e| e.into_server_fn_error())?;
-    let attempt = attempts::record_owned(&state.db, user.id, &attempt_id)
+    let (outcome, remaining_ms) = attempts::save_answer(&state.db, now, user.id, &attempt_id, &req)
         .await
         .map_err(|e| e.into_server_fn_error())?;
     Ok(SaveAck {
-        seq: attempt.last_seq,
-        remaining_ms: attempt.clock.remaining_ms(now),
+        seq: outcome.last_seq(),
+        remaining_ms,
     })
 }
 

@@ -15,9 +15,17 @@ use crate::server::error::AppError;
 /// The most saves one commit carries.
 pub const MAX_BATCH: usize = 512;
 
+/// What the writer writes: an answer, or where the candidate is (a page view), which on SQLite
+/// would otherwise be a commit of its own for every question opened.
+#[derive(Debug)]
+enum Write {
+    Save(SaveWrite),
+    Position { attempt_id: String, position: u32 },
+}
+
 #[derive(Debug)]
 struct Job {
-    save: SaveWrite,
+    write: Write,
     reply: oneshot::Sender<Result<bool, String>>,
 }
 
@@ -63,9 +71,23 @@ impl SaveWriter {
     /// Writes one save with the next batch; whether the attempt took it (its sequence number
     /// was new and the attempt open), once that batch is committed.
     pub async fn write(&self, save: SaveWrite) -> Result<bool, AppError> {
+        self.send(Write::Save(save)).await
+    }
+
+    /// Records the question the candidate is at, with the next batch.
+    pub async fn position(&self, attempt_id: &str, position: u32) -> Result<(), AppError> {
+        self.send(Write::Position {
+            attempt_id: attempt_id.to_string(),
+            position,
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn send(&self, write: Write) -> Result<bool, AppError> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Job { save, reply })
+            .send(Job { write, reply })
             .await
             .map_err(|_| AppError::Internal("the save writer has stopped".into()))?;
         answer
@@ -79,7 +101,16 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<Vec<bool>, s
     let mut tx = pool.begin().await?;
     let mut advanced = Vec::with_capacity(batch.len());
     for job in batch {
-        advanced.push(write_save(&mut tx, &job.save).await?);
+        advanced.push(match &job.write {
+            Write::Save(save) => write_save(&mut tx, save).await?,
+            Write::Position {
+                attempt_id,
+                position,
+            } => {
+                super::view::record_position(&mut tx, attempt_id, *position).await?;
+                true
+            }
+        });
     }
     tx.commit().await?;
     Ok(advanced)

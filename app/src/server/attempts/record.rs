@@ -75,6 +75,12 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
     }
 }
 
+/// The attempt columns with the `a.` table prefix, for queries that join the attempt.
+pub(super) const ATTEMPT_COLUMNS_OF_A: &str = "a.id, a.user_id, a.exam_id, a.exam_version, a.status, a.started_at, a.limit_ms, \
+    a.credited_ms, a.break_after, a.break_allowance_ms, a.break_started_at, a.break_ended_at, a.break_declined, \
+    a.current_position, a.last_seq, CAST(CASE WHEN a.item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, a.language, a.speech, a.practice, a.break_anytime, \
+    a.breaks_left, a.break_interval";
+
 pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
     credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
     current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice, break_anytime, \

@@ -7,7 +7,7 @@
 
 use sqlx::Row;
 
-use super::record::{ensure_open, owned};
+use super::record::{ensure_open, owned, AttemptRow};
 use crate::server::db::{flag, Db};
 use crate::server::error::AppError;
 
@@ -29,6 +29,16 @@ pub enum SaveOutcome {
     Saved { seq: i64 },
     /// Already the stored state (a repeat, or a form re-sending what was saved): nothing written.
     Unchanged { last_seq: i64 },
+}
+
+impl SaveOutcome {
+    /// The attempt's newest sequence number after this save.
+    pub fn last_seq(self) -> i64 {
+        match self {
+            SaveOutcome::Saved { seq } => seq,
+            SaveOutcome::Unchanged { last_seq } => last_seq,
+        }
+    }
 }
 
 /// Reads the chosen options as sent by a form or the page's script: option letters ("A"),
@@ -79,7 +89,13 @@ async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, 
     .bind(i64::from(position))
     .fetch_optional(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
+    row.as_ref()
+        .map(|r| slot_from_row(r, "flagged"))
+        .transpose()
+}
+
+/// The question's part of a row; `flagged` names its flag's column.
+fn slot_from_row(row: &sqlx::any::AnyRow, flagged: &str) -> Result<Slot, AppError> {
     let order: String = row.try_get("option_order")?;
     let option_order = order
         .split(',')
@@ -88,27 +104,73 @@ async fn slot(db: &Db, attempt_id: &str, position: u32) -> Result<Option<Slot>, 
                 .map_err(|e| AppError::Internal(format!("stored option order {order:?}: {e}")))
         })
         .collect::<Result<_, _>>()?;
-    Ok(Some(Slot {
+    Ok(Slot {
         option_order,
         choice: row.try_get("choice_mask")?,
-        flagged: row.try_get::<i64, _>("flagged")? != 0,
+        flagged: row.try_get::<i64, _>(flagged)? != 0,
         select: row.try_get::<i64, _>("key_mask")?.count_ones(),
-    }))
+    })
 }
 
+/// The candidate's attempt and the question at `position`, read together (one query on the
+/// hot path of every save); the question is `None` when the attempt has no such position.
+async fn attempt_and_slot(
+    db: &Db,
+    user_id: i64,
+    attempt_id: &str,
+    position: u32,
+) -> Result<(AttemptRow, Option<Slot>), AppError> {
+    let id = super::record::parse_attempt_id(attempt_id)?;
+    let row = sqlx::query(&format!(
+        "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask \
+         FROM attempts a JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
+         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
+        super::record::ATTEMPT_COLUMNS_OF_A
+    ))
+    .bind(&id)
+    .bind(i64::from(position))
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(row) => {
+            let attempt = super::record::from_row(&row)?;
+            if attempt.user_id != user_id {
+                return Err(AppError::NotFound(crate::t!("exam-error-not-yours")));
+            }
+            let slot = slot_from_row(&row, "slot_flagged")?;
+            Ok((attempt, Some(slot)))
+        }
+        // No such question (or no such attempt): the attempt alone says which.
+        None => Ok((owned(db, user_id, &id).await?, None)),
+    }
+}
+
+/// Saves an answer; with the outcome, the time the attempt has left (its clock does not
+/// change with a save, so the page's countdown is set from it without another read).
 pub async fn save_answer(
     db: &Db,
     now: i64,
     user_id: i64,
     attempt_id: &str,
     req: &SaveRequest,
-) -> Result<SaveOutcome, AppError> {
-    let attempt = owned(db, user_id, attempt_id).await?;
+) -> Result<(SaveOutcome, i64), AppError> {
+    let (outcome, clock) = save(db, now, user_id, attempt_id, req).await?;
+    Ok((outcome, clock.remaining_ms(now)))
+}
+
+async fn save(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    attempt_id: &str,
+    req: &SaveRequest,
+) -> Result<(SaveOutcome, certamen_engine::timing::AttemptClock), AppError> {
+    let (attempt, slot) = attempt_and_slot(db, user_id, attempt_id, req.position).await?;
     ensure_open(&attempt, now)?;
     if attempt.clock.on_break(now) {
         return Err(AppError::Conflict(crate::t!("exam-error-on-break-answer")));
     }
-    let Some(slot) = slot(db, &attempt.id, req.position).await? else {
+    let Some(slot) = slot else {
         return Err(AppError::BadRequest(format!(
             "question {} is not on this exam",
             req.position
@@ -144,9 +206,12 @@ pub async fn save_answer(
     // The response as stored: the set of authored option indexes, or none.
     let choice = (mask != 0).then_some(mask);
     if choice == slot.choice && req.flagged == slot.flagged {
-        return Ok(SaveOutcome::Unchanged {
-            last_seq: attempt.last_seq,
-        });
+        return Ok((
+            SaveOutcome::Unchanged {
+                last_seq: attempt.last_seq,
+            },
+            attempt.clock,
+        ));
     }
     if req.seq <= 0 {
         return Err(AppError::BadRequest(format!(
@@ -182,7 +247,7 @@ pub async fn save_answer(
         }
     };
     if advanced {
-        return Ok(SaveOutcome::Saved { seq: req.seq });
+        return Ok((SaveOutcome::Saved { seq: req.seq }, attempt.clock));
     }
 
     // Not admitted: say why, from fresh state.
@@ -200,9 +265,12 @@ pub async fn save_answer(
             && row.try_get::<Option<i64>, _>("choice_mask")? == choice
             && (row.try_get::<i64, _>("flagged")? != 0) == req.flagged;
         if same {
-            return Ok(SaveOutcome::Unchanged {
-                last_seq: fresh.last_seq,
-            });
+            return Ok((
+                SaveOutcome::Unchanged {
+                    last_seq: fresh.last_seq,
+                },
+                fresh.clock,
+            ));
         }
     }
     if fresh.adaptive && req.position < super::view::question_count(db, &attempt.id).await? {

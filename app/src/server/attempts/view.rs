@@ -152,14 +152,11 @@ pub async fn item_page(
     let questions = if attempt.adaptive { Vec::new() } else { marks };
     // How many options to choose is part of the question, never the key itself.
     let select = item.key_indexes().map_or(1, |k| k.len());
-    // Remember where the candidate is, so closing the browser resumes here.
-    sqlx::query(
-        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
-    )
-    .bind(i64::from(position))
-    .bind(&attempt.id)
-    .execute(&db.pool)
-    .await?;
+    // Remember where the candidate is, so closing the browser resumes here (a write only when
+    // it moved; on SQLite it rides with the next group commit of saves).
+    if attempt.current_position != i64::from(position) {
+        set_current_position(db, &attempt.id, position).await?;
+    }
     let break_offered = attempt.clock.break_started_at.is_none() && !attempt.break_declined;
     Ok(Ok(dto::ItemPage {
         attempt_id: attempt.id.clone(),
@@ -454,20 +451,21 @@ pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> 
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Where the candidate will resume; only ever set on an open attempt.
+/// Where the candidate will resume; only ever set on an open attempt. On SQLite it goes with
+/// the next group commit of saves.
 pub async fn set_current_position(
     db: &Db,
     attempt_id: &str,
     position: u32,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
-    )
-    .bind(i64::from(position))
-    .bind(attempt_id)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    match &db.saves {
+        Some(writer) => writer.position(attempt_id, position).await,
+        None => {
+            let mut conn = db.pool.acquire().await?;
+            record_position(&mut conn, attempt_id, position).await?;
+            Ok(())
+        }
+    }
 }
 
 /// How long an adaptive attempt may run: the exam's lengths, or every item of its stored pool
@@ -497,4 +495,20 @@ async fn adaptive_progress(
         min_length: cat.min_length,
         max_length: cat.max_length,
     })
+}
+
+/// Records the question an open attempt is at.
+pub(super) async fn record_position(
+    conn: &mut sqlx::AnyConnection,
+    attempt_id: &str,
+    position: u32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
+    )
+    .bind(i64::from(position))
+    .bind(attempt_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
