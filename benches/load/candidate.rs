@@ -2,7 +2,7 @@
 //! think time (changing some), and submits, as a browser with JavaScript would (page reads,
 //! then the instant-save endpoint). A request cut off by the network or a server error is sent
 //! again, the same save with the same sequence number, as the page does; with several servers,
-//! the retry may go to another one, as behind a load balancer.
+//! the retry may go to another one, as behind a load balancer (`balancer.rs`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,10 +12,11 @@ use rand_chacha::rand_core::SeedableRng;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{redirect, Client, StatusCode};
 
+use crate::balancer::Balancer;
 use crate::stats::Stats;
 
 pub struct Plan {
-    pub servers: Vec<String>,
+    pub servers: Arc<Balancer>,
     pub password: String,
     pub questions: u32,
     pub saves_per_item: u32,
@@ -58,9 +59,9 @@ enum Try {
 }
 
 impl Session {
-    fn server(&mut self) -> String {
-        let k = self.rng.random_range(0..self.plan.servers.len());
-        self.plan.servers[k].clone()
+    fn server(&mut self) -> (usize, String) {
+        let (k, base) = self.plan.servers.pick(&mut self.rng);
+        (k, base.to_string())
     }
 
     /// Sends a request built by `make` (given a server's base URL) until it is answered with
@@ -73,14 +74,19 @@ impl Session {
         let started = Instant::now();
         let mut wait = Duration::from_millis(500);
         loop {
-            let base = self.server();
+            let (k, base) = self.server();
             let t = Instant::now();
             let result = match make(&self.client, &base).send().await {
                 Ok(r) if r.status().is_server_error() => {
                     Try::Again(format!("{} from {base}", r.status()))
                 }
                 Ok(r) => Try::Done(r),
-                Err(e) => Try::Again(format!("{e} ({base})")),
+                Err(e) => {
+                    if e.is_connect() {
+                        self.plan.servers.refused(k);
+                    }
+                    Try::Again(format!("{e} ({base})"))
+                }
             };
             match result {
                 Try::Done(r) => {

@@ -13,6 +13,7 @@
 //! target/release/certamen-load --candidates 2000
 //! ```
 
+mod balancer;
 mod candidate;
 mod proxy;
 mod server;
@@ -246,7 +247,9 @@ async fn main() -> anyhow::Result<()> {
     let idle_kib = servers[0].rss_kib().unwrap_or(0);
 
     let plan = Arc::new(Plan {
-        servers: servers.iter().map(Server::base).collect(),
+        servers: Arc::new(balancer::Balancer::new(
+            servers.iter().map(Server::base).collect(),
+        )),
         password: PASSWORD.into(),
         questions: args.questions,
         saves_per_item: args.saves_per_item,
@@ -497,6 +500,7 @@ fn print_report(r: &serde_json::Value) {
         "{:<8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8}",
         "kind", "count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"
     );
+    println!("(errors: requests answered with a network or server error, each then sent again)");
     for k in r["kinds"].as_array().into_iter().flatten() {
         println!(
             "{:<8} {:>8} {:>7} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
@@ -509,9 +513,17 @@ fn print_report(r: &serde_json::Value) {
             k["max_ms"].as_f64().unwrap_or(0.0)
         );
     }
+    let busiest = r["kinds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|k| k["kind"] == "save")
+        .and_then(|k| k["busiest_per_s"].as_f64())
+        .unwrap_or(0.0);
     println!(
-        "acknowledged saves per second (whole run): {:.0}",
-        r["acknowledged_saves_per_second"].as_f64().unwrap_or(0.0)
+        "acknowledged saves per second: {:.0} over the whole run, {busiest:.0} in its busiest {} s",
+        r["acknowledged_saves_per_second"].as_f64().unwrap_or(0.0),
+        stats::WINDOW_S
     );
     println!(
         "verification: {} acknowledged, {} lost, {} wrong",

@@ -2,20 +2,34 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The kinds of request a simulated candidate makes.
 pub const KINDS: [&str; 5] = ["sign_in", "start", "item", "save", "submit"];
 
-#[derive(Default)]
+/// The window of the busiest-stretch throughput.
+pub const WINDOW_S: u64 = 10;
+
 pub struct Stats {
     inner: Mutex<BTreeMap<&'static str, Kind>>,
+    epoch: Instant,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            inner: Mutex::default(),
+            epoch: Instant::now(),
+        }
+    }
 }
 
 #[derive(Default, Clone)]
 pub struct Kind {
     /// Microseconds of every answered request.
     pub micros: Vec<u64>,
+    /// When each was answered, in milliseconds since the run began.
+    pub done_ms: Vec<u64>,
     pub errors: u64,
     /// The first few errors, in words.
     pub samples: Vec<String>,
@@ -31,15 +45,19 @@ pub struct Summary {
     pub p95_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// Answered per second over the busiest 10 seconds of the run (the whole-run rate also
+    /// counts the arrival and the last candidates finishing).
+    pub busiest_per_s: f64,
 }
 
 impl Stats {
     pub fn ok(&self, kind: &'static str, took: Duration) {
+        let done = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let mut m = self.inner.lock().expect("stats lock");
-        m.entry(kind)
-            .or_default()
-            .micros
+        let k = m.entry(kind).or_default();
+        k.micros
             .push(u64::try_from(took.as_micros()).unwrap_or(u64::MAX));
+        k.done_ms.push(done);
     }
 
     pub fn error(&self, kind: &'static str, what: String) {
@@ -83,8 +101,37 @@ impl Stats {
                     p95_ms: at(0.95),
                     p99_ms: at(0.99),
                     max_ms: v.last().map_or(0.0, |&m| m as f64 / 1000.0),
+                    busiest_per_s: busiest(k.done_ms) as f64 / WINDOW_S as f64,
                 }
             })
             .collect()
+    }
+}
+
+/// The most answers within any `WINDOW_S` seconds.
+fn busiest(mut done_ms: Vec<u64>) -> usize {
+    done_ms.sort_unstable();
+    let mut best = 0;
+    let mut first = 0;
+    for (last, &t) in done_ms.iter().enumerate() {
+        while t - done_ms[first] >= WINDOW_S * 1000 {
+            first += 1;
+        }
+        best = best.max(last + 1 - first);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_busiest_window_counts_the_densest_ten_seconds() {
+        // 5 answers in the first second, 3 spread later, 12 within 9.9 s at the end.
+        let mut t: Vec<u64> = vec![0, 100, 200, 300, 400, 15_000, 30_000, 45_000];
+        t.extend((0..12).map(|k| 60_000 + k * 900));
+        assert_eq!(super::busiest(t), 12);
+        assert_eq!(super::busiest(Vec::new()), 0);
+        // Exactly 10 s apart are two windows.
+        assert_eq!(super::busiest(vec![0, 10_000]), 1);
     }
 }

@@ -254,7 +254,7 @@ fn load_smoke(with_postgres: bool) -> anyhow::Result<()> {
             "--abandon",
             "0.1",
             "--time-limit-minutes",
-            "1",
+            "2",
         ]))?;
     }
     Ok(())

@@ -219,7 +219,7 @@ pub async fn decide(
         Decision::Approve { profile, note } => ("approved", note.as_str(), Some(profile)),
         Decision::Deny { reason } => ("denied", reason.as_str(), None),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE accommodation_requests SET status = $1, decided_at = $2, decided_by = $3, \
          decision_note = $4, time_percent = $5, break_minutes = $6, speech = $7, break_anytime = $8, \

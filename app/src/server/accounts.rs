@@ -191,7 +191,7 @@ pub async fn create_candidate(
     password_hash: &str,
     now: i64,
 ) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO users (email, display_name, role, password_hash, created_at) \
          VALUES ($1, $2, 'candidate', $3, $4) RETURNING id",

@@ -95,7 +95,7 @@ fn check_new(form: &NewAccountForm) -> Result<(String, String, Role), AppError> 
 async fn create(db: &Db, admin: &User, form: &NewAccountForm, now: i64) -> Result<(), AppError> {
     let (name, email, role) = check_new(form)?;
     let hash = auth::hash_password(form.password.clone()).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO users (email, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -147,7 +147,7 @@ async fn change(
             "you cannot change or disable your own account: another administrator must".into(),
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Administrators' changes go one at a time (the administrators' rows are locked on
     // PostgreSQL; SQLite has one writer), and the one acting must still be an enabled
     // administrator: two cannot disable or demote each other at once and leave none.

@@ -236,7 +236,7 @@ pub async fn decide(
         Decision::Approve { note } => ("approved", note.as_str()),
         Decision::Return { reason } => ("returned", reason.as_str()),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE applications SET status = $1, decided_at = $2, decided_by = $3, decision_note = $4 \
          WHERE id = $5 AND status = 'submitted'",
@@ -416,7 +416,7 @@ pub async fn all_providers(db: &Db) -> Result<Vec<ProviderRow>, AppError> {
 
 /// Adds a provider to the list (or puts a removed one back), on the record as `staff`'s act.
 pub async fn add_provider_by(db: &Db, staff: &User, name: &str, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (id, name) = insert_provider(&mut tx, name, now).await?;
     super::audit::append(
         &mut tx,
@@ -434,7 +434,7 @@ pub async fn add_provider_by(db: &Db, staff: &User, name: &str, now: i64) -> Res
 
 /// Adds a provider as the system does for the demo (no one's decision, so not audited).
 pub async fn add_provider(db: &Db, name: &str, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     insert_provider(&mut tx, name, now).await?;
     tx.commit().await?;
     Ok(())
@@ -473,7 +473,7 @@ pub async fn set_provider_active(
     active: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query("UPDATE training_providers SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(id)

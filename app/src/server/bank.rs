@@ -53,7 +53,7 @@ pub async fn sync_bank(
     workspace: WorkspaceChanges,
 ) -> Result<SyncReport, AppError> {
     let mut report = SyncReport::default();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
 
     let definition = json(&bank.exam)?;
     let existing: Option<String> =

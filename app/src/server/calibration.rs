@@ -105,7 +105,7 @@ pub async fn propose(
         ));
     }
     let items = serde_json::to_string(&proposed).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO calibration_proposals (exam_id, created_at, created_by, model, attempts, \
          converged, cycles, items, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'proposed') RETURNING id",
@@ -171,7 +171,7 @@ pub async fn decide(
     } else {
         super::forms::required_reason(note, "a rejection needs a reason for the record")?
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let decided = sqlx::query(
         "UPDATE calibration_proposals SET status = $1, decided_at = $2, decided_by = $3, decision_note = $4 \
          WHERE id = $5 AND status = 'proposed'",

@@ -47,7 +47,7 @@ pub async fn receive(
         "say who made the complaint and how to reach them",
     )?;
     let summary = required("summary", summary, "say what the complaint is about")?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let certification: Option<i64> =
         sqlx::query_scalar("SELECT id FROM certifications WHERE number = $1")
             .bind(&number)
@@ -86,7 +86,7 @@ pub async fn receive(
 
 /// Opens the investigation of a received complaint: its 90 days start now.
 pub async fn investigate(db: &Db, staff: &User, id: i64, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let due = now + INVESTIGATION_DAYS * DAY_MS;
     let done = sqlx::query(
         "UPDATE complaints SET status = 'investigating', investigation_started_at = $1, due_at = $2 \
@@ -192,7 +192,7 @@ pub async fn close(
             ))
         }
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE complaints SET status = 'closed', outcome = $1, corrective_action = $2, registry_effect = $3, \
          finding = $4, closed_at = $5, closed_by = $6 WHERE id = $7 AND status = 'investigating'",

@@ -129,9 +129,29 @@ impl Db {
         })
     }
 
+    /// Begins a transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once with
+    /// "database is locked", whatever the busy timeout, when another connection committed in
+    /// between (its snapshot is stale and cannot be upgraded), where waiting for the lock at
+    /// `BEGIN` honours the timeout. PostgreSQL's `BEGIN` already waits for row locks.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        begin_write(&self.pool, self.kind).await
+    }
+
     /// Whether the database answers a trivial query.
     pub async fn reachable(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// [`Db::begin`] on a bare pool.
+pub async fn begin_write(
+    pool: &AnyPool,
+    kind: DbKind,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match kind {
+        DbKind::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        DbKind::Postgres => pool.begin().await,
     }
 }
 
@@ -171,5 +191,58 @@ mod tests {
             "postgres://root:***@host/db"
         );
         assert_eq!(redact("postgres://root@host/db"), "postgres://root@host/db");
+    }
+
+    /// A transaction that reads, then writes, while another connection writes: with a deferred
+    /// BEGIN the other commit lands between our read and our write, and our write fails at
+    /// once ("database is locked", seen as a rare server error in renewals). With
+    /// `Db::begin` the other writer waits for our commit instead, and both succeed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_then_write_transaction_survives_a_concurrent_writer_on_sqlite() {
+        let dir = std::env::temp_dir().join(format!("certamen-db-begin-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite:{}", dir.join("t.db").display());
+        let db = Db::connect(&url, 4).await.expect("connect");
+        sqlx::query("CREATE TABLE counter (n BIGINT NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .expect("table");
+        sqlx::query("INSERT INTO counter (n) VALUES (0)")
+            .execute(&db.pool)
+            .await
+            .expect("row");
+
+        let mut tx = db.begin().await.expect("begin");
+        let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("read");
+        let pool = db.pool.clone();
+        let other = tokio::spawn(async move {
+            sqlx::query("UPDATE counter SET n = n + 100")
+                .execute(&pool)
+                .await
+                .map(|_| ())
+        });
+        // Give the other writer every chance to commit first (it must not be able to).
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        sqlx::query("UPDATE counter SET n = $1")
+            .bind(n + 1)
+            .execute(&mut *tx)
+            .await
+            .expect("our write after our read");
+        tx.commit().await.expect("commit");
+        other
+            .await
+            .expect("task")
+            .expect("the other writer waited, then wrote");
+        let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+            .fetch_one(&db.pool)
+            .await
+            .expect("read back");
+        assert_eq!(n, 101, "both writes, ours first");
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -296,7 +296,7 @@ pub async fn set_status(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     set_status_in(&mut tx, db.kind, staff, id, action, reason, now).await?;
     tx.commit().await?;
     Ok(())
@@ -419,7 +419,7 @@ pub async fn renew(
     hours: (u32, u32),
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let row: Option<(String, String, i64)> =
         sqlx::query_as("SELECT number, status, expires_at FROM certifications WHERE id = $1")
             .bind(id)

@@ -256,7 +256,7 @@ pub async fn apply(
         reason,
         "a rescoring needs a reason for the record (what was wrong with the item)",
     )?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // One rescoring at a time, and no attempt scored meanwhile with the rules it replaces:
     // on PostgreSQL the table lock makes a submit's read of the rules wait (SQLite's first
     // write below takes its one writer's lock).

@@ -75,7 +75,7 @@ pub fn check_filter(name: &str, value: &str, allowed: &[&str]) -> Result<(), App
 
 /// Releases a result held for review; a pass certifies an eligible candidate.
 pub async fn release(db: &Db, staff: &User, attempt_id: &str, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE attempts SET released_at = $1 WHERE id = $2 AND status = 'submitted' \
          AND practice = 0 AND released_at IS NULL AND invalidated_at IS NULL",
@@ -116,7 +116,7 @@ pub async fn invalidate(
         reason,
         "an invalidation needs a reason; the candidate will read it",
     )?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE attempts SET invalidated_at = $1, invalidated_reason = $2 WHERE id = $3 \
          AND status = 'submitted' AND practice = 0 AND invalidated_at IS NULL",

@@ -182,7 +182,7 @@ async fn simulated_candidate(
     now: i64,
 ) -> Result<i64, AppError> {
     let email = format!("simulated-{n:05}@seed.certamen.test");
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO users (email, display_name, role, password_hash, created_at, simulated) \
          VALUES ($1, $2, 'candidate', $3, $4, 1)",
@@ -246,7 +246,7 @@ async fn sit(
     };
     let id = attempts::random_id()?;
     let limit = i64::from(exam.time_limit_minutes) * 60_000;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
          break_after, break_allowance_ms, deadline_at, language, current_position) \

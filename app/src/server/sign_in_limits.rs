@@ -64,7 +64,7 @@ fn normalise(email: &str) -> String {
 
 /// Records a failed sign-in (and forgets failures older than the window).
 pub async fn record_failure(db: &Db, email: &str, address: &str, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
         .bind(normalise(email))
         .bind(address)

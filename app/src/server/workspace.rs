@@ -775,7 +775,7 @@ async fn lock_item<'d>(
     id: &str,
     base: i64,
 ) -> Result<sqlx::Transaction<'d, sqlx::Any>, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !take_lock(&mut tx, id, base).await? {
         return Err(AppError::NotFound(format!(
             "item {id} has no version {base}"

@@ -372,7 +372,7 @@ pub async fn advance(
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
     let exam = bank::exam_version(db, &attempt.exam_id, attempt.exam_version).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Take the attempt's write lock first, so no save can change an answer between reading
     // the answers and storing the item chosen from them.
     let locked = sqlx::query(

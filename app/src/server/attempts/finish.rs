@@ -65,7 +65,7 @@ pub async fn submit(
     )
     .await?;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Whoever flips the status owns the scoring; anyone else (a second server, a repeated
     // click, the finalizer racing the candidate) sees 0 rows and stops.
     let flipped = sqlx::query(
@@ -181,7 +181,7 @@ pub async fn credit_downtime(
         heartbeat(db, now).await?;
         return Ok(None);
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let claimed =
         sqlx::query("UPDATE service_heartbeat SET alive_at = $1 WHERE id = 1 AND alive_at = $2")
             .bind(now)

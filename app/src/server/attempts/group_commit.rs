@@ -98,7 +98,7 @@ impl SaveWriter {
 }
 
 async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool, crate::server::db::DbKind::Sqlite).await?;
     let mut advanced = Vec::with_capacity(batch.len());
     for job in batch {
         advanced.push(match &job.write {

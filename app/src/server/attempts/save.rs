@@ -240,7 +240,7 @@ async fn save(
     let advanced = match &db.saves {
         Some(writer) => writer.write(write).await?,
         None => {
-            let mut tx = db.pool.begin().await?;
+            let mut tx = db.begin().await?;
             let advanced = write_save(&mut tx, &write).await?;
             tx.commit().await?;
             advanced

@@ -339,7 +339,7 @@ async fn insert_attempt(
     // Several breaks apply to the practice exam too (each of its own short length).
     let (break_after, break_interval, breaks_left) =
         break_plan(timing, profile.as_ref().map_or(1, |(_, p)| p.break_count));
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // The insert comes first so SQLite takes its write lock at once (no read-then-write upgrade).
     // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
     let inserted = sqlx::query(
