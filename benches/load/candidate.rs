@@ -4,6 +4,7 @@
 //! again, the same save with the same sequence number, as the page does; with several servers,
 //! the retry may go to another one, as behind a load balancer (`balancer.rs`).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -121,7 +122,14 @@ fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {
 }
 
 /// Sits the exam as `email`; returns what happened, every save included.
-pub async fn sit(email: String, seed: u64, plan: Arc<Plan>, stats: Arc<Stats>) -> Outcome {
+/// `in_exam` counts the candidates between starting their attempt and leaving it.
+pub async fn sit(
+    email: String,
+    seed: u64,
+    plan: Arc<Plan>,
+    stats: Arc<Stats>,
+    in_exam: Arc<AtomicI64>,
+) -> Outcome {
     let mut out = Outcome {
         email: email.clone(),
         ..Default::default()
@@ -138,13 +146,21 @@ pub async fn sit(email: String, seed: u64, plan: Arc<Plan>, stats: Arc<Stats>) -
         stats,
         rng: rand_chacha::ChaCha20Rng::seed_from_u64(seed),
     };
-    if let Err(e) = run(&mut s, &email, &mut out).await {
+    if let Err(e) = run(&mut s, &email, &mut out, &in_exam).await {
         out.failure = Some(e);
+    }
+    if out.attempt.is_some() {
+        in_exam.fetch_sub(1, Ordering::Relaxed);
     }
     out
 }
 
-async fn run(s: &mut Session, email: &str, out: &mut Outcome) -> Result<(), String> {
+async fn run(
+    s: &mut Session,
+    email: &str,
+    out: &mut Outcome,
+    in_exam: &AtomicI64,
+) -> Result<(), String> {
     let password = s.plan.password.clone();
     let r = s
         .send("sign_in", |c, base| {
@@ -178,6 +194,7 @@ async fn run(s: &mut Session, email: &str, out: &mut Outcome) -> Result<(), Stri
         return Err(format!("start answered {} to {to:?}", r.status()));
     }
     out.attempt = Some(attempt.clone());
+    in_exam.fetch_add(1, Ordering::Relaxed);
     let mut seq: i64 = 0;
     for position in 1..=s.plan.questions {
         let path = format!("/attempts/{attempt}/items/{position}");

@@ -278,16 +278,13 @@ async fn main() -> anyhow::Result<()> {
         );
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            active.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let out = candidate::sit(email, 7_000 + u64::from(k), p, stats).await;
-            active.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-            out
+            candidate::sit(email, 7_000 + u64::from(k), p, stats, active).await
         }));
     }
 
     // Watch the run: memory, and the faults asked for, at their times.
     let mut peak = (0u64, 0i64);
-    // The memory when the most candidates were in the exam at once.
+    // The most memory while the most candidates were in their attempts at once.
     let mut fullest = (0u64, 0i64);
     let mut killed = false;
     let mut second_killed = false;
@@ -300,7 +297,7 @@ async fn main() -> anyhow::Result<()> {
             if rss > peak.0 {
                 peak = (rss, now_active);
             }
-            if now_active > fullest.1 {
+            if now_active > fullest.1 || (now_active == fullest.1 && rss > fullest.0) {
                 fullest = (rss, now_active);
             }
         }
@@ -340,10 +337,17 @@ async fn main() -> anyhow::Result<()> {
     for t in tasks {
         outcomes.push(t.await?);
     }
-    // Abandoned attempts: wait for their deadlines and the finalizer.
+    // Abandoned attempts: wait for the last of their deadlines (an attempt started late ends
+    // late), then two rounds of the finalizer.
     if args.abandon > 0.0 {
-        let limit = u64::from(args.time_limit_minutes.unwrap_or(150)) * 60;
-        let wait = Duration::from_secs(limit + 20).saturating_sub(started.elapsed());
+        let latest = latest_open_deadline_ms(&database_url).await?;
+        let now_ms = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_millis(),
+        )?;
+        let wait = Duration::from_millis(u64::try_from(latest - now_ms).unwrap_or(0))
+            + Duration::from_secs(15);
         eprintln!(
             "certamen-load: waiting {} s for the abandoned attempts' deadlines",
             wait.as_secs()
@@ -397,6 +401,20 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("the run found problems (see above)");
     }
     Ok(())
+}
+
+/// The latest deadline of an attempt still open (0 when none is), in the servers' clock.
+async fn latest_open_deadline_ms(database_url: &str) -> anyhow::Result<i64> {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(database_url).await?;
+    let row = sqlx::query(
+        "SELECT COALESCE(MAX(deadline_at), 0) AS latest FROM attempts WHERE status = 'in_progress'",
+    )
+    .fetch_one(&pool)
+    .await?;
+    pool.close().await;
+    Ok(row.try_get("latest")?)
 }
 
 fn clone_plan(p: &Plan) -> Plan {

@@ -204,6 +204,16 @@ fn test() -> anyhow::Result<()> {
     browser_tests()
 }
 
+/// Builds the debug binaries named as (package, binary).
+fn build_debug(bins: &[(&str, &str)]) -> anyhow::Result<()> {
+    let mut c = cargo();
+    c.current_dir(workspace_root()).arg("build");
+    for (package, bin) in bins {
+        c.args(["-p", package, "--bin", bin]);
+    }
+    run(&mut c)
+}
+
 /// Exam day in small: `certamen-load` with 100 candidates against the debug server, once on
 /// SQLite with the server killed (SIGKILL) and restarted mid-run, once on PostgreSQL with two
 /// servers (one killed for good), the database cut off for 5 seconds, and a tenth of the
@@ -212,17 +222,10 @@ fn test() -> anyhow::Result<()> {
 /// uncredited, or an abandoned attempt was not submitted exactly once. (The figures for the
 /// README come from release builds; see its section on operations.)
 fn load_smoke(with_postgres: bool) -> anyhow::Result<()> {
-    run(cargo().current_dir(workspace_root()).args([
-        "build",
-        "-p",
-        "certamen-app",
-        "--bin",
-        "certamen",
-        "-p",
-        "certamen-benches",
-        "--bin",
-        "certamen-load",
-    ]))?;
+    build_debug(&[
+        ("certamen-app", "certamen"),
+        ("certamen-benches", "certamen-load"),
+    ])?;
     let debug = target_dir().join("debug");
     let load = || {
         let mut c = Command::new(debug.join("certamen-load"));
@@ -239,7 +242,7 @@ fn load_smoke(with_postgres: bool) -> anyhow::Result<()> {
         c
     };
     eprintln!("xtask: load test on SQLite, the server killed and restarted mid-run");
-    run(load().args(["--kill-at-s", "12", "--down-s", "35"]))?;
+    run(load().args(["--kill-at-s", "12", "--down-s", "15"]))?;
     if with_postgres {
         eprintln!("xtask: load test on PostgreSQL: two servers, one killed, the database cut off, deadlines");
         run(load().arg("--database-url").arg(postgres_url()).args([
@@ -280,13 +283,7 @@ fn browser_tests() -> anyhow::Result<()> {
             .args(["ci", "--no-audit", "--no-fund"]))?;
     }
     let site = build_client()?;
-    run(cargo().current_dir(workspace_root()).args([
-        "build",
-        "-p",
-        "certamen-app",
-        "--bin",
-        "certamen",
-    ]))?;
+    build_debug(&[("certamen-app", "certamen")])?;
     let work = target_dir().join("browser-tests");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
