@@ -75,16 +75,11 @@ pub fn parse_attempt_id(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// The attempt columns with the `a.` table prefix, for queries that join the attempt.
-pub(super) const ATTEMPT_COLUMNS_OF_A: &str = "a.id, a.user_id, a.exam_id, a.exam_version, a.status, a.started_at, a.limit_ms, \
+/// The attempt's columns, from `attempts a` (the alias lets queries join other tables).
+pub(super) const ATTEMPT_COLUMNS: &str = "a.id, a.user_id, a.exam_id, a.exam_version, a.status, a.started_at, a.limit_ms, \
     a.credited_ms, a.break_after, a.break_allowance_ms, a.break_started_at, a.break_ended_at, a.break_declined, \
     a.current_position, a.last_seq, CAST(CASE WHEN a.item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, a.language, a.speech, a.practice, a.break_anytime, \
     a.breaks_left, a.break_interval";
-
-pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, exam_id, exam_version, status, started_at, limit_ms, \
-    credited_ms, break_after, break_allowance_ms, break_started_at, break_ended_at, break_declined, \
-    current_position, last_seq, CAST(CASE WHEN item_pool IS NULL THEN 0 ELSE 1 END AS BIGINT) AS adaptive, language, speech, practice, break_anytime, \
-    breaks_left, break_interval";
 
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> {
     Ok(AttemptRow {
@@ -120,21 +115,27 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<AttemptRow, AppError> 
 pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, AppError> {
     let id = parse_attempt_id(raw_id)?;
     let row = sqlx::query(&format!(
-        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts a WHERE a.id = $1"
     ))
     .bind(&id)
     .fetch_optional(&db.pool)
     .await?;
     match row {
-        Some(row) => {
-            let attempt = from_row(&row)?;
-            if attempt.user_id == user_id {
-                Ok(attempt)
-            } else {
-                Err(AppError::NotFound(crate::t!("exam-error-not-yours")))
-            }
-        }
+        Some(row) => owned_from_row(&row, user_id),
         None => Err(AppError::NotFound(crate::t!("exam-error-not-yours"))),
+    }
+}
+
+/// The attempt in `row` if it is `user_id`'s; another's answers as one that does not exist.
+pub(super) fn owned_from_row(
+    row: &sqlx::any::AnyRow,
+    user_id: i64,
+) -> Result<AttemptRow, AppError> {
+    let attempt = from_row(row)?;
+    if attempt.user_id == user_id {
+        Ok(attempt)
+    } else {
+        Err(AppError::NotFound(crate::t!("exam-error-not-yours")))
     }
 }
 

@@ -125,7 +125,7 @@ async fn attempt_and_slot(
         "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask \
          FROM attempts a JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
          JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
-        super::record::ATTEMPT_COLUMNS_OF_A
+        super::record::ATTEMPT_COLUMNS
     ))
     .bind(&id)
     .bind(i64::from(position))
@@ -133,10 +133,7 @@ async fn attempt_and_slot(
     .await?;
     match row {
         Some(row) => {
-            let attempt = super::record::from_row(&row)?;
-            if attempt.user_id != user_id {
-                return Err(AppError::NotFound(crate::t!("exam-error-not-yours")));
-            }
+            let attempt = super::record::owned_from_row(&row, user_id)?;
             let slot = slot_from_row(&row, "slot_flagged")?;
             Ok((attempt, Some(slot)))
         }

@@ -277,8 +277,8 @@ pub async fn dashboard(
         let (_, exam) = bank::latest_exam(db, &exam_id).await?;
         let rows = sqlx::query(&format!(
             "SELECT {ATTEMPT_COLUMNS}, submitted_at, raw_correct, raw_total, passed, score, \
-             released_at, invalidated_at, invalidated_reason FROM attempts \
-             WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at"
+             released_at, invalidated_at, invalidated_reason FROM attempts a \
+             WHERE a.user_id = $1 AND a.exam_id = $2 ORDER BY a.started_at"
         ))
         .bind(user.id)
         .bind(&exam_id)
