@@ -193,6 +193,28 @@ try {
     assert(await page.isChecked('#option-B'), 'the answer is unchanged by flagging');
   });
 
+  await check('a save the server answers "database unavailable" (503) says so and is sent again', async () => {
+    // The reply the server gives when its database is out of reach (tests/e2e/outage.rs
+    // checks the server side): 503 with the unavailable error's JSON.
+    const words = "The exam's database is not answering just now, so this was not done. Your saved answers are safe.";
+    await page.route('**/save_answer*', (route) => route.fulfill({
+      status: 503,
+      headers: { 'retry-after': '5' },
+      contentType: 'application/json',
+      body: JSON.stringify({ Unavailable: words }),
+    }));
+    await page.click('label[for=option-D]');
+    const line = page.getByRole('status').filter({ hasText: /database is not answering.*sent again every few seconds/ });
+    await line.waitFor({ timeout: 10000 });
+    assert(await page.isChecked('#option-D'), 'option D stays selected');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/question-1-unavailable.png`, fullPage: true });
+    await page.unroute('**/save_answer*');
+    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 10000 });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    assert(await page.isChecked('#option-D'), 'option D reached the server once the database was back');
+  });
+
   await check('a failed instant save says so plainly and keeps the choice', async () => {
     await page.route('**/save_answer*', (route) => route.abort('internetdisconnected'));
     await page.click('label[for=option-C]');

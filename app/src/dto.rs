@@ -500,6 +500,40 @@ pub struct SaveAck {
     pub remaining_ms: i64,
 }
 
+/// Why an instant save did not go through, as the page needs to know it: a refusal is said
+/// once and not repeated (time is up, a stale or malformed save); an unavailable database is
+/// said and the same save sent again, like a lost connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SaveError {
+    /// The server refused the save; the message says why.
+    Refused(String),
+    /// The server's database cannot be reached just now (HTTP 503): nothing was written.
+    Unavailable(String),
+    /// The request failed on its way (the network) or its answer could not be read.
+    Transport(String),
+}
+
+impl leptos::server_fn::error::FromServerFnError for SaveError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr;
+        match value {
+            ServerFnErrorErr::ServerError(m) => SaveError::Refused(m),
+            other => SaveError::Transport(other.to_string()),
+        }
+    }
+}
+
+impl From<leptos::prelude::ServerFnError> for SaveError {
+    fn from(e: leptos::prelude::ServerFnError) -> Self {
+        match e {
+            leptos::prelude::ServerFnError::ServerError(m) => SaveError::Refused(m),
+            other => SaveError::Transport(other.to_string()),
+        }
+    }
+}
+
 /// A form sent back to its page after a mistake: what was typed (never a password) and what
 /// was wrong with each field, so the page can show the errors beside the fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

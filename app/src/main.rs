@@ -63,6 +63,10 @@ enum Command {
         /// Commit each answer save alone instead of in shared commits (SQLite; to compare).
         #[arg(long)]
         no_group_commit: bool,
+        /// Database connections this server keeps open at most. On PostgreSQL, the servers'
+        /// sum must stay under its `max_connections` (100 by default).
+        #[arg(long, env = "CERTAMEN_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        max_connections: u32,
     },
     /// Item bank tools.
     Bank {
@@ -197,14 +201,16 @@ async fn run() -> anyhow::Result<()> {
             public_url,
             allow_staff_passwords,
             no_group_commit,
+            max_connections,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
-                config.public_url = url;
+                config = config.with_public_url(url);
             }
             config.demo = demo;
             config.staff_passwords = allow_staff_passwords;
             config.group_commit = !no_group_commit;
+            config.max_connections = max_connections;
             config.demo_password = demo_password;
             config.site_root = site_root;
             if let Some(bank) = bank {

@@ -79,6 +79,7 @@ impl Session {
             let t = Instant::now();
             let result = match make(&self.client, &base).send().await {
                 Ok(r) if r.status().is_server_error() => {
+                    self.stats.server_error(r.status().as_u16());
                     Try::Again(format!("{} from {base}", r.status()))
                 }
                 Ok(r) => Try::Done(r),

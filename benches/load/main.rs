@@ -20,6 +20,7 @@ mod server;
 mod stats;
 mod verify;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -355,7 +356,8 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(wait).await;
     }
     let verdict = verify::verify(&database_url, &outcomes).await?;
-    let faults = verify_faults(&database_url, &outcomes, &work, &args).await?;
+    let server_errors = stats.server_errors();
+    let faults = verify_faults(&database_url, &outcomes, &work, &args, &server_errors).await?;
     let summaries = stats.summaries();
     let saves = summaries
         .iter()
@@ -377,6 +379,7 @@ async fn main() -> anyhow::Result<()> {
         "kinds": summaries, "verification": verdict, "faults": faults,
         "failed_candidates": failures.len(), "failure_examples": failures.iter().take(5).collect::<Vec<_>>(),
         "error_examples": stats.error_samples(),
+        "server_errors_by_status": server_errors.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
         "memory": { "idle_mib": idle_kib as f64 / 1024.0, "peak_mib": peak.0 as f64 / 1024.0, "most_active": fullest.1, "mib_at_most_active": fullest.0 as f64 / 1024.0, "mib_per_1000_attempts": per_1000 },
     });
     print_report(&report);
@@ -433,20 +436,49 @@ fn redact(url: &str) -> String {
     certamen_app::server::db::redact(url)
 }
 
-/// What the faults must not have broken: downtime credited after a kill, every abandoned
+/// Outages longer than this are credited to the candidates' clocks (the server's downtime
+/// threshold, two heartbeats).
+const CREDITED_AFTER_S: u64 = 10;
+
+/// What the faults must not have broken: downtime credited after a kill or a database outage
+/// long enough to count, every request refused in a database outage refused as "unavailable"
+/// (503, which the candidate's page repeats) rather than as a server fault, every abandoned
 /// attempt submitted once by the deadline, and (in every server's log) no attempt submitted twice.
 async fn verify_faults(
     database_url: &str,
     outcomes: &[Outcome],
     work: &std::path::Path,
     args: &Args,
+    server_errors: &BTreeMap<u16, u64>,
 ) -> anyhow::Result<serde_json::Value> {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(database_url).await?;
     let mut problems: Vec<String> = Vec::new();
     let mut facts = serde_json::Map::new();
-    if args.kill_at_s.is_some() {
+    if args.db_outage_at_s.is_some() {
+        let faults: u64 = server_errors
+            .iter()
+            .filter(|(status, _)| **status != 503)
+            .map(|(_, n)| n)
+            .sum();
+        if faults > 0 {
+            problems.push(format!(
+                "{faults} requests answered with a server fault rather than 503 around the database outage: {server_errors:?}"
+            ));
+        }
+        facts.insert(
+            "unavailable_answers".into(),
+            server_errors.get(&503).copied().unwrap_or(0).into(),
+        );
+    }
+    let credited_outage = args
+        .kill_at_s
+        .is_some_and(|_| args.down_s > CREDITED_AFTER_S)
+        || args
+            .db_outage_at_s
+            .is_some_and(|_| args.db_outage_s > CREDITED_AFTER_S);
+    if credited_outage {
         let outages = sqlx::query("SELECT began_at, ended_at, credited_attempts FROM outages")
             .fetch_all(&pool)
             .await?;
@@ -455,7 +487,7 @@ async fn verify_faults(
             .await?
             .try_get("n")?;
         match outages.first() {
-            None => problems.push("no outage was recorded after the kill".into()),
+            None => problems.push("no outage was recorded".into()),
             Some(o) => {
                 let gap: i64 =
                     o.try_get::<i64, _>("ended_at")? - o.try_get::<i64, _>("began_at")?;

@@ -12,6 +12,9 @@ pub const WINDOW_S: u64 = 10;
 
 pub struct Stats {
     inner: Mutex<BTreeMap<&'static str, Kind>>,
+    /// Server-error answers by HTTP status: 503 is the server saying its database cannot be
+    /// reached (expected in an outage), any other is a fault.
+    server_errors: Mutex<BTreeMap<u16, u64>>,
     epoch: Instant,
 }
 
@@ -19,6 +22,7 @@ impl Default for Stats {
     fn default() -> Self {
         Stats {
             inner: Mutex::default(),
+            server_errors: Mutex::default(),
             epoch: Instant::now(),
         }
     }
@@ -67,6 +71,19 @@ impl Stats {
         if k.samples.len() < 5 {
             k.samples.push(what);
         }
+    }
+
+    pub fn server_error(&self, status: u16) {
+        *self
+            .server_errors
+            .lock()
+            .expect("stats lock")
+            .entry(status)
+            .or_default() += 1;
+    }
+
+    pub fn server_errors(&self) -> BTreeMap<u16, u64> {
+        self.server_errors.lock().expect("stats lock").clone()
     }
 
     pub fn error_samples(&self) -> Vec<(String, Vec<String>)> {

@@ -17,6 +17,7 @@ mod fuzz_save;
 mod helpers;
 mod item_health;
 mod multiple_answer;
+mod outage;
 mod passkeys;
 mod practice;
 mod registry;

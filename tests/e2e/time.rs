@@ -148,3 +148,71 @@ async fn the_server_submits_an_attempt_whose_time_runs_out_with_the_browser_gone
     assert!(report.body.contains("submitted automatically"));
     app.cleanup().await;
 }
+
+/// A session ends four hours after its last request, not four hours after sign-in: an exam
+/// with extended time (up to 400 %) runs far longer. The session is written again only when it
+/// was last written half an hour ago or more, not on every request.
+#[tokio::test]
+async fn a_session_in_use_is_renewed_but_not_written_on_every_request() {
+    let (app, browser, attempt, _) = candidate_in_exam().await;
+    let pool = app.db().await;
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs() as i64
+    };
+    let session = || async {
+        let (id, data, expires): (String, String, i64) =
+            sqlx::query_as("SELECT id, data, expires_at FROM sessions WHERE data LIKE '%user_id%'")
+                .fetch_one(&pool)
+                .await
+                .expect("the candidate's one session");
+        let data: serde_json::Value = serde_json::from_str(&data).expect("session data");
+        (id, data, expires)
+    };
+    let (id, mut data, expires) = session().await;
+    assert!(
+        (expires - (now() + 4 * 3600)).abs() < 120,
+        "four hours from sign-in"
+    );
+    let set = |data: serde_json::Value, expires: i64| {
+        let id = id.clone();
+        let pool = pool.clone();
+        async move {
+            sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
+                .bind(data.to_string())
+                .bind(expires)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .expect("rewrite the session");
+        }
+    };
+
+    // Written 10 minutes ago: a request does not write it again.
+    data["renewed_at"] = (now() - 600).into();
+    set(data.clone(), now() + 600).await;
+    let page = browser.visit(&format!("/attempts/{attempt}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (_, _, unchanged) = session().await;
+    assert!(
+        (unchanged - (now() + 600)).abs() < 5,
+        "not written on every request"
+    );
+
+    // Written 31 minutes ago, 10 minutes left: the next request moves the expiry 4 h ahead.
+    data["renewed_at"] = (now() - 31 * 60).into();
+    set(data, now() + 600).await;
+    let page = browser.visit(&format!("/attempts/{attempt}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (_, renewed, expires) = session().await;
+    assert!(
+        (expires - (now() + 4 * 3600)).abs() < 120,
+        "renewed to four hours from now, got {} s",
+        expires - now()
+    );
+    assert!((renewed["renewed_at"].as_i64().expect("renewed_at") - now()).abs() < 60);
+    pool.close().await;
+    app.cleanup().await;
+}

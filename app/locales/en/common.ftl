@@ -16,8 +16,11 @@ error-title-404 = Not found
 error-title-409 = Already done or changed meanwhile
 error-title-413 = Too much was sent
 error-title-500 = Something went wrong
+error-title-503 = The exam cannot be reached just now
 error-title-other = Not done
 error-server = Something went wrong on our side. Your saved answers are safe; please try again in a moment.
+error-unavailable = The exam's database is not answering just now, so this was not done. Your saved answers are safe. Time the exam cannot be reached for more than a few seconds is added back to your clock. Please try again in a moment.
+error-unavailable-reloads = This page tries again by itself every { $seconds } seconds.
 error-cross-site = This request came from another site, so it was refused and nothing was changed. Go back to the page and try again.
 attempts-left = { $n ->
     [one] 1 attempt left

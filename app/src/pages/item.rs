@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{ErrorBox, Header};
 use super::read_aloud::ReadAloud;
 use super::timer::Countdown;
-use crate::dto::{ItemPage as ItemData, SaveAck};
+use crate::dto::{ItemPage as ItemData, SaveAck, SaveError};
 use crate::i18n::island_words::{fill, words};
 use crate::i18n::{page_lang, Lang};
 use crate::t;
@@ -38,20 +38,24 @@ pub async fn save_answer(
     choices: String,
     flagged: bool,
     seq: i64,
-) -> Result<SaveAck, ServerFnError> {
+) -> Result<SaveAck, SaveError> {
     use crate::server::attempts::{self, SaveRequest};
-    let (state, user) = super::layout::ssr::signed_in().await?;
+    use crate::server::error::AppError;
+    let (state, user) = match super::layout::ssr::current_user().await {
+        Ok(found) => found,
+        Err(AppError::Unauthenticated) => return Err(super::layout::ssr::not_signed_in().into()),
+        Err(e) => return Err(e.into_save_error()),
+    };
     let now = state.clock.now_ms();
     let req = SaveRequest {
         position,
-        choices: attempts::parse_choices([choices.as_str()])
-            .map_err(|e| e.into_server_fn_error())?,
+        choices: attempts::parse_choices([choices.as_str()]).map_err(AppError::into_save_error)?,
         flagged,
         seq,
     };
     let (outcome, remaining_ms) = attempts::save_answer(&state.db, now, user.id, &attempt_id, &req)
         .await
-        .map_err(|e| e.into_server_fn_error())?;
+        .map_err(AppError::into_save_error)?;
     Ok(SaveAck {
         seq: outcome.last_seq(),
         remaining_ms,
@@ -149,9 +153,10 @@ struct SaveSignals {
 /// How long to wait before sending a save again after the connection failed.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Sends one save. If the connection fails, sends the same save again (the same sequence
-/// number, so the server stores it at most once) every few seconds until it gets through or a
-/// newer save replaces it. A save the server refuses is reported and not repeated.
+/// Sends one save. If the connection fails or the server's database is unavailable, sends the
+/// same save again (the same sequence number, so the server stores it at most once) every few
+/// seconds until it gets through or a newer save replaces it. A save the server refuses is
+/// reported and not repeated.
 fn send_save(
     attempt_id: String,
     position: u32,
@@ -176,13 +181,17 @@ fn send_save(
                 }
             }
             Err(_) if !newest => {}
-            Err(ServerFnError::ServerError(m)) => {
+            Err(SaveError::Refused(m)) => {
                 s.set_problem.set(m);
                 s.set_status.set(SaveStatus::Failed);
             }
-            Err(_) => {
-                s.set_problem
-                    .set(words(lang).answer.connection_lost.to_string());
+            Err(failure) => {
+                // The server's own words when its database is away; ours when the
+                // connection is.
+                s.set_problem.set(match failure {
+                    SaveError::Unavailable(m) => m,
+                    _ => words(lang).answer.connection_lost.to_string(),
+                });
                 s.set_status.set(SaveStatus::Retrying);
                 set_timeout(
                     move || {

@@ -2,7 +2,7 @@
 //! helpers that give a server function its state and signed-in user.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 use crate::i18n::page_lang;
 use crate::t;
@@ -65,9 +65,21 @@ pub fn ErrorBox(error: ServerFnError) -> impl IntoView {
         ServerFnError::ServerError(m) => m,
         other => other.to_string(),
     };
+    // A page that could not be read for want of the database (503) loads itself again.
+    #[cfg(feature = "ssr")]
+    let reload = use_context::<leptos_axum::ResponseOptions>()
+        .and_then(|o| o.0.read().ok().and_then(|p| p.status))
+        .filter(|s| *s == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+        .map(|_| crate::server::error::RETRY_AFTER_S);
+    #[cfg(not(feature = "ssr"))]
+    let reload: Option<u32> = None;
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>
+            {reload.map(|seconds| view! {
+                <Meta http_equiv="refresh" content=seconds.to_string()/>
+                <p>{t!("error-unavailable-reloads", seconds = seconds)}</p>
+            })}
             <p><a href="/dashboard">{t!("back-to-dashboard")}</a></p>
         </div>
     }
@@ -112,33 +124,44 @@ pub(crate) mod ssr {
         ServerFnError::ServerError(format!("moved to {target}"))
     }
 
-    /// The app state and the signed-in user; sends anyone else to the sign-in page.
-    pub async fn signed_in() -> Result<(AppState, User), ServerFnError> {
-        let state = state()?;
+    /// The app state and the signed-in user, as the app's error (`Unauthenticated` for anyone
+    /// signed out); [`signed_in`] for a page.
+    pub async fn current_user() -> Result<(AppState, User), AppError> {
+        let state = use_context::<AppState>()
+            .ok_or_else(|| AppError::Internal("application state missing".into()))?;
         let session: Session = leptos_axum::extract()
             .await
-            .map_err(|e| AppError::Internal(format!("no session: {e}")).into_server_fn_error())?;
-        match auth::require_user(&session, &state).await {
-            Ok(user) => Ok((state, user)),
-            Err(AppError::Unauthenticated) => {
-                let moved = redirect_to("/signin");
-                // A page request gets the 302; a server function called from a script (or
-                // any other client) gets 401, not a server error, beside the redirect header.
-                let html = use_context::<axum::http::request::Parts>().is_some_and(|p| {
-                    p.headers
-                        .get(axum::http::header::ACCEPT)
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|v| v.contains("text/html"))
-                });
-                if !html {
-                    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                        res.set_status(axum::http::StatusCode::UNAUTHORIZED);
-                    }
-                }
-                Err(moved)
-            }
+            .map_err(|e| AppError::Internal(format!("no session: {e}")))?;
+        let user = auth::require_user(&session, &state).await?;
+        Ok((state, user))
+    }
+
+    /// The app state and the signed-in user; sends anyone else to the sign-in page.
+    pub async fn signed_in() -> Result<(AppState, User), ServerFnError> {
+        match current_user().await {
+            Ok(found) => Ok(found),
+            Err(AppError::Unauthenticated) => Err(not_signed_in()),
             Err(e) => Err(e.into_server_fn_error()),
         }
+    }
+
+    /// The answer to a request without a signed-in user: to the sign-in page. A page request
+    /// gets the 302; a server function called from a script (or any other client) gets 401,
+    /// not a server error, beside the redirect header.
+    pub fn not_signed_in() -> ServerFnError {
+        let moved = redirect_to("/signin");
+        let html = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if !html {
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(axum::http::StatusCode::UNAUTHORIZED);
+            }
+        }
+        moved
     }
 
     /// Unwraps a read model that may instead name the page to go to.

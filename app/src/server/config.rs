@@ -26,7 +26,9 @@ pub struct Config {
     /// crash that kept candidates out for longer gets all of it back (30 s, as it was, left a
     /// 20 s crash uncredited: found by certamen-load).
     pub downtime_threshold: Duration,
-    /// Cookies marked Secure (on for anything but localhost over plain HTTP).
+    /// Cookies marked Secure: whenever the site is reached over https (`public_url`), and
+    /// whenever the server listens beyond this machine. Off only for a browser on this
+    /// machine over plain HTTP, where a Secure cookie would never come back.
     pub secure_cookies: bool,
     pub clock: Arc<dyn Clock>,
     pub max_connections: u32,
@@ -63,5 +65,44 @@ impl Config {
             staff_passwords: false,
             group_commit: true,
         }
+    }
+
+    /// The address people open the site at. A server bound to 127.0.0.1 behind a TLS proxy on
+    /// the same host is reached over https, so its cookies must be Secure too.
+    pub fn with_public_url(mut self, public_url: String) -> Self {
+        self.secure_cookies = secure_cookies(self.addr, &public_url);
+        self.public_url = public_url;
+        self
+    }
+}
+
+fn secure_cookies(addr: SocketAddr, public_url: &str) -> bool {
+    let https = public_url
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    https || !addr.ip().is_loopback()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(addr: &str) -> Config {
+        Config::new(addr.parse().unwrap(), "sqlite::memory:".into())
+    }
+
+    #[test]
+    fn cookies_are_secure_over_https_and_beyond_this_machine() {
+        assert!(!config("127.0.0.1:3000").secure_cookies);
+        assert!(config("0.0.0.0:3000").secure_cookies);
+        let proxied = config("127.0.0.1:3000").with_public_url("https://exam.example.org".into());
+        assert!(proxied.secure_cookies);
+        assert_eq!(proxied.public_url, "https://exam.example.org");
+        let upper = config("127.0.0.1:3000").with_public_url("HTTPS://exam.example.org".into());
+        assert!(upper.secure_cookies);
+        let local = config("127.0.0.1:3000").with_public_url("http://localhost:3000".into());
+        assert!(!local.secure_cookies);
+        let open = config("10.0.0.5:3000").with_public_url("http://exam.internal".into());
+        assert!(open.secure_cookies);
     }
 }

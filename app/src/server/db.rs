@@ -155,6 +155,37 @@ pub async fn begin_write(
     }
 }
 
+/// Whether an error means the database cannot take the request just now (a dropped or refused
+/// connection, a full pool, a server shutting down or out of room, a lock held past the busy
+/// timeout) rather than a fault in the request or in our SQL. Such a request may simply be sent
+/// again: nothing of it was written (every write is one transaction).
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| unavailable_code(&c)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL's SQLSTATE (five characters) or SQLite's extended result code (a number, at most
+/// four digits), as the Any driver passes them on.
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        // 08: connection exception; 53: insufficient resources (disk full, out of memory, too
+        // many connections); 57P01–57P03: shutting down or not yet accepting connections.
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(code, "57P01" | "57P02" | "57P03");
+    }
+    // The primary code is the low byte: BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+    code.parse::<u32>()
+        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13 | 14))
+}
+
 /// Booleans are stored as 0/1 BIGINTs on both databases.
 pub fn flag(b: bool) -> i64 {
     i64::from(b)
@@ -163,6 +194,33 @@ pub fn flag(b: bool) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unavailability_is_told_from_faults() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::PoolClosed));
+        assert!(is_unavailable(&sqlx::Error::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionRefused
+        ))));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("x".into())));
+        // PostgreSQL: connection failure, too many connections, admin shutdown.
+        for code in ["08006", "08001", "53300", "53100", "57P01", "57P03"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        // Unique violation, syntax error, serialization failure: faults or conflicts.
+        for code in ["23505", "42601", "40001", "57014"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+        // SQLite: BUSY, BUSY_SNAPSHOT (517), LOCKED, IOERR_WRITE (778), FULL, CANTOPEN.
+        for code in ["5", "517", "6", "778", "13", "14"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        // CONSTRAINT_UNIQUE (2067), ERROR, READONLY (a mistake in setup, not an outage).
+        for code in ["2067", "1", "8"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn sqlite_urls_are_created_on_first_start() {

@@ -1,7 +1,8 @@
 //! The app's one error type, mapped to an HTTP status.
 //!
-//! User mistakes are 4xx with a message a person can act on; database and unexpected errors are
-//! 500, logged with context and never shown (STYLE.md, "Errors").
+//! User mistakes are 4xx with a message a person can act on; unexpected errors are 500, logged
+//! with context and never shown (STYLE.md, "Errors"). A database that cannot be reached just now
+//! is 503 with `Retry-After`, and says so: the request changed nothing and may be sent again.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -22,6 +23,10 @@ pub enum AppError {
     TooLarge(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database could not be reached where the error's type was lost on the way (the
+    /// session store reports its failures as text).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -35,13 +40,22 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(e) if super::db::is_unavailable(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The message a person may see: server faults are logged here and replaced.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        let status = self.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Expected in an outage, one per request: a warning, not an error.
+            tracing::warn!(error = %self, "database unavailable");
+            crate::t!("error-unavailable")
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
             crate::t!("error-server")
         } else {
@@ -51,17 +65,47 @@ impl AppError {
 
     /// Converts for a Leptos server function, setting the page's HTTP status on the way.
     pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
+        self.set_response_status();
+        leptos::prelude::ServerFnError::ServerError(self.public_message())
+    }
+
+    /// Sets the status (and for 503, `Retry-After`) of the response being built by Leptos.
+    fn set_response_status(&self) {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(self.status());
+            if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+                response.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(RETRY_AFTER_S),
+                );
+            }
         }
-        leptos::prelude::ServerFnError::ServerError(self.public_message())
+    }
+
+    /// Converts for the instant save, which tells an unavailable database (sent again by the
+    /// page) from a refusal (said once), setting the HTTP status on the way.
+    pub fn into_save_error(self) -> crate::dto::SaveError {
+        let unavailable = self.status() == StatusCode::SERVICE_UNAVAILABLE;
+        self.set_response_status();
+        let message = self.public_message();
+        if unavailable {
+            crate::dto::SaveError::Unavailable(message)
+        } else {
+            crate::dto::SaveError::Refused(message)
+        }
     }
 }
 
 tokio::task_local! {
     /// The display settings of the request being answered, for its error page.
     static DISPLAY: crate::display::DisplaySettings;
+    /// Whether the request being answered is a GET, which its error page may repeat by itself.
+    static IS_GET: bool;
 }
+
+/// Seconds after which a page that met an unavailable database asks again (and what
+/// `Retry-After` tells other clients).
+pub const RETRY_AFTER_S: u32 = 5;
 
 /// Middleware: keeps the request's display settings and interface language at hand while it
 /// is answered, so an error page or a form's message follows what the person chose, like
@@ -72,8 +116,9 @@ pub async fn with_display(
 ) -> Response {
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
     let lang = settings.lang(request.headers());
+    let get = request.method() == axum::http::Method::GET;
     let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
-    DISPLAY.scope(settings, run).await
+    DISPLAY.scope(settings, IS_GET.scope(get, run)).await
 }
 
 /// A small, accessible error page for plain form posts, with a way back.
@@ -89,6 +134,7 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
         404 => crate::t!("error-title-404"),
         409 => crate::t!("error-title-409"),
         413 => crate::t!("error-title-413"),
+        503 => crate::t!("error-title-503"),
         _ if status.is_server_error() => crate::t!("error-title-500"),
         _ => crate::t!("error-title-other"),
     };
@@ -97,11 +143,36 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
     let back = back
         .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
         .unwrap_or_default();
+    // A page that could not be read for want of the database loads itself again in a few
+    // seconds (a GET only: repeating a form post is the candidate's choice, with the form).
+    let unavailable = status == StatusCode::SERVICE_UNAVAILABLE;
+    let again = unavailable && IS_GET.try_with(|get| *get).unwrap_or(false);
+    let (refresh, retry_note) = if again {
+        (
+            format!(r#"<meta http-equiv="refresh" content="{RETRY_AFTER_S}">"#),
+            format!(
+                "<p>{}</p>",
+                escape(&crate::t!(
+                    "error-unavailable-reloads",
+                    seconds = RETRY_AFTER_S
+                ))
+            ),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     let body = format!(
-        r#"<!DOCTYPE html><html lang="{lang}"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{back}<p><a href="/dashboard">{dashboard}</a></p></main></body></html>"#,
+        r#"<!DOCTYPE html><html lang="{lang}"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{refresh}<title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{retry_note}{back}<p><a href="/dashboard">{dashboard}</a></p></main></body></html>"#,
         escape(message)
     );
-    (status, Html(body)).into_response()
+    let mut response = (status, Html(body)).into_response();
+    if unavailable {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(RETRY_AFTER_S),
+        );
+    }
+    response
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -1,5 +1,9 @@
 //! tower-sessions storage in our own database, over the same Any pool on SQLite and
 //! PostgreSQL (the published sqlx stores are tied to one database type each).
+//!
+//! Reading a session also reads its signed-in account (one query, not two, on every request):
+//! the account's row, current as of this read (a disabled account or a changed role counts at
+//! once), is put in the loaded data under [`ACCOUNT_KEY`], never stored.
 
 use async_trait::async_trait;
 use sqlx::Row;
@@ -30,21 +34,57 @@ impl DbSessionStore {
     }
 }
 
+/// The key of the signed-in user's id in the session data (written at sign-in).
+pub const USER_KEY: &str = "user_id";
+
+/// The key under which a loaded session carries its account as read with it: an object with
+/// `id`, `email`, `display_name` and `role`, or `null` when the account is disabled or gone.
+/// Absent when the session names no account (or was stored before the account was kept
+/// beside it).
+pub const ACCOUNT_KEY: &str = "_account";
+
+/// Begins the text of a store error whose database could not be reached (tower-sessions keeps
+/// only text), so a request that failed for it is answered 503 like any other; see
+/// [`session_error`].
+const UNAVAILABLE: &str = "database unavailable: ";
+
 fn backend(e: sqlx::Error) -> Error {
-    Error::Backend(e.to_string())
+    if super::db::is_unavailable(&e) {
+        Error::Backend(format!("{UNAVAILABLE}{e}"))
+    } else {
+        Error::Backend(e.to_string())
+    }
+}
+
+/// A session read or write that failed, as the app's error: unavailable (503) when the
+/// database could not be reached, a fault (500) otherwise.
+pub fn session_error(e: tower_sessions::session::Error) -> super::error::AppError {
+    use super::error::AppError;
+    match e {
+        tower_sessions::session::Error::Store(Error::Backend(m)) if m.starts_with(UNAVAILABLE) => {
+            AppError::Unavailable(m)
+        }
+        other => AppError::Internal(other.to_string()),
+    }
 }
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let mut data = record.data.clone();
+        // Read with the session, never stored: the next read reads it afresh.
+        data.remove(ACCOUNT_KEY);
+        let user_id = data.get(USER_KEY).and_then(serde_json::Value::as_i64);
+        let data = serde_json::to_string(&data).map_err(|e| Error::Encode(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
+             user_id = excluded.user_id",
         )
         .bind(record.id.to_string())
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
+        .bind(user_id)
         .execute(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -53,19 +93,39 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let row =
-            sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(id.to_string())
-                .bind(now)
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(backend)?;
+        let row = sqlx::query(
+            "SELECT s.data, s.expires_at, s.user_id, u.id AS account_id, u.email, u.display_name, \
+             u.role FROM sessions s \
+             LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
+             WHERE s.id = $1 AND s.expires_at > $2",
+        )
+        .bind(id.to_string())
+        .bind(now)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires: i64 = row.try_get("expires_at").map_err(backend)?;
+        let mut data: std::collections::HashMap<String, serde_json::Value> =
+            serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        let user_id: Option<i64> = row.try_get("user_id").map_err(backend)?;
+        if user_id.is_some() {
+            let account_id: Option<i64> = row.try_get("account_id").map_err(backend)?;
+            let account = match account_id {
+                Some(account_id) => serde_json::json!({
+                    "id": account_id,
+                    "email": row.try_get::<String, _>("email").map_err(backend)?,
+                    "display_name": row.try_get::<String, _>("display_name").map_err(backend)?,
+                    "role": row.try_get::<String, _>("role").map_err(backend)?,
+                }),
+                None => serde_json::Value::Null,
+            };
+            data.insert(ACCOUNT_KEY.to_string(), account);
+        }
         Ok(Some(Record {
             id: *id,
-            data: serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?,
+            data,
             expiry_date: time::OffsetDateTime::from_unix_timestamp(expires)
                 .map_err(|e| Error::Decode(e.to_string()))?,
         }))

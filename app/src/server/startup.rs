@@ -272,6 +272,7 @@ impl Application {
             self.state.clock.clone(),
             DbSessionStore::new(self.state.db.clone()),
             self.config.jobs_every,
+            self.config.downtime_threshold,
         );
         // Dropping this future (a test stopping the server) must stop the jobs too.
         struct AbortOnDrop(tokio::task::JoinHandle<()>);

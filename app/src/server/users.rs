@@ -41,6 +41,27 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
     row.as_ref().map(user_from_row).transpose()
 }
 
+/// The account a session was read with (`session_store::ACCOUNT_KEY`).
+pub fn from_session_account(account: &serde_json::Value) -> Result<User, AppError> {
+    let text = |key: &str| {
+        account[key]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| AppError::Internal(format!("session account without {key}")))
+    };
+    let role = text("role")?;
+    Ok(User {
+        id: account["id"]
+            .as_i64()
+            .ok_or_else(|| AppError::Internal("session account without id".into()))?,
+        email: text("email")?,
+        display_name: text("display_name")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
+        console_sign_in: false,
+    })
+}
+
 /// The user and their password hash, by email (compared case-insensitively).
 pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(User, String)>, AppError> {
     let row = sqlx::query(

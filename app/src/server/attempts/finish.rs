@@ -158,10 +158,11 @@ pub async fn heartbeat(db: &Db, now: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// At start-up: if no server was alive for longer than `gap_threshold_ms`, gives every open
-/// attempt that was still running then the whole outage back (invariant 2). Returns the
-/// outage length and how many attempts were credited. Safe when several servers start at once:
-/// only the one that moves the heartbeat from the old value credits.
+/// The heartbeat, at start-up and on every beat: if no server reached the database for longer
+/// than `gap_threshold_ms` (all were down, or the database was), gives every open attempt that
+/// was still running then the whole outage back (invariant 2), and beats. Returns the outage
+/// length and how many attempts were credited. Safe with several servers at once: only the one
+/// that moves the heartbeat from the old value credits.
 pub async fn credit_downtime(
     db: &Db,
     now: i64,

@@ -23,10 +23,18 @@ enum Write {
     Position { attempt_id: String, position: u32 },
 }
 
+/// Why a batch failed, for each save in it: the error's text, and whether it was the database
+/// being out of reach (answered 503, and the page sends the save again) rather than a fault.
+#[derive(Debug, Clone)]
+struct Failed {
+    message: String,
+    unavailable: bool,
+}
+
 #[derive(Debug)]
 struct Job {
     write: Write,
-    reply: oneshot::Sender<Result<bool, String>>,
+    reply: oneshot::Sender<Result<bool, Failed>>,
 }
 
 /// The writer task's queue.
@@ -58,8 +66,12 @@ impl SaveWriter {
                     }
                     Err(e) => {
                         tracing::error!(error = %e, saves = batch.len(), "a batch of saves failed to commit");
+                        let failed = Failed {
+                            message: e.to_string(),
+                            unavailable: crate::server::db::is_unavailable(&e),
+                        };
                         for job in batch.drain(..) {
-                            let _ = job.reply.send(Err(e.to_string()));
+                            let _ = job.reply.send(Err(failed.clone()));
                         }
                     }
                 }
@@ -93,7 +105,14 @@ impl SaveWriter {
         answer
             .await
             .map_err(|_| AppError::Internal("the save writer dropped a save".into()))?
-            .map_err(|e| AppError::Internal(format!("saving: {e}")))
+            .map_err(|e| {
+                let message = format!("saving: {}", e.message);
+                if e.unavailable {
+                    AppError::Unavailable(message)
+                } else {
+                    AppError::Internal(message)
+                }
+            })
     }
 }
 
