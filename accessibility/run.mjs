@@ -196,7 +196,7 @@ try {
   await check('a save the server answers "database unavailable" (503) says so and is sent again', async () => {
     // The reply the server gives when its database is out of reach (tests/e2e/outage.rs
     // checks the server side): 503 with the unavailable error's JSON.
-    const words = "The exam's database is not answering just now, so this was not done. Your saved answers are safe.";
+    const words = "the exam's database is not answering just now";
     await page.route('**/save_answer*', (route) => route.fulfill({
       status: 503,
       headers: { 'retry-after': '5' },

@@ -334,6 +334,28 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let elapsed = started.elapsed();
+    // A fault asked for but never made (the candidates finished first) proves nothing.
+    let missed: Vec<&str> = [
+        (args.kill_at_s.is_some() && !killed, "--kill-at-s"),
+        (
+            args.kill_second_at_s.is_some() && servers.len() > 1 && !second_killed,
+            "--kill-second-at-s",
+        ),
+        (
+            args.db_outage_at_s.is_some() && !outage_done,
+            "--db-outage-at-s",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(missed, flag)| missed.then_some(flag))
+    .collect();
+    if !missed.is_empty() {
+        anyhow::bail!(
+            "the candidates finished after {} s, before the fault asked for by {}: make it earlier",
+            elapsed.as_secs(),
+            missed.join(", ")
+        );
+    }
     let mut outcomes: Vec<Outcome> = Vec::new();
     for t in tasks {
         outcomes.push(t.await?);

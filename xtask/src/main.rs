@@ -193,7 +193,9 @@ fn test() -> anyhow::Result<()> {
             .current_dir(workspace_root())
             .env("CERTAMEN_TEST_DATABASE", "postgres")
             .env("CERTAMEN_TEST_POSTGRES_URL", postgres_url())
-            .args(["test", "-p", "certamen-tests"]))?;
+            // `--workspace` keeps the features of the build above (`-p certamen-tests` alone
+            // unifies them differently and rebuilds the app, some 4 minutes).
+            .args(["test", "--workspace", "--test", "e2e"]))?;
     } else {
         eprintln!(
             "xtask: SKIPPED the PostgreSQL run: nothing listens on 127.0.0.1:5432 (CI requires it)"

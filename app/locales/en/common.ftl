@@ -21,6 +21,8 @@ error-title-other = Not done
 error-server = Something went wrong on our side. Your saved answers are safe; please try again in a moment.
 error-unavailable = The exam's database is not answering just now, so this was not done. Your saved answers are safe. Time the exam cannot be reached for more than a few seconds is added back to your clock. Please try again in a moment.
 error-unavailable-reloads = This page tries again by itself every { $seconds } seconds.
+# Completes the question page's "Not saved: …" line.
+error-unavailable-short = the exam's database is not answering just now
 error-cross-site = This request came from another site, so it was refused and nothing was changed. Go back to the page and try again.
 attempts-left = { $n ->
     [one] 1 attempt left

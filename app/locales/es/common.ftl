@@ -21,6 +21,8 @@ error-title-other = No realizado
 error-server = Algo salió mal de nuestro lado. Sus respuestas guardadas están seguras; inténtelo de nuevo en un momento.
 error-unavailable = La base de datos del examen no responde en este momento, así que esto no se hizo. Sus respuestas guardadas están seguras. El tiempo en que no se puede acceder al examen por más de unos segundos se le devuelve a su reloj. Inténtelo de nuevo en un momento.
 error-unavailable-reloads = Esta página lo intenta de nuevo sola cada { $seconds } segundos.
+# Completes the question page's "Not saved: …" line.
+error-unavailable-short = la base de datos del examen no responde en este momento
 error-cross-site = Esta solicitud llegó desde otro sitio, así que se rechazó y no se cambió nada. Vuelva a la página e inténtelo de nuevo.
 attempts-left = { $n ->
     [one] Le queda 1 intento

@@ -85,11 +85,11 @@ impl AppError {
     /// Converts for the instant save, which tells an unavailable database (sent again by the
     /// page) from a refusal (said once), setting the HTTP status on the way.
     pub fn into_save_error(self) -> crate::dto::SaveError {
-        let unavailable = self.status() == StatusCode::SERVICE_UNAVAILABLE;
         self.set_response_status();
         let message = self.public_message();
-        if unavailable {
-            crate::dto::SaveError::Unavailable(message)
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            // The page's status line says "Not saved: …" and that it sends the save again.
+            crate::dto::SaveError::Unavailable(crate::t!("error-unavailable-short"))
         } else {
             crate::dto::SaveError::Refused(message)
         }
