@@ -16,6 +16,30 @@ fn on_postgres() -> bool {
     std::env::var("CERTAMEN_TEST_DATABASE").as_deref() == Ok("postgres")
 }
 
+/// SQLite's write lock held by a connection of the test's own, as a stuck writer would.
+struct WriteLock(sqlx::AnyConnection);
+
+impl WriteLock {
+    async fn take(database_url: &str) -> WriteLock {
+        let mut conn = sqlx::AnyConnection::connect(database_url)
+            .await
+            .expect("a second connection");
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut conn)
+            .await
+            .expect("take the write lock");
+        WriteLock(conn)
+    }
+
+    async fn release(mut self) {
+        sqlx::query("ROLLBACK")
+            .execute(&mut self.0)
+            .await
+            .expect("release the lock");
+        self.0.close().await.expect("close");
+    }
+}
+
 #[tokio::test]
 async fn a_database_out_of_reach_answers_unavailable_and_the_same_save_goes_through_after() {
     if on_postgres() {
@@ -25,14 +49,7 @@ async fn a_database_out_of_reach_answers_unavailable_and_the_same_save_goes_thro
     let (app, browser, attempt, first) = candidate_in_exam().await;
     let seq: i64 = parse_question(&first.body).seq.parse().expect("seq");
 
-    // Hold the write lock from outside the server.
-    let mut holder = sqlx::AnyConnection::connect(&app.database_url)
-        .await
-        .expect("a second connection");
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut holder)
-        .await
-        .expect("take the write lock");
+    let holder = WriteLock::take(&app.database_url).await;
 
     let js_save = || {
         browser
@@ -97,11 +114,7 @@ async fn a_database_out_of_reach_answers_unavailable_and_the_same_save_goes_thro
     assert_eq!(logged, 0, "no save reached the response log");
 
     // The database is back: the page sends the same save again, and it is stored once.
-    sqlx::query("ROLLBACK")
-        .execute(&mut holder)
-        .await
-        .expect("release the lock");
-    holder.close().await.expect("close");
+    holder.release().await;
     let again = js_save().await.expect("answered");
     assert_eq!(again.status(), StatusCode::OK);
     let ack: serde_json::Value = again.json().await.expect("ack");
@@ -131,18 +144,9 @@ async fn a_page_that_meets_an_unavailable_database_loads_itself_again() {
     }
     let (app, browser, attempt, _) = candidate_in_exam().await;
     // Question 2 has not been opened: showing it records where the candidate is, a write.
-    let mut holder = sqlx::AnyConnection::connect(&app.database_url)
-        .await
-        .expect("a second connection");
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut holder)
-        .await
-        .expect("take the write lock");
+    let holder = WriteLock::take(&app.database_url).await;
     let r = browser.get(&format!("/attempts/{attempt}/items/2")).await;
-    sqlx::query("ROLLBACK")
-        .execute(&mut holder)
-        .await
-        .expect("release the lock");
+    holder.release().await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let page = r.text().await.expect("page");
     assert!(page.contains("database is not answering"), "{page}");
