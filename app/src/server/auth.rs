@@ -155,9 +155,8 @@ async fn signed_in_user(session: &Session, db: &Db) -> Result<User, AppError> {
         .map_err(session_error)?
     {
         Some(serde_json::Value::Null) => return Err(AppError::Unauthenticated),
-        Some(account) if account["id"].as_i64() == Some(id) => {
-            users::from_session_account(&account)?
-        }
+        Some(account) if account["id"].as_i64() == Some(id) => serde_json::from_value(account)
+            .map_err(|e| AppError::Internal(format!("the session's account: {e}")))?,
         _ => users::find_by_id(db, id)
             .await?
             .ok_or(AppError::Unauthenticated)?,

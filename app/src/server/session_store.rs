@@ -37,8 +37,8 @@ impl DbSessionStore {
 /// The key of the signed-in user's id in the session data (written at sign-in).
 pub const USER_KEY: &str = "user_id";
 
-/// The key under which a loaded session carries its account as read with it: an object with
-/// `id`, `email`, `display_name` and `role`, or `null` when the account is disabled or gone.
+/// The key under which a loaded session carries its account as read with it: a serialized
+/// `users::User`, or `null` when the account is disabled or gone.
 /// Absent when the session names no account (or was stored before the account was kept
 /// beside it).
 pub const ACCOUNT_KEY: &str = "_account";
@@ -94,8 +94,8 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let row = sqlx::query(
-            "SELECT s.data, s.expires_at, s.user_id, u.id AS account_id, u.email, u.display_name, \
-             u.role FROM sessions s \
+            "SELECT s.data, s.expires_at, s.user_id, u.id, u.email, u.display_name, u.role \
+             FROM sessions s \
              LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
              WHERE s.id = $1 AND s.expires_at > $2",
         )
@@ -111,14 +111,13 @@ impl SessionStore for DbSessionStore {
             serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
         let user_id: Option<i64> = row.try_get("user_id").map_err(backend)?;
         if user_id.is_some() {
-            let account_id: Option<i64> = row.try_get("account_id").map_err(backend)?;
+            let account_id: Option<i64> = row.try_get("id").map_err(backend)?;
             let account = match account_id {
-                Some(account_id) => serde_json::json!({
-                    "id": account_id,
-                    "email": row.try_get::<String, _>("email").map_err(backend)?,
-                    "display_name": row.try_get::<String, _>("display_name").map_err(backend)?,
-                    "role": row.try_get::<String, _>("role").map_err(backend)?,
-                }),
+                Some(_) => {
+                    let user = super::users::user_from_row(&row)
+                        .map_err(|e| Error::Backend(e.to_string()))?;
+                    serde_json::to_value(user).map_err(|e| Error::Encode(e.to_string()))?
+                }
                 None => serde_json::Value::Null,
             };
             data.insert(ACCOUNT_KEY.to_string(), account);

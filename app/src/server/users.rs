@@ -6,7 +6,8 @@ use super::db::Db;
 use super::error::AppError;
 use crate::dto::Role;
 
-#[derive(Debug, Clone)]
+/// Serialized only to ride with a session as it is read (`session_store::ACCOUNT_KEY`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -15,10 +16,12 @@ pub struct User {
     /// This request's session may use the staff and administrator pages: it was signed in
     /// with a passkey, or this server lets staff use a password (`--allow-staff-passwords`,
     /// for trying the app). Set by `auth::require_user`; false on a user read any other way.
+    #[serde(skip)]
     pub console_sign_in: bool,
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
+/// The user of a row with the columns `id`, `email`, `display_name` and `role`.
+pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -39,27 +42,6 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
     .fetch_optional(&db.pool)
     .await?;
     row.as_ref().map(user_from_row).transpose()
-}
-
-/// The account a session was read with (`session_store::ACCOUNT_KEY`).
-pub fn from_session_account(account: &serde_json::Value) -> Result<User, AppError> {
-    let text = |key: &str| {
-        account[key]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| AppError::Internal(format!("session account without {key}")))
-    };
-    let role = text("role")?;
-    Ok(User {
-        id: account["id"]
-            .as_i64()
-            .ok_or_else(|| AppError::Internal("session account without id".into()))?,
-        email: text("email")?,
-        display_name: text("display_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| AppError::Internal(format!("unknown role {role:?}")))?,
-        console_sign_in: false,
-    })
 }
 
 /// The user and their password hash, by email (compared case-insensitively).
