@@ -60,7 +60,7 @@ enum Command {
         /// the app (`cargo xtask start` sets it). Without it they must sign in with a passkey.
         #[arg(long)]
         allow_staff_passwords: bool,
-        /// Commit each answer save alone instead of in shared commits (SQLite; to compare).
+        /// Commit each answer save alone instead of in shared commits (to compare).
         #[arg(long)]
         no_group_commit: bool,
         /// Database connections this server keeps open at most. On PostgreSQL, the servers'

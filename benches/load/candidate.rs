@@ -1,6 +1,8 @@
 //! One simulated candidate: signs in, starts the exam, reads each question, saves answers with
-//! think time (changing some), and submits, as a browser with JavaScript would (page reads,
-//! then the instant-save endpoint). A request cut off by the network or a server error is sent
+//! think time (changing some), moves on with the question form's Next button (which also
+//! carries the chosen answer, already saved, so it changes nothing), skips the break where the
+//! exam offers it, opens the review page and submits, as a browser with JavaScript would (page
+//! reads, the instant-save endpoint, form posts). A request cut off by the network or a server error is sent
 //! again, the same save with the same sequence number, as the page does; with several servers,
 //! the retry may go to another one, as behind a load balancer (`balancer.rs`).
 
@@ -15,6 +17,11 @@ use reqwest::{redirect, Client, StatusCode};
 
 use crate::balancer::Balancer;
 use crate::stats::Stats;
+
+/// How long a sign-in may take before the candidate tries again. A browser waits minutes for
+/// an answer; giving up sooner (the other requests' 30 s) sends the candidate to the back of
+/// the hashing queue with the work already queued for it wasted.
+const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub struct Plan {
     pub servers: Arc<Balancer>,
@@ -116,6 +123,14 @@ impl Session {
     }
 }
 
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {
     let start = s.find(a)? + a.len();
     let end = s[start..].find(b)? + start;
@@ -167,6 +182,7 @@ async fn run(
         .send("sign_in", |c, base| {
             c.post(format!("{base}/auth/signin"))
                 .form(&[("email", email), ("password", password.as_str())])
+                .timeout(SIGN_IN_TIMEOUT)
         })
         .await?;
     let to = r
@@ -256,6 +272,47 @@ async fn run(
             }
             seq += 1;
         }
+        // Next: the question form, with the answer as saved.
+        let path = format!("/attempts/{attempt}/items/{position}/answer");
+        let choice = previous.map(String::from).unwrap_or_default();
+        let form = [
+            ("choice", choice),
+            ("seq", seq.to_string()),
+            ("go", "next".to_string()),
+        ];
+        let r = s
+            .send("next", |c, base| {
+                c.post(format!("{base}{path}"))
+                    .header(ACCEPT, "text/html")
+                    .form(&form)
+            })
+            .await?;
+        let to = location(&r);
+        if r.status() != StatusCode::SEE_OTHER || to.is_empty() {
+            return Err(format!("{path} answered {} to {to:?}", r.status()));
+        }
+        if to.ends_with("/break") {
+            let path = format!("/attempts/{attempt}/break/action");
+            let r = s
+                .send("break", |c, base| {
+                    c.post(format!("{base}{path}"))
+                        .header(ACCEPT, "text/html")
+                        .form(&[("action", "skip")])
+                })
+                .await?;
+            if !r.status().is_redirection() {
+                return Err(format!("{path} answered {}", r.status()));
+            }
+        }
+    }
+    let path = format!("/attempts/{attempt}/review");
+    let r = s
+        .send("review", |c, base| {
+            c.get(format!("{base}{path}")).header(ACCEPT, "text/html")
+        })
+        .await?;
+    if r.status() != StatusCode::OK {
+        return Err(format!("{path} answered {}", r.status()));
     }
     if s.plan.abandon {
         return Ok(());

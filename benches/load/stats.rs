@@ -5,7 +5,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The kinds of request a simulated candidate makes.
-pub const KINDS: [&str; 5] = ["sign_in", "start", "item", "save", "submit"];
+pub const KINDS: [&str; 8] = [
+    "sign_in", "start", "item", "save", "next", "break", "review", "submit",
+];
 
 /// The window of the busiest-stretch throughput.
 pub const WINDOW_S: u64 = 10;

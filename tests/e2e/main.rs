@@ -14,6 +14,7 @@ mod complaints;
 mod exam;
 mod exam_screen;
 mod fuzz_save;
+mod group_commit;
 mod helpers;
 mod item_health;
 mod multiple_answer;

@@ -42,27 +42,9 @@ pub async fn signed_in_with(session: &Session) -> Result<Option<Method>, AppErro
     session.get(METHOD_KEY).await.map_err(session_error)
 }
 
-/// At most this many password hashes are computed at once: argon2id takes 19 MiB and a core
-/// for tens of milliseconds each, so 2,000 candidates signing in at 9:00 would otherwise start
-/// as many blocking threads and gigabytes of memory. The rest wait their turn.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    })
-}
-
-async fn hashing_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
-    hashing_permits()
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(format!("password hashing stopped: {e}")))
-}
-
-/// Hashes a password with argon2id and a random salt, off the async threads.
+/// Hashes a password with argon2id and a random salt, on a hashing thread.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _turn = hashing_turn().await?;
-    tokio::task::spawn_blocking(move || {
+    super::hashing::run(move || {
         let mut salt_bytes = [0u8; 16];
         getrandom::fill(&mut salt_bytes)
             .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
@@ -74,13 +56,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
             .map_err(|e| AppError::Internal(format!("cannot hash password: {e}")))
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-/// Checks a password against a stored hash, off the async threads.
+/// Checks a password against a stored hash, on a hashing thread.
 pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    let _turn = hashing_turn().await?;
-    tokio::task::spawn_blocking(move || {
+    super::hashing::run(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
         Ok(Argon2::default()
@@ -88,7 +68,6 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, App
             .is_ok())
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 /// Signs `user` in on this session, with a fresh session id (no session fixation).

@@ -196,6 +196,53 @@ pub fn parse_exam(text: &str) -> Result<ExamDefinition, AppError> {
         .map_err(|e| AppError::Internal(format!("stored exam definition unreadable: {e}")))
 }
 
+/// Item versions as read from the database. A version's text never changes once stored (a
+/// changed item is stored as a new version), so it may be kept: an item page then reads the
+/// attempt's row and not the item's text, which is most of what it would read.
+#[derive(Debug, Default)]
+pub struct ItemCache {
+    items: std::sync::Mutex<std::collections::HashMap<(String, i64), std::sync::Arc<Item>>>,
+}
+
+/// How many item versions the cache keeps before it starts over (a bank holds hundreds; this
+/// only bounds a server that reads a great many versions over months).
+const ITEM_CACHE_LIMIT: usize = 20_000;
+
+impl ItemCache {
+    fn get(&self, id: &str, version: i64) -> Option<std::sync::Arc<Item>> {
+        let items = self.items.lock().unwrap_or_else(|p| p.into_inner());
+        items.get(&(id.to_string(), version)).cloned()
+    }
+
+    fn put(&self, id: &str, version: i64, item: std::sync::Arc<Item>) {
+        let mut items = self.items.lock().unwrap_or_else(|p| p.into_inner());
+        if items.len() >= ITEM_CACHE_LIMIT {
+            items.clear();
+        }
+        items.insert((id.to_string(), version), item);
+    }
+}
+
+/// One version of an item, from the cache or the database.
+pub async fn item_version(
+    db: &Db,
+    id: &str,
+    version: i64,
+) -> Result<std::sync::Arc<Item>, AppError> {
+    if let Some(item) = db.items.get(id, version) {
+        return Ok(item);
+    }
+    let row = sqlx::query("SELECT body FROM items WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("item {id} version {version} is not stored")))?;
+    let item = std::sync::Arc::new(parse_item(&row.try_get::<String, _>("body")?)?);
+    db.items.put(id, version, item.clone());
+    Ok(item)
+}
+
 pub fn parse_item(text: &str) -> Result<Item, AppError> {
     serde_json::from_str(text)
         .map_err(|e| AppError::Internal(format!("stored item unreadable: {e}")))

@@ -37,8 +37,8 @@ pub struct Config {
     /// Let staff and administrators use their pages after a password sign-in. Off: they
     /// must sign in with a passkey. Only for trying the app (`cargo xtask start` turns it on).
     pub staff_passwords: bool,
-    /// SQLite: answer saves share commits (see `attempts::group_commit`). Off: each save
-    /// commits alone (kept to measure the difference).
+    /// Answer saves and page positions share commits (see `attempts::group_commit`). Off:
+    /// each commits alone (kept to measure the difference).
     pub group_commit: bool,
 }
 

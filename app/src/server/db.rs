@@ -32,8 +32,11 @@ impl DbKind {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: DbKind,
-    /// The group-commit writer of answer saves (SQLite servers; see `attempts::group_commit`).
+    /// The group-commit writer of answer saves (see `attempts::group_commit`); `None` when the
+    /// server was started without it, and each save commits alone.
     pub saves: Option<crate::server::attempts::group_commit::SaveWriter>,
+    /// Item versions read so far (see `bank::item_version`).
+    pub items: std::sync::Arc<crate::server::bank::ItemCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,14 +82,12 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
-    /// Hands answer saves to one group-commit writer (for a SQLite server; PostgreSQL commits
-    /// concurrent transactions itself).
+    /// Hands answer saves and page positions to one group-commit writer.
     pub fn with_group_commit(mut self) -> Db {
-        if self.kind == DbKind::Sqlite {
-            self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
-                self.pool.clone(),
-            ));
-        }
+        self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
+            self.pool.clone(),
+            self.kind,
+        ));
         self
     }
 
@@ -126,6 +127,7 @@ impl Db {
             pool,
             kind,
             saves: None,
+            items: Default::default(),
         })
     }
 

@@ -324,12 +324,14 @@ pub async fn answer(
         flagged: form.flagged.is_some(),
         seq,
     };
-    // Everything is checked before anything is saved: a bad request changes nothing.
-    let attempt = attempts::record_owned(&state.db, user.id, &id).await?;
+    // Everything is checked before anything is saved: a bad request changes nothing. One
+    // read gives the attempt, the question and the number of questions.
+    let read = attempts::read_answering(&state.db, user.id, &id, position, true).await?;
+    let attempt = &read.attempt;
     if let Some(letter) = &form.strike {
-        attempts::check_strike(&state.db, &attempt.id, position, letter).await?;
+        read.check_strike(position, letter)?;
     }
-    let total = attempts::question_count(&state.db, &attempt.id).await?;
+    let total = read.total.unwrap_or(0);
     if let Some(l) = &form.language {
         attempts::check_language(l)?;
     }
@@ -360,7 +362,7 @@ pub async fn answer(
         },
     };
     let now = state.clock.now_ms();
-    match attempts::save_answer(&state.db, now, user.id, &id, &request).await {
+    match attempts::save_read(&state.db, now, &read, &request).await {
         Ok(_) => {}
         Err(AppError::Conflict(message)) => {
             let back = format!("/attempts/{id}");
@@ -379,7 +381,7 @@ pub async fn answer(
         attempts::set_language(&state.db, now, user.id, &id, language).await?;
     }
     if attempt.adaptive {
-        return adaptive_next(&state, now, user.id, &attempt, position, go).await;
+        return adaptive_next(&state, now, user.id, attempt, position, go).await;
     }
     let target = match go {
         Go::Item(n) => format!("/attempts/{id}/items/{n}"),

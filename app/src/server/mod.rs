@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod flash;
 pub mod forms;
+pub mod hashing;
 pub mod item_health;
 pub mod jobs;
 pub mod language;

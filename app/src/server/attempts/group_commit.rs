@@ -1,27 +1,25 @@
-//! Group commit of answer saves on SQLite. SQLite has one writer, and each commit waits for
-//! the disk (`synchronous = FULL`), so one transaction per save would cap saves at the disk's
-//! commits per second. Instead every save is handed to one writer task, which takes all the
-//! saves waiting at that moment (up to `MAX_BATCH`), writes them in one transaction in the
-//! order they came, commits once, and only then answers each: durability is unchanged (no save
-//! is acknowledged before its commit), and under load one disk flush carries many saves. A
-//! batch that fails to commit fails every save in it; none is acknowledged, and the pages send
-//! them again. PostgreSQL takes concurrent commits itself, so it keeps one transaction a save.
+//! Group commit of answer saves. Each commit waits for the disk (SQLite `synchronous = FULL`,
+//! PostgreSQL's WAL flush), and SQLite has one writer, so one transaction per save caps saves
+//! at the commits per second the disk and the database take. Instead every save is handed to
+//! one writer task, which takes all the saves waiting at that moment (up to `MAX_BATCH`),
+//! writes them in one transaction in the order they came (`batch.rs`: a few statements for
+//! the whole batch), commits once, and only then answers each: durability is unchanged (no
+//! save is acknowledged before its commit), and under load one flush carries many saves.
+//!
+//! A batch that fails is not the end of its saves: when the database is out of reach, each is
+//! answered "unavailable" (503, and the page sends it again); any other failure is retried one
+//! write per transaction, so one faulty write (or a connection cut in a way the driver does
+//! not call an outage) fails only itself.
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::save::{write_save, SaveWrite};
+use super::batch::Write;
+use super::save::SaveWrite;
+use crate::server::db::{begin_write, is_unavailable, DbKind};
 use crate::server::error::AppError;
 
 /// The most saves one commit carries.
 pub const MAX_BATCH: usize = 512;
-
-/// What the writer writes: an answer, or where the candidate is (a page view), which on SQLite
-/// would otherwise be a commit of its own for every question opened.
-#[derive(Debug)]
-enum Write {
-    Save(SaveWrite),
-    Position { attempt_id: String, position: u32 },
-}
 
 /// Why a batch failed, for each save in it: the error's text, and whether it was the database
 /// being out of reach (answered 503, and the page sends the save again) rather than a fault.
@@ -45,7 +43,7 @@ pub struct SaveWriter {
 
 impl SaveWriter {
     /// Starts the writer on `pool` (it takes one connection per batch).
-    pub fn spawn(pool: sqlx::AnyPool) -> SaveWriter {
+    pub fn spawn(pool: sqlx::AnyPool, kind: DbKind) -> SaveWriter {
         let (queue, mut jobs) = mpsc::channel::<Job>(8 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
@@ -58,22 +56,11 @@ impl SaveWriter {
                         Err(_) => break,
                     }
                 }
-                match write_batch(&pool, &batch).await {
-                    Ok(advanced) => {
-                        for (job, a) in batch.drain(..).zip(advanced) {
-                            let _ = job.reply.send(Ok(a));
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, saves = batch.len(), "a batch of saves failed to commit");
-                        let failed = Failed {
-                            message: e.to_string(),
-                            unavailable: crate::server::db::is_unavailable(&e),
-                        };
-                        for job in batch.drain(..) {
-                            let _ = job.reply.send(Err(failed.clone()));
-                        }
-                    }
+                let (writes, replies): (Vec<Write>, Vec<_>) =
+                    batch.drain(..).map(|j| (j.write, j.reply)).unzip();
+                let answers = write_with_retries(&pool, kind, &writes).await;
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    let _ = reply.send(answer);
                 }
             }
         });
@@ -116,21 +103,58 @@ impl SaveWriter {
     }
 }
 
-async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
-    let mut tx = crate::server::db::begin_write(pool, crate::server::db::DbKind::Sqlite).await?;
-    let mut advanced = Vec::with_capacity(batch.len());
-    for job in batch {
-        advanced.push(match &job.write {
-            Write::Save(save) => write_save(&mut tx, save).await?,
-            Write::Position {
-                attempt_id,
-                position,
-            } => {
-                super::view::record_position(&mut tx, attempt_id, *position).await?;
-                true
-            }
-        });
+/// Writes the batch in one transaction; if that fails other than by the database being out
+/// of reach, each write alone. Per write: whether its attempt took it, or why not.
+async fn write_with_retries(
+    pool: &sqlx::AnyPool,
+    kind: DbKind,
+    writes: &[Write],
+) -> Vec<Result<bool, Failed>> {
+    let e = match write_batch(pool, kind, writes).await {
+        Ok(taken) => return taken.into_iter().map(Ok).collect(),
+        Err(e) => e,
+    };
+    let failed = |e: &sqlx::Error| Failed {
+        message: e.to_string(),
+        unavailable: is_unavailable(e),
+    };
+    if is_unavailable(&e) || writes.len() == 1 {
+        tracing::warn!(error = %e, writes = writes.len(), "a batch of saves was not written");
+        return writes.iter().map(|_| Err(failed(&e))).collect();
     }
+    tracing::error!(error = %e, writes = writes.len(), "a batch of saves failed; writing each alone");
+    let mut answers = Vec::with_capacity(writes.len());
+    for write in writes {
+        answers.push(
+            match write_batch(pool, kind, std::slice::from_ref(write)).await {
+                Ok(taken) => Ok(taken.first().copied().unwrap_or(false)),
+                Err(e) => {
+                    tracing::error!(error = %e, "a save failed on its own");
+                    Err(failed(&e))
+                }
+            },
+        );
+    }
+    answers
+}
+
+/// Writes one write in a transaction of its own (a server started without group commit).
+pub async fn write_alone(
+    pool: &sqlx::AnyPool,
+    kind: DbKind,
+    write: Write,
+) -> Result<bool, AppError> {
+    let taken = write_batch(pool, kind, std::slice::from_ref(&write)).await?;
+    Ok(taken.first().copied().unwrap_or(false))
+}
+
+async fn write_batch(
+    pool: &sqlx::AnyPool,
+    kind: DbKind,
+    writes: &[Write],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let mut tx = begin_write(pool, kind).await?;
+    let taken = super::batch::write(&mut tx, kind, writes).await?;
     tx.commit().await?;
-    Ok(advanced)
+    Ok(taken)
 }

@@ -1,6 +1,7 @@
 //! Attempts: starting, answering, the break, submitting and scoring.
 
 mod adaptive;
+mod batch;
 mod breaks;
 mod finish;
 pub mod group_commit;
@@ -18,7 +19,9 @@ pub use finish::{
 pub use record::{
     check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow,
 };
-pub use save::{check_strike, parse_choices, save_answer, toggle_strike, SaveRequest};
+pub use save::{
+    parse_choices, read_answering, save_answer, save_read, toggle_strike, Answering, SaveRequest,
+};
 pub use start::{day_text, linear_form, random_id, start_or_resume, AttemptKind};
 pub use view::{break_page, dashboard, instructions, item_page, resume_target, review};
 pub use view::{question_count, set_current_position};

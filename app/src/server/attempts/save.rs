@@ -8,7 +8,7 @@
 use sqlx::Row;
 
 use super::record::{ensure_open, owned, AttemptRow};
-use crate::server::db::{flag, Db};
+use crate::server::db::Db;
 use crate::server::error::AppError;
 
 /// How far past the last save's number a save may be numbered (several tabs, retries).
@@ -112,34 +112,66 @@ fn slot_from_row(row: &sqlx::any::AnyRow, flagged: &str) -> Result<Slot, AppErro
     })
 }
 
-/// The candidate's attempt and the question at `position`, read together (one query on the
-/// hot path of every save); the question is `None` when the attempt has no such position.
-async fn attempt_and_slot(
+/// What an answer needs read first: the candidate's attempt, its question at the position
+/// (`None` when it has no such position) and, when asked for, how many questions it has.
+pub struct Answering {
+    pub attempt: AttemptRow,
+    slot: Option<Slot>,
+    pub total: Option<u32>,
+}
+
+impl Answering {
+    /// Checks that `letter` names one option of the question (before anything is saved).
+    pub fn check_strike(&self, position: u32, letter: &str) -> Result<(), AppError> {
+        let Some(slot) = &self.slot else {
+            return Err(AppError::BadRequest(format!(
+                "question {position} is not on this exam"
+            )));
+        };
+        strike_bit(slot, position, letter).map(|_| ())
+    }
+}
+
+/// Reads what an answer needs in one query (the hot path of every save).
+pub async fn read_answering(
     db: &Db,
     user_id: i64,
     attempt_id: &str,
     position: u32,
-) -> Result<(AttemptRow, Option<Slot>), AppError> {
+    with_total: bool,
+) -> Result<Answering, AppError> {
     let id = super::record::parse_attempt_id(attempt_id)?;
+    let total = if with_total {
+        ", (SELECT COUNT(*) FROM attempt_items c WHERE c.attempt_id = a.id) AS total"
+    } else {
+        ""
+    };
     let row = sqlx::query(&format!(
-        "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask \
-         FROM attempts a JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
-         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
+        "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask{total} \
+         FROM attempts a LEFT JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
+         LEFT JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
         super::record::ATTEMPT_COLUMNS
     ))
     .bind(&id)
     .bind(i64::from(position))
     .fetch_optional(&db.pool)
-    .await?;
-    match row {
-        Some(row) => {
-            let attempt = super::record::owned_from_row(&row, user_id)?;
-            let slot = slot_from_row(&row, "slot_flagged")?;
-            Ok((attempt, Some(slot)))
-        }
-        // No such question (or no such attempt): the attempt alone says which.
-        None => Ok((owned(db, user_id, &id).await?, None)),
-    }
+    .await?
+    .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
+    let attempt = super::record::owned_from_row(&row, user_id)?;
+    let slot = match row.try_get::<Option<String>, _>("option_order")? {
+        Some(_) => Some(slot_from_row(&row, "slot_flagged")?),
+        None => None,
+    };
+    let total = if with_total {
+        Some(u32::try_from(row.try_get::<i64, _>("total")?).unwrap_or(u32::MAX))
+    } else {
+        None
+    };
+    Ok(Answering {
+        attempt,
+        slot,
+        total,
+    })
 }
 
 /// Saves an answer; with the outcome, the time the attempt has left (its clock does not
@@ -151,23 +183,26 @@ pub async fn save_answer(
     attempt_id: &str,
     req: &SaveRequest,
 ) -> Result<(SaveOutcome, i64), AppError> {
-    let (outcome, clock) = save(db, now, user_id, attempt_id, req).await?;
+    let read = read_answering(db, user_id, attempt_id, req.position, false).await?;
+    let (outcome, clock) = save_read(db, now, &read, req).await?;
     Ok((outcome, clock.remaining_ms(now)))
 }
 
-async fn save(
+/// Saves an answer to an attempt read with [`read_answering`] (at `req.position`).
+pub async fn save_read(
     db: &Db,
     now: i64,
-    user_id: i64,
-    attempt_id: &str,
+    read: &Answering,
     req: &SaveRequest,
 ) -> Result<(SaveOutcome, certamen_engine::timing::AttemptClock), AppError> {
-    let (attempt, slot) = attempt_and_slot(db, user_id, attempt_id, req.position).await?;
-    ensure_open(&attempt, now)?;
+    let attempt = &read.attempt;
+    let user_id = attempt.user_id;
+    let attempt_id = attempt.id.as_str();
+    ensure_open(attempt, now)?;
     if attempt.clock.on_break(now) {
         return Err(AppError::Conflict(crate::t!("exam-error-on-break-answer")));
     }
-    let Some(slot) = slot else {
+    let Some(slot) = &read.slot else {
         return Err(AppError::BadRequest(format!(
             "question {} is not on this exam",
             req.position
@@ -233,14 +268,12 @@ async fn save(
         flagged: req.flagged,
         now,
     };
-    // On SQLite the save waits for the next group commit; elsewhere it commits alone.
+    // The save waits for the next group commit (or commits alone without the writer).
     let advanced = match &db.saves {
         Some(writer) => writer.write(write).await?,
         None => {
-            let mut tx = db.begin().await?;
-            let advanced = write_save(&mut tx, &write).await?;
-            tx.commit().await?;
-            advanced
+            super::group_commit::write_alone(&db.pool, db.kind, super::batch::Write::Save(write))
+                .await?
         }
     };
     if advanced {
@@ -292,72 +325,6 @@ pub struct SaveWrite {
     pub choice: Option<i64>,
     pub flagged: bool,
     pub now: i64,
-}
-
-/// Writes a save inside `conn`'s transaction; false when the attempt does not take it (the
-/// sequence number is not newer, the attempt is closed or past its deadline, or an adaptive
-/// attempt has moved past the question). The guarded update comes first: it takes the row
-/// (PostgreSQL) or database (SQLite) write lock, and admits only a newer sequence number on an
-/// open attempt before its deadline.
-pub async fn write_save(
-    conn: &mut sqlx::AnyConnection,
-    save: &SaveWrite,
-) -> Result<bool, sqlx::Error> {
-    let advanced = sqlx::query(
-        "UPDATE attempts SET last_seq = $1, current_position = $2 \
-         WHERE id = $3 AND status = 'in_progress' AND last_seq < $1 AND deadline_at > $4 \
-         AND (item_pool IS NULL OR NOT EXISTS \
-              (SELECT 1 FROM attempt_items ai WHERE ai.attempt_id = $3 AND ai.position > $2))",
-    )
-    .bind(save.seq)
-    .bind(i64::from(save.position))
-    .bind(&save.attempt_id)
-    .bind(save.now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if advanced != 1 {
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO response_log (attempt_id, seq, position, choice_mask, flagged, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&save.attempt_id)
-    .bind(save.seq)
-    .bind(i64::from(save.position))
-    .bind(save.choice)
-    .bind(flag(save.flagged))
-    .bind(save.now)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE attempt_items SET choice_mask = $1, flagged = $2, answered_at = $3 \
-         WHERE attempt_id = $4 AND position = $5",
-    )
-    .bind(save.choice)
-    .bind(flag(save.flagged))
-    .bind(save.now)
-    .bind(&save.attempt_id)
-    .bind(i64::from(save.position))
-    .execute(&mut *conn)
-    .await?;
-    Ok(true)
-}
-
-/// Checks that `letter` names one option of question `position` (before anything is saved).
-pub async fn check_strike(
-    db: &Db,
-    attempt_id: &str,
-    position: u32,
-    letter: &str,
-) -> Result<(), AppError> {
-    let Some(slot) = slot(db, attempt_id, position).await? else {
-        return Err(AppError::BadRequest(format!(
-            "question {position} is not on this exam"
-        )));
-    };
-    strike_bit(&slot, position, letter).map(|_| ())
 }
 
 /// The authored bit a display letter names on this question.

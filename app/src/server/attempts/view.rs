@@ -35,7 +35,17 @@ async fn open_or_redirect(
     user_id: i64,
     attempt_id: &str,
 ) -> Result<Result<AttemptRow, String>, AppError> {
-    let attempt = super::breaks::settle(db, now, owned(db, user_id, attempt_id).await?).await?;
+    let attempt = owned(db, user_id, attempt_id).await?;
+    still_open(db, now, attempt).await
+}
+
+/// [`open_or_redirect`] for an attempt already read.
+async fn still_open(
+    db: &Db,
+    now: i64,
+    attempt: AttemptRow,
+) -> Result<Result<AttemptRow, String>, AppError> {
+    let attempt = super::breaks::settle(db, now, attempt).await?;
     if attempt.is_open() && now >= attempt.clock.deadline() {
         submit(db, now, &attempt.id, SubmittedBy::Deadline).await?;
         return Ok(Err(format!("/attempts/{}/report", attempt.id)));
@@ -46,23 +56,82 @@ async fn open_or_redirect(
     Ok(Ok(attempt))
 }
 
-/// Every question's state in position order: one query gives the page its count of
-/// questions and answers and the question list.
-async fn question_marks(db: &Db, attempt_id: &str) -> Result<Vec<dto::QuestionMark>, AppError> {
-    sqlx::query(
-        "SELECT choice_mask, flagged FROM attempt_items WHERE attempt_id = $1 ORDER BY position",
-    )
-    .bind(attempt_id)
-    .fetch_all(&db.pool)
+/// The attempt's question at one position, as stored.
+struct Question {
+    option_order: String,
+    choice_mask: Option<i64>,
+    struck_mask: i64,
+    flagged: bool,
+    item_id: String,
+    item_version: i64,
+}
+
+/// The candidate's attempt, its question at `position` (if it has one) and every question's
+/// state in position order, in one query: an item page is the most frequent read of exam day.
+async fn attempt_and_question(
+    db: &Db,
+    user_id: i64,
+    attempt_id: &str,
+    position: u32,
+) -> Result<(AttemptRow, Option<Question>, Vec<dto::QuestionMark>), AppError> {
+    let id = super::record::parse_attempt_id(attempt_id)?;
+    // Each question's state as "position:digit" (digit: 1 answered + 2 flagged), in no
+    // particular order; `marks` puts them in order.
+    let row = sqlx::query(&format!(
+        "SELECT {ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask,          q.flagged AS q_flagged, q.item_id, q.item_version,          (SELECT string_agg(m.position || ':' ||            ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',')           FROM attempt_items m WHERE m.attempt_id = a.id) AS marks          FROM attempts a LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2          WHERE a.id = $1"
+    ))
+    .bind(&id)
+    .bind(i64::from(position))
+    .fetch_optional(&db.pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(dto::QuestionMark {
-            answered: r.try_get::<Option<i64>, _>("choice_mask")?.is_some(),
-            flagged: r.try_get::<i64, _>("flagged")? != 0,
-        })
-    })
-    .collect()
+    .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
+    let attempt = super::record::owned_from_row(&row, user_id)?;
+    let question = match row.try_get::<Option<String>, _>("option_order")? {
+        Some(option_order) => Some(Question {
+            option_order,
+            choice_mask: row.try_get("q_choice")?,
+            struck_mask: row.try_get("struck_mask")?,
+            flagged: row.try_get::<i64, _>("q_flagged")? != 0,
+            item_id: row.try_get("item_id")?,
+            item_version: row.try_get("item_version")?,
+        }),
+        None => None,
+    };
+    let marks = marks(
+        row.try_get::<Option<String>, _>("marks")?
+            .as_deref()
+            .unwrap_or(""),
+    )?;
+    Ok((attempt, question, marks))
+}
+
+/// Reads "position:digit,..." (any order) into question states in position order; the
+/// positions must be 1 to n, each once.
+fn marks(text: &str) -> Result<Vec<dto::QuestionMark>, AppError> {
+    let unreadable = || AppError::Internal(format!("stored question states unreadable: {text:?}"));
+    let mut states: Vec<Option<dto::QuestionMark>> = Vec::new();
+    for entry in text.split(',').filter(|e| !e.is_empty()) {
+        let (position, digit) = entry.split_once(':').ok_or_else(unreadable)?;
+        let position: usize = position.parse().map_err(|_| unreadable())?;
+        let digit: u8 = digit.parse().map_err(|_| unreadable())?;
+        if position == 0 || digit > 3 {
+            return Err(unreadable());
+        }
+        if states.len() < position {
+            states.resize(position, None);
+        }
+        if states[position - 1].is_some() {
+            return Err(unreadable());
+        }
+        states[position - 1] = Some(dto::QuestionMark {
+            answered: digit & 1 != 0,
+            flagged: digit & 2 != 0,
+        });
+    }
+    states
+        .into_iter()
+        .map(|s| s.ok_or_else(unreadable))
+        .collect()
 }
 
 /// The display indexes (in display order) of the options in a bit set of authored indexes.
@@ -83,14 +152,15 @@ pub async fn item_page(
     attempt_id: &str,
     position: u32,
 ) -> Result<Result<dto::ItemPage, String>, AppError> {
-    let attempt = match open_or_redirect(db, now, user_id, attempt_id).await? {
+    let (attempt, question, marks) =
+        attempt_and_question(db, user_id, attempt_id, position).await?;
+    let attempt = match still_open(db, now, attempt).await? {
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
     };
     if attempt.clock.on_break(now) {
         return Ok(Err(format!("/attempts/{}/break", attempt.id)));
     }
-    let marks = question_marks(db, &attempt.id).await?;
     let total = u32::try_from(marks.len()).unwrap_or(u32::MAX);
     let answered = u32::try_from(marks.iter().filter(|m| m.answered).count()).unwrap_or(u32::MAX);
     let adaptive = if attempt.adaptive {
@@ -103,25 +173,16 @@ pub async fn item_page(
     } else {
         None
     };
-    let row = sqlx::query(
-        "SELECT ai.option_order, ai.choice_mask, ai.struck_mask, ai.flagged, i.body FROM attempt_items ai \
-         JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version \
-         WHERE ai.attempt_id = $1 AND ai.position = $2",
-    )
-    .bind(&attempt.id)
-    .bind(i64::from(position))
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else {
+    let Some(question) = question else {
         return Err(AppError::NotFound(crate::t!(
             "exam-error-question-missing",
             n = position,
             total = total
         )));
     };
-    let item = bank::parse_item(&row.try_get::<String, _>("body")?)?;
-    let order: Vec<usize> = row
-        .try_get::<String, _>("option_order")?
+    let item = bank::item_version(db, &question.item_id, question.item_version).await?;
+    let order: Vec<usize> = question
+        .option_order
         .split(',')
         .map(|s| {
             s.parse()
@@ -143,11 +204,8 @@ pub async fn item_page(
         })
         .collect::<Result<Vec<_>, _>>()?;
     // The chosen options' display indexes, in display order.
-    let choices = displayed(
-        &order,
-        row.try_get::<Option<i64>, _>("choice_mask")?.unwrap_or(0),
-    );
-    let struck = displayed(&order, row.try_get("struck_mask")?);
+    let choices = displayed(&order, question.choice_mask.unwrap_or(0));
+    let struck = displayed(&order, question.struck_mask);
     // The question list for jumping (linear exams only: an adaptive one goes forward only).
     let questions = if attempt.adaptive { Vec::new() } else { marks };
     // How many options to choose is part of the question, never the key itself.
@@ -170,7 +228,7 @@ pub async fn item_page(
         struck,
         questions,
         select: u32::try_from(select).unwrap_or(1),
-        flagged: row.try_get::<i64, _>("flagged")? != 0,
+        flagged: question.flagged,
         next_seq: attempt.last_seq + 1,
         remaining_ms: attempt.clock.remaining_ms(now),
         limit_ms: attempt.clock.limit_ms,
@@ -181,9 +239,9 @@ pub async fn item_page(
             0
         },
         adaptive,
-        scenario: item.scenario.map(|s| match (language, s.es) {
-            ("es", Some(es)) => es,
-            _ => s.en,
+        scenario: item.scenario.as_ref().map(|s| match (language, &s.es) {
+            ("es", Some(es)) => es.clone(),
+            _ => s.en.clone(),
         }),
         speech: attempt.speech,
         practice: attempt.practice,
@@ -451,8 +509,8 @@ pub async fn question_count(db: &Db, attempt_id: &str) -> Result<u32, AppError> 
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Where the candidate will resume; only ever set on an open attempt. On SQLite it goes with
-/// the next group commit of saves.
+/// Where the candidate will resume; only ever set on an open attempt. It goes with the next
+/// group commit of saves.
 pub async fn set_current_position(
     db: &Db,
     attempt_id: &str,
@@ -460,11 +518,16 @@ pub async fn set_current_position(
 ) -> Result<(), AppError> {
     match &db.saves {
         Some(writer) => writer.position(attempt_id, position).await,
-        None => {
-            let mut conn = db.pool.acquire().await?;
-            record_position(&mut conn, attempt_id, position).await?;
-            Ok(())
-        }
+        None => super::group_commit::write_alone(
+            &db.pool,
+            db.kind,
+            super::batch::Write::Position {
+                attempt_id: attempt_id.to_string(),
+                position,
+            },
+        )
+        .await
+        .map(|_| ()),
     }
 }
 
@@ -497,18 +560,19 @@ async fn adaptive_progress(
     })
 }
 
-/// Records the question an open attempt is at.
-pub(super) async fn record_position(
-    conn: &mut sqlx::AnyConnection,
-    attempt_id: &str,
-    position: u32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE attempts SET current_position = $1 WHERE id = $2 AND status = 'in_progress'",
-    )
-    .bind(i64::from(position))
-    .bind(attempt_id)
-    .execute(conn)
-    .await?;
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn question_states_are_read_in_position_order_or_refused() {
+        let m = marks("3:0,1:1,2:3").unwrap();
+        let read: Vec<(bool, bool)> = m.iter().map(|q| (q.answered, q.flagged)).collect();
+        assert_eq!(read, vec![(true, false), (true, true), (false, false)]);
+        assert!(marks("").unwrap().is_empty());
+        // A gap, a repeat, a position 0, an unknown state, garbage: never a wrong list.
+        for bad in ["1:0,3:0", "1:0,1:1", "0:0", "1:4", "1", "x:1", "1:-1"] {
+            assert!(marks(bad).is_err(), "{bad}");
+        }
+    }
 }
