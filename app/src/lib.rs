@@ -12,6 +12,7 @@ pub mod app;
 pub mod cli;
 pub mod display;
 pub mod dto;
+pub mod html;
 pub mod i18n;
 pub mod pages;
 pub mod places;

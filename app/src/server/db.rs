@@ -37,6 +37,8 @@ pub struct Db {
     pub saves: Option<crate::server::attempts::group_commit::SaveWriter>,
     /// Item versions read so far (see `bank::item_version`).
     pub items: std::sync::Arc<crate::server::bank::ItemCache>,
+    /// The connections of the reads every request makes (see `hot_reads`).
+    pub hot: std::sync::Arc<crate::server::hot_reads::HotReads>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +106,10 @@ impl Db {
         if kind == DbKind::Sqlite {
             // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable
             // on disk before we acknowledge a save (invariant 2).
+            // A SQLite connection is a file handle on this machine: it cannot go stale the way a
+            // network connection does, so the pool's test of each one before handing it out (a
+            // round trip to its worker thread, on every query) buys nothing.
+            pool_options = pool_options.test_before_acquire(false);
             pool_options = pool_options.after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute(
@@ -128,6 +134,9 @@ impl Db {
             kind,
             saves: None,
             items: Default::default(),
+            hot: std::sync::Arc::new(crate::server::hot_reads::HotReads::for_pool_of(
+                max_connections,
+            )),
         })
     }
 

@@ -21,6 +21,7 @@ pub mod error;
 pub mod flash;
 pub mod forms;
 pub mod hashing;
+pub mod hot_reads;
 pub mod item_health;
 pub mod jobs;
 pub mod language;

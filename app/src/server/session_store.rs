@@ -93,17 +93,22 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let row = sqlx::query(
-            "SELECT s.data, s.expires_at, s.user_id, u.id, u.email, u.display_name, u.role \
-             FROM sessions s \
-             LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
-             WHERE s.id = $1 AND s.expires_at > $2",
-        )
-        .bind(id.to_string())
-        .bind(now)
-        .fetch_optional(&self.db.pool)
-        .await
-        .map_err(backend)?;
+        let id_text = id.to_string();
+        let row = self
+            .db
+            .hot
+            .fetch_optional(&self.db.pool, || {
+                sqlx::query(
+                    "SELECT s.data, s.expires_at, s.user_id, u.id, u.email, u.display_name, u.role \
+                     FROM sessions s \
+                     LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
+                     WHERE s.id = $1 AND s.expires_at > $2",
+                )
+                .bind(id_text.as_str())
+                .bind(now)
+            })
+            .await
+            .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires: i64 = row.try_get("expires_at").map_err(backend)?;

@@ -146,17 +146,21 @@ pub async fn read_answering(
     } else {
         ""
     };
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask{total} \
          FROM attempts a LEFT JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
          LEFT JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
         super::record::ATTEMPT_COLUMNS
-    ))
-    .bind(&id)
-    .bind(i64::from(position))
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
+    );
+    let row = db
+        .hot
+        .fetch_optional(&db.pool, || {
+            sqlx::query(&sql)
+                .bind(id.as_str())
+                .bind(i64::from(position))
+        })
+        .await?
+        .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
     let attempt = super::record::owned_from_row(&row, user_id)?;
     let slot = match row.try_get::<Option<String>, _>("option_order")? {
         Some(_) => Some(slot_from_row(&row, "slot_flagged")?),

@@ -77,14 +77,18 @@ async fn attempt_and_question(
     let id = super::record::parse_attempt_id(attempt_id)?;
     // Each question's state as "position:digit" (digit: 1 answered + 2 flagged), in no
     // particular order; `marks` puts them in order.
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask,          q.flagged AS q_flagged, q.item_id, q.item_version,          (SELECT string_agg(m.position || ':' ||            ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',')           FROM attempt_items m WHERE m.attempt_id = a.id) AS marks          FROM attempts a LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2          WHERE a.id = $1"
-    ))
-    .bind(&id)
-    .bind(i64::from(position))
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
+    );
+    let row = db
+        .hot
+        .fetch_optional(&db.pool, || {
+            sqlx::query(&sql)
+                .bind(id.as_str())
+                .bind(i64::from(position))
+        })
+        .await?
+        .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
     let attempt = super::record::owned_from_row(&row, user_id)?;
     let question = match row.try_get::<Option<String>, _>("option_order")? {
         Some(option_order) => Some(Question {
