@@ -63,8 +63,9 @@ enum Command {
         /// Commit each answer save alone instead of in shared commits (to compare).
         #[arg(long)]
         no_group_commit: bool,
-        /// Database connections this server keeps open at most. On PostgreSQL, the servers'
-        /// sum must stay under its `max_connections` (100 by default).
+        /// The size of this server's database connection pool; a quarter as many again (at
+        /// least two) are kept beside it for the reads every request makes. On PostgreSQL,
+        /// the servers' sum must stay under its `max_connections` (100 by default).
         #[arg(long, env = "CERTAMEN_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
         max_connections: u32,
     },
