@@ -126,6 +126,27 @@ pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, Ap
     }
 }
 
+/// Runs `sql`, a read of one attempt by id (`$1`) and a question position (`$2`), on the
+/// connections kept for the reads of every request; returns its row and the attempt in it,
+/// if the attempt is `user_id`'s (another's answers as one that does not exist).
+pub(super) async fn owned_row_at(
+    db: &Db,
+    user_id: i64,
+    sql: &str,
+    id: &str,
+    position: u32,
+) -> Result<(sqlx::any::AnyRow, AttemptRow), AppError> {
+    let row = db
+        .hot
+        .fetch_optional(&db.pool, || {
+            sqlx::query(sql).bind(id).bind(i64::from(position))
+        })
+        .await?
+        .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
+    let attempt = owned_from_row(&row, user_id)?;
+    Ok((row, attempt))
+}
+
 /// The attempt in `row` if it is `user_id`'s; another's answers as one that does not exist.
 pub(super) fn owned_from_row(
     row: &sqlx::any::AnyRow,

@@ -152,16 +152,7 @@ pub async fn read_answering(
          LEFT JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
         super::record::ATTEMPT_COLUMNS
     );
-    let row = db
-        .hot
-        .fetch_optional(&db.pool, || {
-            sqlx::query(&sql)
-                .bind(id.as_str())
-                .bind(i64::from(position))
-        })
-        .await?
-        .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
-    let attempt = super::record::owned_from_row(&row, user_id)?;
+    let (row, attempt) = super::record::owned_row_at(db, user_id, &sql, &id, position).await?;
     let slot = match row.try_get::<Option<String>, _>("option_order")? {
         Some(_) => Some(slot_from_row(&row, "slot_flagged")?),
         None => None,

@@ -78,18 +78,15 @@ async fn attempt_and_question(
     // Each question's state as "position:digit" (digit: 1 answered + 2 flagged), in no
     // particular order; `marks` puts them in order.
     let sql = format!(
-        "SELECT {ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask,          q.flagged AS q_flagged, q.item_id, q.item_version,          (SELECT string_agg(m.position || ':' ||            ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',')           FROM attempt_items m WHERE m.attempt_id = a.id) AS marks          FROM attempts a LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2          WHERE a.id = $1"
+        "SELECT {ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask, \
+         q.flagged AS q_flagged, q.item_id, q.item_version, \
+         (SELECT string_agg(m.position || ':' || \
+           ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',') \
+          FROM attempt_items m WHERE m.attempt_id = a.id) AS marks \
+         FROM attempts a LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2 \
+         WHERE a.id = $1"
     );
-    let row = db
-        .hot
-        .fetch_optional(&db.pool, || {
-            sqlx::query(&sql)
-                .bind(id.as_str())
-                .bind(i64::from(position))
-        })
-        .await?
-        .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
-    let attempt = super::record::owned_from_row(&row, user_id)?;
+    let (row, attempt) = super::record::owned_row_at(db, user_id, &sql, &id, position).await?;
     let question = match row.try_get::<Option<String>, _>("option_order")? {
         Some(option_order) => Some(Question {
             option_order,
