@@ -185,11 +185,7 @@ async fn run(
                 .timeout(SIGN_IN_TIMEOUT)
         })
         .await?;
-    let to = r
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let to = location(&r);
     if !to.ends_with("/dashboard") {
         return Err(format!("sign-in answered {} to {to:?}", r.status()));
     }
@@ -200,12 +196,7 @@ async fn run(
                 .form(&[("language", "en")])
         })
         .await?;
-    let to = r
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let to = location(&r);
     let attempt = to.split('/').nth(2).unwrap_or("").to_string();
     if attempt.len() != 32 {
         return Err(format!("start answered {} to {to:?}", r.status()));
@@ -325,11 +316,7 @@ async fn run(
                 .form(&[("confirm", "yes")])
         })
         .await?;
-    let to = r
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let to = location(&r);
     out.submitted = to.ends_with("/report");
     if !out.submitted {
         return Err(format!("submit answered {} to {to:?}", r.status()));
