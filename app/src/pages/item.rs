@@ -17,15 +17,27 @@ use crate::t;
 
 #[server]
 pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData, ServerFnError> {
+    use crate::server::attempts::Reader;
     use crate::server::error::AppError;
-    let (state, user) = super::layout::ssr::signed_in().await?;
-    let position: u32 = position.parse().map_err(|_| {
-        AppError::BadRequest(t!("item-bad-number", position = format!("{position:?}")))
-            .into_server_fn_error()
-    })?;
+    let Ok(position) = position.parse::<u32>() else {
+        // Signed in first: anyone else goes to the sign-in page, whatever the address.
+        super::layout::ssr::signed_in().await?;
+        return Err(AppError::BadRequest(t!(
+            "item-bad-number",
+            position = format!("{position:?}")
+        ))
+        .into_server_fn_error());
+    };
+    let (state, session) = super::layout::ssr::state_and_session()
+        .await
+        .map_err(AppError::into_server_fn_error)?;
     let now = state.clock.now_ms();
+    let reader = Reader::Session {
+        session: &session,
+        state: &state,
+    };
     super::layout::ssr::or_redirect(
-        crate::server::attempts::item_page(&state.db, now, user.id, &attempt_id, position).await,
+        crate::server::attempts::item_page(&state.db, now, &reader, &attempt_id, position).await,
     )
 }
 
@@ -39,23 +51,37 @@ pub async fn save_answer(
     flagged: bool,
     seq: i64,
 ) -> Result<SaveAck, SaveError> {
-    use crate::server::attempts::{self, SaveRequest};
+    use crate::server::attempts::{self, Reader, SaveRequest};
     use crate::server::error::AppError;
-    let (state, user) = match super::layout::ssr::current_user().await {
-        Ok(found) => found,
-        Err(AppError::Unauthenticated) => return Err(super::layout::ssr::not_signed_in().into()),
-        Err(e) => return Err(e.into_save_error()),
+    let refused = |e: AppError| match e {
+        AppError::Unauthenticated => super::layout::ssr::not_signed_in().into(),
+        e => e.into_save_error(),
     };
+    let choices = match attempts::parse_choices([choices.as_str()]) {
+        Ok(choices) => choices,
+        Err(e) => {
+            // Signed in first: anyone else is told so, whatever they sent.
+            super::layout::ssr::current_user().await.map_err(refused)?;
+            return Err(e.into_save_error());
+        }
+    };
+    let (state, session) = super::layout::ssr::state_and_session()
+        .await
+        .map_err(refused)?;
     let now = state.clock.now_ms();
     let req = SaveRequest {
         position,
-        choices: attempts::parse_choices([choices.as_str()]).map_err(AppError::into_save_error)?,
+        choices,
         flagged,
         seq,
     };
-    let (outcome, remaining_ms) = attempts::save_answer(&state.db, now, user.id, &attempt_id, &req)
+    let reader = Reader::Session {
+        session: &session,
+        state: &state,
+    };
+    let (outcome, remaining_ms) = attempts::save_answer(&state.db, now, &reader, &attempt_id, &req)
         .await
-        .map_err(AppError::into_save_error)?;
+        .map_err(refused)?;
     Ok(SaveAck {
         seq: outcome.last_seq(),
         remaining_ms,

@@ -136,13 +136,28 @@ pub(crate) mod ssr {
         Ok((state, user))
     }
 
+    /// The app state and the request's session, for a read that checks the session itself
+    /// (`attempts::Reader::Session`); its errors go through [`signed_in_error`].
+    pub async fn state_and_session() -> Result<(AppState, Session), AppError> {
+        let state = use_context::<AppState>()
+            .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        let session: Session = leptos_axum::extract()
+            .await
+            .map_err(|e| AppError::Internal(format!("no session: {e}")))?;
+        Ok((state, session))
+    }
+
+    /// An error of a signed-in read for a page: anyone signed out to the sign-in page.
+    pub fn signed_in_error(e: AppError) -> ServerFnError {
+        match e {
+            AppError::Unauthenticated => not_signed_in(),
+            e => e.into_server_fn_error(),
+        }
+    }
+
     /// The app state and the signed-in user; sends anyone else to the sign-in page.
     pub async fn signed_in() -> Result<(AppState, User), ServerFnError> {
-        match current_user().await {
-            Ok(found) => Ok(found),
-            Err(AppError::Unauthenticated) => Err(not_signed_in()),
-            Err(e) => Err(e.into_server_fn_error()),
-        }
+        current_user().await.map_err(signed_in_error)
     }
 
     /// The answer to a request without a signed-in user: to the sign-in page. A page request
@@ -169,7 +184,7 @@ pub(crate) mod ssr {
         match r {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(target)) => Err(redirect_to(&target)),
-            Err(e) => Err(e.into_server_fn_error()),
+            Err(e) => Err(signed_in_error(e)),
         }
     }
 }

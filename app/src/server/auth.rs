@@ -88,7 +88,7 @@ pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
         .map_err(session_error)
 }
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -96,13 +96,30 @@ fn unix_now() -> i64 {
 async fn renew_if_due(session: &Session) -> Result<(), AppError> {
     let now = unix_now();
     let renewed: Option<i64> = session.get(RENEWED_KEY).await.map_err(session_error)?;
-    if renewed.is_none_or(|at| now - at >= RENEW_AFTER_S || at > now) {
+    if renewal_due(renewed, now) {
         session
             .insert(RENEWED_KEY, now)
             .await
             .map_err(session_error)?;
     }
     Ok(())
+}
+
+fn renewal_due(renewed: Option<i64>, now: i64) -> bool {
+    renewed.is_none_or(|at| now - at >= RENEW_AFTER_S || at > now)
+}
+
+/// Whether a session's stored data (read beside an attempt, in the same query: see
+/// `attempts::record::Reader`) signs in `user_id` and is not yet due for renewal; then the
+/// request needs nothing more of its session. Anything else (another account, a renewal due,
+/// data that does not parse) is for [`require_user`] to settle.
+pub fn session_data_current(data: &str, user_id: i64, now: i64) -> bool {
+    let Ok(data) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(data) else {
+        return false;
+    };
+    let renewed = data.get(RENEWED_KEY).and_then(serde_json::Value::as_i64);
+    data.get(USER_KEY).and_then(serde_json::Value::as_i64) == Some(user_id)
+        && !renewal_due(renewed, now)
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
@@ -154,4 +171,33 @@ pub fn random_password() -> Result<String, AppError> {
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_data_is_current_only_for_its_account_before_renewal_is_due() {
+        let now = 1_800_000_000;
+        let data = |user: i64, renewed: i64| {
+            format!(
+                r#"{{"{USER_KEY}":{user},"{RENEWED_KEY}":{renewed},"{METHOD_KEY}":"Password"}}"#
+            )
+        };
+        assert!(session_data_current(&data(7, now - 60), 7, now));
+        // Another account's session, even one of the same age.
+        assert!(!session_data_current(&data(8, now - 60), 7, now));
+        // Due for renewal (written half an hour ago), or written "in the future".
+        assert!(!session_data_current(&data(7, now - RENEW_AFTER_S), 7, now));
+        assert!(!session_data_current(&data(7, now + 5), 7, now));
+        // No renewal time, no account, not JSON.
+        assert!(!session_data_current(
+            &format!(r#"{{"{USER_KEY}":7}}"#),
+            7,
+            now
+        ));
+        assert!(!session_data_current("{}", 7, now));
+        assert!(!session_data_current("not json", 7, now));
+    }
 }

@@ -293,21 +293,12 @@ impl AnswerForm {
     }
 }
 
-enum Go {
-    Item(u32),
-    Review,
-    Next,
-    /// The break, now (an accommodation allows it from any question).
-    Break,
-}
-
-pub async fn answer(
-    State(state): State<AppState>,
-    session: Session,
-    Path((id, position)): Path<(String, String)>,
-    ValidForm(pairs): ValidForm<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let user = auth::require_user(&session, &state).await?;
+/// The answer form and the save it asks for, read from the posted fields and the address's
+/// question number.
+fn answer_request(
+    pairs: Vec<(String, String)>,
+    position: &str,
+) -> Result<(AnswerForm, SaveRequest), AppError> {
     let form = AnswerForm::from_pairs(pairs)?;
     let position: u32 = position
         .parse()
@@ -324,10 +315,43 @@ pub async fn answer(
         flagged: form.flagged.is_some(),
         seq,
     };
+    Ok((form, request))
+}
+
+enum Go {
+    Item(u32),
+    Review,
+    Next,
+    /// The break, now (an accommodation allows it from any question).
+    Break,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, position)): Path<(String, String)>,
+    ValidForm(pairs): ValidForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (form, request) = match answer_request(pairs, &position) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            // Signed in first: anyone else goes to the sign-in page, whatever they sent.
+            auth::require_user(&session, &state).await?;
+            return Err(e);
+        }
+    };
+    let position = request.position;
     // Everything is checked before anything is saved: a bad request changes nothing. One
-    // read gives the attempt, the question and the number of questions.
-    let read = attempts::read_answering(&state.db, user.id, &id, position, true).await?;
+    // read gives the session's account, the attempt, the question and the number of
+    // questions.
+    let reader = attempts::Reader::Session {
+        session: &session,
+        state: &state,
+    };
+    let read = attempts::read_answering(&state.db, &reader, &id, position, true).await?;
     let attempt = &read.attempt;
+    // The attempt is the signed-in candidate's own (the read checked it).
+    let user_id = attempt.user_id;
     if let Some(letter) = &form.strike {
         read.check_strike(position, letter)?;
     }
@@ -375,13 +399,13 @@ pub async fn answer(
         Err(e) => return Err(e),
     }
     if let Some(letter) = &form.strike {
-        attempts::toggle_strike(&state.db, now, user.id, &id, position, letter).await?;
+        attempts::toggle_strike(&state.db, now, user_id, &id, position, letter).await?;
     }
     if let Some(language) = &form.language {
-        attempts::set_language(&state.db, now, user.id, &id, language).await?;
+        attempts::set_language(&state.db, now, user_id, &id, language).await?;
     }
     if attempt.adaptive {
-        return adaptive_next(&state, now, user.id, attempt, position, go).await;
+        return adaptive_next(&state, now, user_id, attempt, position, go).await;
     }
     let target = match go {
         Go::Item(n) => format!("/attempts/{id}/items/{n}"),

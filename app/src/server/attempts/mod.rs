@@ -17,7 +17,7 @@ pub use finish::{
     credit_downtime, finalize_expired, heartbeat, report, result_state, submit, SubmittedBy,
 };
 pub use record::{
-    check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow,
+    check_language, owned as record_owned, parse_attempt_id, set_language, AttemptRow, Reader,
 };
 pub use save::{
     parse_choices, read_answering, save_answer, save_read, toggle_strike, Answering, SaveRequest,

@@ -126,25 +126,95 @@ pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, Ap
     }
 }
 
-/// Runs `sql`, a read of one attempt by id (`$1`) and a question position (`$2`), on the
-/// connections kept for the reads of every request; returns its row and the attempt in it,
-/// if the attempt is `user_id`'s (another's answers as one that does not exist).
+/// Who reads an attempt.
+pub enum Reader<'a> {
+    /// A user the caller has already signed in.
+    User(i64),
+    /// The request's session, checked in the attempt's own read: the session, its account
+    /// and the attempt in one query rather than two, on the reads of every exam-day request.
+    /// Whatever that read cannot settle (no such session or account, another's attempt, a
+    /// session due for renewal) goes through `auth::require_user` and the plain read, so
+    /// the answers are the same as theirs.
+    Session {
+        session: &'a tower_sessions::Session,
+        state: &'a crate::server::startup::AppState,
+    },
+}
+
+/// Reads one attempt by id (`$1`) with a question position (`$2`) on the connections kept for
+/// the reads of every request: `SELECT {select} FROM attempts a {joins} WHERE a.id = $1`.
+/// Returns its row and the attempt in it, if the attempt is the reader's (another's answers
+/// as one that does not exist).
 pub(super) async fn owned_row_at(
     db: &Db,
-    user_id: i64,
-    sql: &str,
+    reader: &Reader<'_>,
+    select: &str,
+    joins: &str,
     id: &str,
     position: u32,
 ) -> Result<(sqlx::any::AnyRow, AttemptRow), AppError> {
+    let user_id = match reader {
+        Reader::User(user_id) => *user_id,
+        Reader::Session { session, state } => {
+            if let Some(found) = read_with_session(db, session, select, joins, id, position).await?
+            {
+                return Ok(found);
+            }
+            crate::server::auth::require_user(session, state).await?.id
+        }
+    };
+    let sql = format!("SELECT {select} FROM attempts a {joins} WHERE a.id = $1");
     let row = db
         .hot
         .fetch_optional(&db.pool, || {
-            sqlx::query(sql).bind(id).bind(i64::from(position))
+            sqlx::query(&sql).bind(id).bind(i64::from(position))
         })
         .await?
         .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
     let attempt = owned_from_row(&row, user_id)?;
     Ok((row, attempt))
+}
+
+/// The attempt's read joined with the request's session (`$3`, unexpired at `$4`) and its
+/// enabled account, which must own the attempt; `None` when that finds nothing or the session
+/// needs more than a read (see [`Reader::Session`]).
+async fn read_with_session(
+    db: &Db,
+    session: &tower_sessions::Session,
+    select: &str,
+    joins: &str,
+    id: &str,
+    position: u32,
+) -> Result<Option<(sqlx::any::AnyRow, AttemptRow)>, AppError> {
+    let Some(session_id) = session.id() else {
+        return Ok(None);
+    };
+    let session_id = session_id.to_string();
+    let now = crate::server::auth::unix_now();
+    let sql = format!(
+        "SELECT {select}, s.data AS session_data FROM attempts a \
+         JOIN sessions s ON s.id = $3 AND s.user_id = a.user_id AND s.expires_at > $4 \
+         JOIN users u ON u.id = a.user_id AND u.disabled_at IS NULL \
+         {joins} WHERE a.id = $1"
+    );
+    let row = db
+        .hot
+        .fetch_optional(&db.pool, || {
+            sqlx::query(&sql)
+                .bind(id)
+                .bind(i64::from(position))
+                .bind(session_id.as_str())
+                .bind(now)
+        })
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let attempt = from_row(&row)?;
+    let data: String = row.try_get("session_data")?;
+    if crate::server::auth::session_data_current(&data, attempt.user_id, now) {
+        Ok(Some((row, attempt)))
+    } else {
+        Ok(None)
+    }
 }
 
 /// The attempt in `row` if it is `user_id`'s; another's answers as one that does not exist.

@@ -7,7 +7,7 @@
 
 use sqlx::Row;
 
-use super::record::{ensure_open, owned, AttemptRow};
+use super::record::{ensure_open, owned, AttemptRow, Reader};
 use crate::server::db::Db;
 use crate::server::error::AppError;
 
@@ -132,10 +132,11 @@ impl Answering {
     }
 }
 
-/// Reads what an answer needs in one query (the hot path of every save).
+/// Reads what an answer needs in one query (the hot path of every save), with the reader's
+/// session when it is one.
 pub async fn read_answering(
     db: &Db,
-    user_id: i64,
+    reader: &Reader<'_>,
     attempt_id: &str,
     position: u32,
     with_total: bool,
@@ -146,13 +147,14 @@ pub async fn read_answering(
     } else {
         ""
     };
-    let sql = format!(
-        "SELECT {}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask{total} \
-         FROM attempts a LEFT JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
-         LEFT JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version WHERE a.id = $1",
+    let select = format!(
+        "{}, ai.option_order, ai.choice_mask, ai.flagged AS slot_flagged, i.key_mask{total}",
         super::record::ATTEMPT_COLUMNS
     );
-    let (row, attempt) = super::record::owned_row_at(db, user_id, &sql, &id, position).await?;
+    let joins = "LEFT JOIN attempt_items ai ON ai.attempt_id = a.id AND ai.position = $2 \
+         LEFT JOIN items i ON i.id = ai.item_id AND i.version = ai.item_version";
+    let (row, attempt) =
+        super::record::owned_row_at(db, reader, &select, joins, &id, position).await?;
     let slot = match row.try_get::<Option<String>, _>("option_order")? {
         Some(_) => Some(slot_from_row(&row, "slot_flagged")?),
         None => None,
@@ -174,11 +176,11 @@ pub async fn read_answering(
 pub async fn save_answer(
     db: &Db,
     now: i64,
-    user_id: i64,
+    reader: &Reader<'_>,
     attempt_id: &str,
     req: &SaveRequest,
 ) -> Result<(SaveOutcome, i64), AppError> {
-    let read = read_answering(db, user_id, attempt_id, req.position, false).await?;
+    let read = read_answering(db, reader, attempt_id, req.position, false).await?;
     let (outcome, clock) = save_read(db, now, &read, req).await?;
     Ok((outcome, clock.remaining_ms(now)))
 }

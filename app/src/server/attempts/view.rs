@@ -6,7 +6,7 @@ use sqlx::Row;
 use certamen_engine::scoring::ScaledScore;
 
 use super::finish::{submit, SubmittedBy};
-use super::record::{owned, AttemptRow, ATTEMPT_COLUMNS};
+use super::record::{owned, AttemptRow, Reader, ATTEMPT_COLUMNS};
 use crate::dto;
 use crate::server::db::Db;
 use crate::server::error::AppError;
@@ -70,23 +70,23 @@ struct Question {
 /// state in position order, in one query: an item page is the most frequent read of exam day.
 async fn attempt_and_question(
     db: &Db,
-    user_id: i64,
+    reader: &Reader<'_>,
     attempt_id: &str,
     position: u32,
 ) -> Result<(AttemptRow, Option<Question>, Vec<dto::QuestionMark>), AppError> {
     let id = super::record::parse_attempt_id(attempt_id)?;
     // Each question's state as "position:digit" (digit: 1 answered + 2 flagged), in no
     // particular order; `marks` puts them in order.
-    let sql = format!(
-        "SELECT {ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask, \
+    let select = format!(
+        "{ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask, \
          q.flagged AS q_flagged, q.item_id, q.item_version, \
          (SELECT string_agg(m.position || ':' || \
            ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',') \
-          FROM attempt_items m WHERE m.attempt_id = a.id) AS marks \
-         FROM attempts a LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2 \
-         WHERE a.id = $1"
+          FROM attempt_items m WHERE m.attempt_id = a.id) AS marks"
     );
-    let (row, attempt) = super::record::owned_row_at(db, user_id, &sql, &id, position).await?;
+    let joins = "LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2";
+    let (row, attempt) =
+        super::record::owned_row_at(db, reader, &select, joins, &id, position).await?;
     let question = match row.try_get::<Option<String>, _>("option_order")? {
         Some(option_order) => Some(Question {
             option_order,
@@ -149,12 +149,11 @@ fn displayed(order: &[usize], mask: i64) -> Vec<u32> {
 pub async fn item_page(
     db: &Db,
     now: i64,
-    user_id: i64,
+    reader: &Reader<'_>,
     attempt_id: &str,
     position: u32,
 ) -> Result<Result<dto::ItemPage, String>, AppError> {
-    let (attempt, question, marks) =
-        attempt_and_question(db, user_id, attempt_id, position).await?;
+    let (attempt, question, marks) = attempt_and_question(db, reader, attempt_id, position).await?;
     let attempt = match still_open(db, now, attempt).await? {
         Ok(a) => a,
         Err(target) => return Ok(Err(target)),
