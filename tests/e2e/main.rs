@@ -25,6 +25,7 @@ mod registry;
 mod rescoring;
 mod secrets;
 mod security;
+mod session_read;
 mod statistics;
 mod time;
 mod workspace;
