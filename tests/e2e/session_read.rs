@@ -34,6 +34,14 @@ async fn save(browser: &Browser, attempt: &str, seq: i64) -> StatusCode {
         .status()
 }
 
+async fn last_seq(pool: &sqlx::AnyPool, attempt: &str) -> i64 {
+    sqlx::query_scalar("SELECT last_seq FROM attempts WHERE id = $1")
+        .bind(attempt)
+        .fetch_one(pool)
+        .await
+        .expect("the attempt")
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get(reqwest::header::LOCATION)
@@ -94,12 +102,11 @@ async fn the_session_read_with_the_attempt_answers_as_the_session_check_would() 
         )
         .await;
     assert_eq!(form.status(), StatusCode::NOT_FOUND);
-    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM attempts WHERE id = $1")
-        .bind(&attempt)
-        .fetch_one(&pool)
-        .await
-        .expect("the attempt");
-    assert_eq!(last_seq, 1, "another's saves stored nothing");
+    assert_eq!(
+        last_seq(&pool, &attempt).await,
+        1,
+        "another's saves stored nothing"
+    );
 
     // The candidate's session, written 31 minutes ago with 10 minutes left: the question page
     // alone renews it to four hours ahead.
@@ -152,12 +159,11 @@ async fn the_session_read_with_the_attempt_answers_as_the_session_check_would() 
         .expect("disable the account");
     all_signed_out(&browser, &attempt, 5, "a disabled account").await;
 
-    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM attempts WHERE id = $1")
-        .bind(&attempt)
-        .fetch_one(&pool)
-        .await
-        .expect("the attempt");
-    assert_eq!(last_seq, 4, "nothing saved once signed out");
+    assert_eq!(
+        last_seq(&pool, &attempt).await,
+        4,
+        "nothing saved once signed out"
+    );
     pool.close().await;
     app.cleanup().await;
 }

@@ -127,11 +127,7 @@ pub(crate) mod ssr {
     /// The app state and the signed-in user, as the app's error (`Unauthenticated` for anyone
     /// signed out); [`signed_in`] for a page.
     pub async fn current_user() -> Result<(AppState, User), AppError> {
-        let state = use_context::<AppState>()
-            .ok_or_else(|| AppError::Internal("application state missing".into()))?;
-        let session: Session = leptos_axum::extract()
-            .await
-            .map_err(|e| AppError::Internal(format!("no session: {e}")))?;
+        let (state, session) = state_and_session().await?;
         let user = auth::require_user(&session, &state).await?;
         Ok((state, user))
     }
