@@ -1,5 +1,5 @@
 //! The question page, the instant save and the question form read the request's session with
-//! the attempt, in one query (`attempts::Reader::Session`). Whatever that read cannot settle
+//! the attempt, in one query (`attempts::Reader`). Whatever that read cannot settle
 //! must end as the session's own check would: a renewal due is written, another candidate's
 //! attempt is not found, and an expired session or a disabled account is signed out.
 

@@ -32,7 +32,7 @@ pub async fn load_item(attempt_id: String, position: String) -> Result<ItemData,
         .await
         .map_err(AppError::into_server_fn_error)?;
     let now = state.clock.now_ms();
-    let reader = Reader::Session {
+    let reader = Reader {
         session: &session,
         state: &state,
     };
@@ -75,7 +75,7 @@ pub async fn save_answer(
         flagged,
         seq,
     };
-    let reader = Reader::Session {
+    let reader = Reader {
         session: &session,
         state: &state,
     };

@@ -133,7 +133,7 @@ pub(crate) mod ssr {
     }
 
     /// The app state and the request's session, for a read that checks the session itself
-    /// (`attempts::Reader::Session`); its errors go through [`signed_in_error`].
+    /// (`attempts::Reader`); its errors go through [`signed_in_error`].
     pub async fn state_and_session() -> Result<(AppState, Session), AppError> {
         let state = use_context::<AppState>()
             .ok_or_else(|| AppError::Internal("application state missing".into()))?;

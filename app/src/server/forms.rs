@@ -344,7 +344,7 @@ pub async fn answer(
     // Everything is checked before anything is saved: a bad request changes nothing. One
     // read gives the session's account, the attempt, the question and the number of
     // questions.
-    let reader = attempts::Reader::Session {
+    let reader = attempts::Reader {
         session: &session,
         state: &state,
     };

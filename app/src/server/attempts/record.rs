@@ -126,19 +126,14 @@ pub async fn owned(db: &Db, user_id: i64, raw_id: &str) -> Result<AttemptRow, Ap
     }
 }
 
-/// Who reads an attempt.
-pub enum Reader<'a> {
-    /// A user the caller has already signed in.
-    User(i64),
-    /// The request's session, checked in the attempt's own read: the session, its account
-    /// and the attempt in one query rather than two, on the reads of every exam-day request.
-    /// Whatever that read cannot settle (no such session or account, another's attempt, a
-    /// session due for renewal) goes through `auth::require_user` and the plain read, so
-    /// the answers are the same as theirs.
-    Session {
-        session: &'a tower_sessions::Session,
-        state: &'a crate::server::startup::AppState,
-    },
+/// Who reads an attempt: the request's session, checked in the attempt's own read (the
+/// session, its account and the attempt in one query rather than two, on the reads of every
+/// exam-day request). Whatever that read cannot settle (no such session or account, another's
+/// attempt, a session due for renewal) goes through `auth::require_user` and the plain read,
+/// so the answers are the same as theirs.
+pub struct Reader<'a> {
+    pub session: &'a tower_sessions::Session,
+    pub state: &'a crate::server::startup::AppState,
 }
 
 /// Reads one attempt by id (`$1`) with a question position (`$2`) on the connections kept for
@@ -153,16 +148,12 @@ pub(super) async fn owned_row_at(
     id: &str,
     position: u32,
 ) -> Result<(sqlx::any::AnyRow, AttemptRow), AppError> {
-    let user_id = match reader {
-        Reader::User(user_id) => *user_id,
-        Reader::Session { session, state } => {
-            if let Some(found) = read_with_session(db, session, select, joins, id, position).await?
-            {
-                return Ok(found);
-            }
-            crate::server::auth::require_user(session, state).await?.id
-        }
-    };
+    if let Some(found) = read_with_session(db, reader.session, select, joins, id, position).await? {
+        return Ok(found);
+    }
+    let user_id = crate::server::auth::require_user(reader.session, reader.state)
+        .await?
+        .id;
     let sql = format!("SELECT {select} FROM attempts a {joins} WHERE a.id = $1");
     let row = db
         .hot
@@ -177,7 +168,7 @@ pub(super) async fn owned_row_at(
 
 /// The attempt's read joined with the request's session (`$3`, unexpired at `$4`) and its
 /// enabled account, which must own the attempt; `None` when that finds nothing or the session
-/// needs more than a read (see [`Reader::Session`]).
+/// needs more than a read (see [`Reader`]).
 async fn read_with_session(
     db: &Db,
     session: &tower_sessions::Session,
