@@ -398,7 +398,7 @@ async fn main() -> anyhow::Result<()> {
         "candidates": args.candidates, "questions": args.questions, "saves_per_item": args.saves_per_item,
         "think_ms": args.think_ms, "servers": args.servers, "group_commit": !args.no_group_commit, "database": if database_url.starts_with("postgres") { "postgres" } else { "sqlite" },
         "seconds": elapsed.as_secs_f64(), "acknowledged_saves_per_second": saves as f64 / elapsed.as_secs_f64(),
-        "kinds": summaries, "verification": verdict, "faults": faults,
+        "kinds": summaries, "timeline": stats.timeline(), "verification": verdict, "faults": faults,
         "failed_candidates": failures.len(), "failure_examples": failures.iter().take(5).collect::<Vec<_>>(),
         "error_examples": stats.error_samples(),
         "server_errors_by_status": server_errors.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
@@ -596,6 +596,24 @@ fn print_report(r: &serde_json::Value) {
         "acknowledged saves per second: {:.0} over the whole run, {busiest:.0} in its busiest {} s",
         r["acknowledged_saves_per_second"].as_f64().unwrap_or(0.0),
         stats::WINDOW_S
+    );
+    println!(
+        "by {} s (from s: saves, save p50/p99 ms, sign-ins): {}",
+        stats::WINDOW_S,
+        r["timeline"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|w| format!(
+                "{}: {} {:.0}/{:.0} {}",
+                w["from_s"],
+                w["saves"],
+                w["save_p50_ms"].as_f64().unwrap_or(0.0),
+                w["save_p99_ms"].as_f64().unwrap_or(0.0),
+                w["sign_ins"]
+            ))
+            .collect::<Vec<_>>()
+            .join(" | ")
     );
     println!(
         "verification: {} acknowledged, {} lost, {} wrong",

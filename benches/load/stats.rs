@@ -104,14 +104,7 @@ impl Stats {
                 let k = m.get(kind).cloned().unwrap_or_default();
                 let mut v = k.micros;
                 v.sort_unstable();
-                let at = |q: f64| -> f64 {
-                    if v.is_empty() {
-                        return 0.0;
-                    }
-                    // Nearest rank: the smallest sample with at least q of them at or below it.
-                    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
-                    v[rank - 1] as f64 / 1000.0
-                };
+                let at = |q: f64| nearest_rank(&v, q);
                 Summary {
                     kind,
                     count: v.len(),
@@ -125,6 +118,70 @@ impl Stats {
             })
             .collect()
     }
+}
+
+/// One `WINDOW_S`-second stretch of the run: the saves answered in it with their latency, and
+/// the sign-ins answered in it (while candidates still sign in, a core hashes passwords).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stretch {
+    pub from_s: u64,
+    pub saves: usize,
+    pub save_p50_ms: f64,
+    pub save_p99_ms: f64,
+    pub sign_ins: usize,
+}
+
+impl Stats {
+    /// The run in `WINDOW_S`-second stretches, by when each request was answered.
+    pub fn timeline(&self) -> Vec<Stretch> {
+        let m = self.inner.lock().expect("stats lock");
+        let window = WINDOW_S * 1000;
+        let slot = |ms: u64| usize::try_from(ms / window).unwrap_or(usize::MAX);
+        let mut saves: Vec<Vec<u64>> = Vec::new();
+        let mut sign_ins: Vec<usize> = Vec::new();
+        if let Some(k) = m.get("save") {
+            for (&done, &micros) in k.done_ms.iter().zip(&k.micros) {
+                let at = slot(done);
+                if saves.len() <= at {
+                    saves.resize(at + 1, Vec::new());
+                }
+                saves[at].push(micros);
+            }
+        }
+        if let Some(k) = m.get("sign_in") {
+            for &done in &k.done_ms {
+                let at = slot(done);
+                if sign_ins.len() <= at {
+                    sign_ins.resize(at + 1, 0);
+                }
+                sign_ins[at] += 1;
+            }
+        }
+        let len = saves.len().max(sign_ins.len());
+        (0..len)
+            .map(|at| {
+                let mut v = saves.get(at).cloned().unwrap_or_default();
+                v.sort_unstable();
+                Stretch {
+                    from_s: at as u64 * WINDOW_S,
+                    saves: v.len(),
+                    save_p50_ms: nearest_rank(&v, 0.50),
+                    save_p99_ms: nearest_rank(&v, 0.99),
+                    sign_ins: sign_ins.get(at).copied().unwrap_or(0),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The smallest of the sorted microsecond samples `v` with at least `q` of them at or below
+/// it, in milliseconds (nearest rank); 0 for no samples.
+fn nearest_rank(v: &[u64], q: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    v[rank - 1] as f64 / 1000.0
 }
 
 /// The most answers within any `WINDOW_S` seconds.
@@ -152,5 +209,24 @@ mod tests {
         assert_eq!(super::busiest(Vec::new()), 0);
         // Exactly 10 s apart are two windows.
         assert_eq!(super::busiest(vec![0, 10_000]), 1);
+    }
+
+    #[test]
+    fn the_timeline_puts_each_answer_in_its_ten_seconds() {
+        let stats = super::Stats::default();
+        {
+            let mut m = stats.inner.lock().unwrap();
+            let save = m.entry("save").or_default();
+            // Three saves in the first stretch (1, 2 and 100 ms), one in the third.
+            save.done_ms = vec![10, 9_999, 5_000, 25_000];
+            save.micros = vec![1_000, 2_000, 100_000, 7_000];
+            m.entry("sign_in").or_default().done_ms = vec![0, 10_000];
+        }
+        let t = stats.timeline();
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].from_s, t[0].saves, t[0].sign_ins), (0, 3, 1));
+        assert_eq!((t[0].save_p50_ms, t[0].save_p99_ms), (2.0, 100.0));
+        assert_eq!((t[1].saves, t[1].sign_ins, t[1].save_p99_ms), (0, 1, 0.0));
+        assert_eq!((t[2].from_s, t[2].saves, t[2].save_p50_ms), (20, 1, 7.0));
     }
 }
