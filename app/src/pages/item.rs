@@ -105,16 +105,17 @@ pub async fn strike_option(
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            let p = params.read();
-            (
-                p.get("id").unwrap_or_default(),
-                p.get("n").unwrap_or_default(),
-            )
-        },
-        |(id, n)| load_item(id, n),
-    );
+    // An AsyncDerived, not a Resource: a Resource also writes its data into the page as a
+    // script for hydrating the page, which in islands mode nothing reads (the islands get
+    // their props); on exam day that copy (the whole question and every question's state,
+    // escaped twice) was a fifth of the question page's bytes.
+    let data = AsyncDerived::new(move || {
+        let p = params.read();
+        load_item(
+            p.get("id").unwrap_or_default(),
+            p.get("n").unwrap_or_default(),
+        )
+    });
     let lang = page_lang();
     view! {
         <Header signed_in=true/>
