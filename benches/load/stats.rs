@@ -135,28 +135,11 @@ impl Stats {
     /// The run in `WINDOW_S`-second stretches, by when each request was answered.
     pub fn timeline(&self) -> Vec<Stretch> {
         let m = self.inner.lock().expect("stats lock");
-        let window = WINDOW_S * 1000;
-        let slot = |ms: u64| usize::try_from(ms / window).unwrap_or(usize::MAX);
-        let mut saves: Vec<Vec<u64>> = Vec::new();
-        let mut sign_ins: Vec<usize> = Vec::new();
-        if let Some(k) = m.get("save") {
-            for (&done, &micros) in k.done_ms.iter().zip(&k.micros) {
-                let at = slot(done);
-                if saves.len() <= at {
-                    saves.resize(at + 1, Vec::new());
-                }
-                saves[at].push(micros);
-            }
-        }
-        if let Some(k) = m.get("sign_in") {
-            for &done in &k.done_ms {
-                let at = slot(done);
-                if sign_ins.len() <= at {
-                    sign_ins.resize(at + 1, 0);
-                }
-                sign_ins[at] += 1;
-            }
-        }
+        let none = Kind::default();
+        let save = m.get("save").unwrap_or(&none);
+        let saves = by_stretch(&save.done_ms, save.micros.iter().copied());
+        let sign_in = m.get("sign_in").unwrap_or(&none);
+        let sign_ins = by_stretch(&sign_in.done_ms, std::iter::repeat(0));
         let len = saves.len().max(sign_ins.len());
         (0..len)
             .map(|at| {
@@ -167,11 +150,24 @@ impl Stats {
                     saves: v.len(),
                     save_p50_ms: nearest_rank(&v, 0.50),
                     save_p99_ms: nearest_rank(&v, 0.99),
-                    sign_ins: sign_ins.get(at).copied().unwrap_or(0),
+                    sign_ins: sign_ins.get(at).map_or(0, Vec::len),
                 }
             })
             .collect()
     }
+}
+
+/// `values` (one per answer, answered at `done_ms`) grouped by `WINDOW_S`-second stretch.
+fn by_stretch(done_ms: &[u64], values: impl Iterator<Item = u64>) -> Vec<Vec<u64>> {
+    let mut out: Vec<Vec<u64>> = Vec::new();
+    for (&done, value) in done_ms.iter().zip(values) {
+        let at = usize::try_from(done / (WINDOW_S * 1000)).unwrap_or(usize::MAX);
+        if out.len() <= at {
+            out.resize(at + 1, Vec::new());
+        }
+        out[at].push(value);
+    }
+    out
 }
 
 /// The smallest of the sorted microsecond samples `v` with at least `q` of them at or below
