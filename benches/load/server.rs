@@ -107,6 +107,11 @@ impl Server {
         self.child.as_ref().map(Child::id)
     }
 
+    /// The process's CPU time so far (user and system), from /proc; `None` once it has gone.
+    pub fn cpu(&self) -> Option<Duration> {
+        cpu_of(&format!("/proc/{}/stat", self.pid()?))
+    }
+
     /// Resident memory in KiB, from /proc.
     pub fn rss_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()?)).ok()?;
@@ -123,5 +128,44 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.kill();
+    }
+}
+
+/// User plus system CPU time of the process whose `/proc/.../stat` is at `path` (`/proc/self/stat`
+/// for the load generator itself).
+pub fn cpu_of(path: &str) -> Option<Duration> {
+    cpu_in_stat(&std::fs::read_to_string(path).ok()?)
+}
+
+/// Fields 14 and 15 of a `/proc/PID/stat` line, in clock ticks of 1/100 s (Linux's `USER_HZ`
+/// on every architecture it exposes it for).
+fn cpu_in_stat(stat: &str) -> Option<Duration> {
+    // The command name (field 2) is in parentheses and may hold spaces and parentheses of its
+    // own: count from after its last one.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_is_user_plus_system_after_a_command_name_with_spaces() {
+        let stat = "4242 (certamen (x) y) S 1 4242 4242 0 -1 4194560 9 0 0 0 1234 56 0 0 20 0 6 0 99 1000 200";
+        assert_eq!(cpu_in_stat(stat), Some(Duration::from_millis(12_900)));
+        assert_eq!(cpu_in_stat("4242 (cut short) S 1"), None);
+    }
+
+    #[test]
+    fn this_process_is_read_and_a_missing_one_is_none() {
+        assert!(
+            cpu_of("/proc/self/stat").is_some(),
+            "a stat line for this process"
+        );
+        assert_eq!(cpu_of("/proc/no-such-process/stat"), None);
     }
 }
