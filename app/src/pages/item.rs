@@ -117,54 +117,56 @@ pub fn ItemPage() -> impl IntoView {
         )
     });
     let lang = page_lang();
+    // A bare Suspend, not inside a <Suspense>: every page is rendered whole on the server
+    // (SsrMode::Async) and no fallback is ever shown, while a <Suspense> ran its children
+    // three times per request and built the whole question twice (once in its own pass to
+    // learn whether anything was still loading, once to render), islands' props and all.
     view! {
         <Header signed_in=true/>
-        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(mut page) => view! {
-                        <Title text=match page.adaptive {
-                            Some(_) => format!("{} · Certamen", t!("item-title-adaptive", n = page.position)),
-                            None => format!("{} · Certamen", t!("item-title", n = page.position, total = page.total)),
-                        }/>
-                        <main id="main" class="page exam">
-                            <div class="exam-bar">
-                                <p class="progress">{progress_text(&page)}</p>
-                                <Countdown remaining_ms=page.remaining_ms total_ms=page.limit_ms lang=lang/>
-                            </div>
-                            {page.speech.then(|| view! { <ReadAloud language=page.language.clone() ui=lang/> })}
-                            {std::mem::take(&mut page.scenario).map(|text| {
-                                let lang = page.language.clone();
-                                view! {
-                                    <section class="scenario" aria-labelledby="scenario-heading">
-                                        <h2 id="scenario-heading">{t!("item-scenario")}</h2>
-                                        <p class="hint">{t!("item-scenario-hint")}</p>
-                                        <div lang=lang>
-                                            {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
-                                        </div>
-                                    </section>
-                                }
-                            })}
-                            {
-                                // Server-rendered beside the island (its buttons submit the
-                                // island's form by id), so the list is not sent twice as props.
-                                let questions = std::mem::take(&mut page.questions);
-                                let current = page.position;
-                                let (language, chosen) = (page.language.clone(), page.attempt_language.clone());
-                                // After the form in the page: the form's first submit button in
-                                // document order must stay its hidden Next (Enter's default).
-                                view! {
-                                    <AnswerForm page=page lang=lang/>
-                                    <LanguageSwitch language=language chosen=chosen/>
-                                    {(!questions.is_empty()).then(|| view! { <QuestionList questions=questions current=current/> })}
-                                }
+        {move || Suspend::new(async move {
+            match data.await {
+                Ok(mut page) => view! {
+                    <Title text=match page.adaptive {
+                        Some(_) => format!("{} · Certamen", t!("item-title-adaptive", n = page.position)),
+                        None => format!("{} · Certamen", t!("item-title", n = page.position, total = page.total)),
+                    }/>
+                    <main id="main" class="page exam">
+                        <div class="exam-bar">
+                            <p class="progress">{progress_text(&page)}</p>
+                            <Countdown remaining_ms=page.remaining_ms total_ms=page.limit_ms lang=lang/>
+                        </div>
+                        {page.speech.then(|| view! { <ReadAloud language=page.language.clone() ui=lang/> })}
+                        {std::mem::take(&mut page.scenario).map(|text| {
+                            let lang = page.language.clone();
+                            view! {
+                                <section class="scenario" aria-labelledby="scenario-heading">
+                                    <h2 id="scenario-heading">{t!("item-scenario")}</h2>
+                                    <p class="hint">{t!("item-scenario-hint")}</p>
+                                    <div lang=lang>
+                                        {text.split("\n\n").map(|para| view! { <p>{para.trim().to_string()}</p> }).collect_view()}
+                                    </div>
+                                </section>
                             }
-                        </main>
-                    }.into_any(),
-                    Err(e) => view! { <main id="main" class="page"><ErrorBox error=e/></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+                        })}
+                        {
+                            // Server-rendered beside the island (its buttons submit the
+                            // island's form by id), so the list is not sent twice as props.
+                            let questions = std::mem::take(&mut page.questions);
+                            let current = page.position;
+                            let (language, chosen) = (page.language.clone(), page.attempt_language.clone());
+                            // After the form in the page: the form's first submit button in
+                            // document order must stay its hidden Next (Enter's default).
+                            view! {
+                                <AnswerForm page=page lang=lang/>
+                                <LanguageSwitch language=language chosen=chosen/>
+                                {(!questions.is_empty()).then(|| view! { <QuestionList questions=questions current=current/> })}
+                            }
+                        }
+                    </main>
+                }.into_any(),
+                Err(e) => view! { <main id="main" class="page"><ErrorBox error=e/></main> }.into_any(),
+            }
+        })}
     }
 }
 
