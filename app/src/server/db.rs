@@ -69,6 +69,19 @@ fn normalise(url: &str) -> Result<(String, DbKind), DbSetupError> {
     }
 }
 
+/// The file of a SQLite URL that other connections may open beside the pool's: `None` for
+/// PostgreSQL, an in-memory database (private to its pool) or a read-only one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    if url.contains("mode=ro") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
 /// Hides a password in a URL before it is logged.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -129,14 +142,16 @@ impl Db {
             DbKind::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             DbKind::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let mut hot = crate::server::hot_reads::HotReads::for_pool_of(max_connections);
+        if let Some(path) = sqlite_file(&url) {
+            hot = hot.reading_sqlite_file(path);
+        }
         Ok(Db {
             pool,
             kind,
             saves: None,
             items: Default::default(),
-            hot: std::sync::Arc::new(crate::server::hot_reads::HotReads::for_pool_of(
-                max_connections,
-            )),
+            hot: std::sync::Arc::new(hot),
         })
     }
 
@@ -231,6 +246,18 @@ mod tests {
         for code in ["2067", "1", "8"] {
             assert!(!unavailable_code(code), "{code}");
         }
+    }
+
+    #[test]
+    fn only_sqlite_files_written_by_the_pool_are_read_beside_it() {
+        assert_eq!(
+            sqlite_file("sqlite:/tmp/x/a.db?mode=rwc"),
+            Some(std::path::PathBuf::from("/tmp/x/a.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite:file:t?mode=memory&cache=shared"), None);
+        assert_eq!(sqlite_file("sqlite:a.db?mode=ro"), None);
+        assert_eq!(sqlite_file("postgres://root@127.0.0.1/test"), None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod flash;
 pub mod forms;
 pub mod hashing;
 pub mod hot_reads;
+pub mod inline_sqlite;
 pub mod item_health;
 pub mod jobs;
 pub mod language;

@@ -12,6 +12,7 @@ use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
 
 use super::db::Db;
+use super::hot_reads::Param;
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
@@ -97,16 +98,14 @@ impl SessionStore for DbSessionStore {
         let row = self
             .db
             .hot
-            .fetch_optional(&self.db.pool, || {
-                sqlx::query(
-                    "SELECT s.data, s.expires_at, s.user_id, u.id, u.email, u.display_name, u.role \
-                     FROM sessions s \
-                     LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
-                     WHERE s.id = $1 AND s.expires_at > $2",
-                )
-                .bind(id_text.as_str())
-                .bind(now)
-            })
+            .fetch_optional(
+                &self.db.pool,
+                "SELECT s.data, s.expires_at, s.user_id, u.id, u.email, u.display_name, u.role \
+                 FROM sessions s \
+                 LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL \
+                 WHERE s.id = $1 AND s.expires_at > $2",
+                &[Param::Text(&id_text), Param::Int(now)],
+            )
             .await
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };

@@ -6,6 +6,7 @@ use certamen_engine::timing::AttemptClock;
 
 use crate::server::db::Db;
 use crate::server::error::AppError;
+use crate::server::hot_reads::Param;
 
 #[derive(Debug, Clone)]
 pub struct AttemptRow {
@@ -157,9 +158,11 @@ pub(super) async fn owned_row_at(
     let sql = format!("SELECT {select} FROM attempts a {joins} WHERE a.id = $1");
     let row = db
         .hot
-        .fetch_optional(&db.pool, || {
-            sqlx::query(&sql).bind(id).bind(i64::from(position))
-        })
+        .fetch_optional(
+            &db.pool,
+            &sql,
+            &[Param::Text(id), Param::Int(i64::from(position))],
+        )
         .await?
         .ok_or_else(|| AppError::NotFound(crate::t!("exam-error-not-yours")))?;
     let attempt = owned_from_row(&row, user_id)?;
@@ -190,13 +193,16 @@ async fn read_with_session(
     );
     let row = db
         .hot
-        .fetch_optional(&db.pool, || {
-            sqlx::query(&sql)
-                .bind(id)
-                .bind(i64::from(position))
-                .bind(session_id.as_str())
-                .bind(now)
-        })
+        .fetch_optional(
+            &db.pool,
+            &sql,
+            &[
+                Param::Text(id),
+                Param::Int(i64::from(position)),
+                Param::Text(&session_id),
+                Param::Int(now),
+            ],
+        )
         .await?;
     let Some(row) = row else { return Ok(None) };
     let attempt = from_row(&row)?;
