@@ -157,10 +157,19 @@ mod fluent {
         };
     }
 
-    fn id(lang: super::Lang) -> LanguageIdentifier {
-        lang.code()
-            .parse()
-            .expect("en and es are language identifiers")
+    /// The languages' identifiers, parsed once: a page formats dozens of messages.
+    fn id(lang: super::Lang) -> &'static LanguageIdentifier {
+        static IDS: std::sync::LazyLock<[LanguageIdentifier; 2]> = std::sync::LazyLock::new(|| {
+            super::Lang::ALL.map(|l| {
+                l.code()
+                    .parse()
+                    .expect("en and es are language identifiers")
+            })
+        });
+        &IDS[super::Lang::ALL
+            .iter()
+            .position(|l| *l == lang)
+            .expect("every language is in Lang::ALL")]
     }
 
     pub fn translate(lang: super::Lang, key: &str, args: &[(&'static str, super::Arg)]) -> String {
@@ -175,13 +184,13 @@ mod fluent {
                 (Cow::Borrowed(*name), value)
             })
             .collect();
-        match LOCALES.lookup_single_language(&lang, key, Some(&args)) {
+        match LOCALES.lookup_single_language(lang, key, Some(&args)) {
             Ok(text) => text,
             Err(e) => {
                 // A missing message or argument: say so in the log, and show the English
                 // (the loader's fallback) rather than nothing.
                 tracing::warn!(%lang, key, error = %e, "message not translated");
-                LOCALES.lookup_with_args(&lang, key, &args)
+                LOCALES.lookup_with_args(lang, key, &args)
             }
         }
     }
@@ -198,7 +207,7 @@ mod fluent {
             .map(|name| (name, FluentValue::from(2)))
             .collect();
         LOCALES
-            .lookup_single_language(&id(lang), key, Some(&args))
+            .lookup_single_language(id(lang), key, Some(&args))
             .map_err(|e| e.to_string())
     }
 }
