@@ -2,7 +2,7 @@
 # The CPU of a load run's server by thread kind: async workers, SQLite's connection threads,
 # password hashing. Start it just before `certamen-load --server-bin BIN`; it waits for the
 # server to start, samples /proc/PID/task/*/stat every second until the server exits (the load
-# generator kills it at the end) and writes the last sample summed by thread name (a name's
+# generator kills it at the end) and writes the last whole sample summed by thread name (a name's
 # trailing "-N" dropped), user and system seconds.
 #
 #   benches/load/server_threads.sh BIN OUT &
@@ -12,7 +12,9 @@ BIN=$(readlink -f "${1:?server binary}"); OUT=${2:?output file}
 tck=$(getconf CLK_TCK)
 pid=""
 while [ -z "$pid" ]; do pid=$(pgrep -f "$BIN serve" | head -n1 || true); sleep 0.2; done
-last=""
+# The sample with the most CPU in it is the last whole one: a sample taken while the killed
+# server's threads are being torn down misses some of them, and counters only grow.
+last=""; most=-1
 while [ -d "/proc/$pid" ]; do
   sample=$(for t in /proc/"$pid"/task/*; do
     stat=$(cat "$t/stat" 2>/dev/null) || continue
@@ -22,7 +24,8 @@ while [ -d "/proc/$pid" ]; do
     set -- ${stat##*) }
     echo "$name ${12} ${13}"
   done)
-  [ -n "$sample" ] && last=$sample
+  total=$(echo "$sample" | awk '{t += $2 + $3} END {print t + 0}')
+  if [ -n "$sample" ] && [ "$total" -ge "$most" ]; then last=$sample; most=$total; fi
   sleep 1
 done
 {
