@@ -263,6 +263,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // generator (the accounts made above are left out). A server killed and restarted counts
     // only from its restart, so runs with a kill report none.
     let cpu_before = (servers_cpu(&servers), server::cpu_of("/proc/self/stat"));
+    let threads_before = servers_cpu_by_thread(&servers);
     let plan = Arc::new(Plan {
         servers: Arc::new(balancer::Balancer::new(
             servers.iter().map(Server::base).collect(),
@@ -352,6 +353,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     let killed_any = killed || second_killed;
     let cpu_after = (servers_cpu(&servers), server::cpu_of("/proc/self/stat"));
+    let threads_after = servers_cpu_by_thread(&servers);
     let cpu_s = |before: Option<Duration>, after: Option<Duration>| match (before, after) {
         (Some(b), Some(a)) if !killed_any => Some(a.saturating_sub(b).as_secs_f64()),
         _ => None,
@@ -359,6 +361,20 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let cpu = serde_json::json!({
         "servers_s": cpu_s(cpu_before.0, cpu_after.0),
         "load_generator_s": cpu_s(cpu_before.1, cpu_after.1),
+        // The servers' share by kind of thread (async workers, SQLite's connection threads,
+        // password hashing), summed over the servers.
+        "servers_by_thread_s": match (threads_before, threads_after) {
+            (Some(before), Some(after)) if !killed_any => Some(
+                after
+                    .into_iter()
+                    .map(|(kind, cpu)| {
+                        let spent = cpu.saturating_sub(before.get(&kind).copied().unwrap_or_default());
+                        (kind, spent.as_secs_f64())
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            ),
+            _ => None,
+        },
         "client_threads": args.client_threads,
     });
     // A fault asked for but never made (the candidates finished first) proves nothing.
@@ -473,6 +489,18 @@ async fn latest_open_deadline_ms(database_url: &str) -> anyhow::Result<i64> {
 /// The CPU time of every server so far; `None` when one is not running.
 fn servers_cpu(servers: &[Server]) -> Option<Duration> {
     servers.iter().map(Server::cpu).sum()
+}
+
+/// The CPU time of every server so far by kind of thread, summed over the servers; `None` when
+/// one is not running.
+fn servers_cpu_by_thread(servers: &[Server]) -> Option<BTreeMap<String, Duration>> {
+    let mut kinds = BTreeMap::new();
+    for server in servers {
+        for (kind, cpu) in server.cpu_by_thread()? {
+            *kinds.entry(kind).or_insert(Duration::ZERO) += cpu;
+        }
+    }
+    Some(kinds)
 }
 
 fn clone_plan(p: &Plan) -> Plan {
@@ -655,6 +683,16 @@ fn print_report(r: &serde_json::Value) {
         secs(&r["cpu"]["load_generator_s"]),
         r["cpu"]["client_threads"]
     );
+    if let Some(kinds) = r["cpu"]["servers_by_thread_s"].as_object() {
+        println!(
+            "  the server(s) by thread: {}",
+            kinds
+                .iter()
+                .map(|(kind, s)| format!("{kind} {}", secs(s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     println!(
         "verification: {} acknowledged, {} lost, {} wrong",
         r["verification"]["acknowledged"], r["verification"]["lost"], r["verification"]["wrong"]

@@ -1,6 +1,7 @@
 //! The servers under load: `certamen serve` processes started, killed (SIGKILL) and restarted
 //! by the load generator, and their resident memory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -112,6 +113,12 @@ impl Server {
         cpu_of(&format!("/proc/{}/stat", self.pid()?))
     }
 
+    /// The process's CPU time so far by kind of thread (see [`threads_cpu`]); `None` once it
+    /// has gone.
+    pub fn cpu_by_thread(&self) -> Option<BTreeMap<String, Duration>> {
+        threads_cpu(&format!("/proc/{}/task", self.pid()?))
+    }
+
     /// Resident memory in KiB, from /proc.
     pub fn rss_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()?)).ok()?;
@@ -137,6 +144,35 @@ pub fn cpu_of(path: &str) -> Option<Duration> {
     cpu_in_stat(&std::fs::read_to_string(path).ok()?)
 }
 
+/// The CPU time so far of the threads under `task_dir` (`/proc/PID/task`), summed by kind: the
+/// thread's name less a trailing `-N` (the async workers, SQLite's connection threads, the
+/// password-hashing thread). A thread that ends while it is read is left out.
+pub fn threads_cpu(task_dir: &str) -> Option<BTreeMap<String, Duration>> {
+    let mut kinds = BTreeMap::new();
+    for thread in std::fs::read_dir(task_dir).ok()?.flatten() {
+        let path = thread.path();
+        let (Ok(stat), Ok(name)) = (
+            std::fs::read_to_string(path.join("stat")),
+            std::fs::read_to_string(path.join("comm")),
+        ) else {
+            continue;
+        };
+        if let Some(cpu) = cpu_in_stat(&stat) {
+            *kinds.entry(thread_kind(name.trim())).or_default() += cpu;
+        }
+    }
+    Some(kinds)
+}
+
+/// A thread's name without its number (`password-hashing-0` is `password-hashing`).
+fn thread_kind(name: &str) -> String {
+    match name.rsplit_once('-') {
+        Some((kind, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => kind,
+        _ => name,
+    }
+    .to_string()
+}
+
 /// Fields 14 and 15 of a `/proc/PID/stat` line, in clock ticks of 1/100 s (Linux's `USER_HZ`
 /// on every architecture it exposes it for).
 fn cpu_in_stat(stat: &str) -> Option<Duration> {
@@ -158,6 +194,17 @@ mod tests {
         let stat = "4242 (certamen (x) y) S 1 4242 4242 0 -1 4194560 9 0 0 0 1234 56 0 0 20 0 6 0 99 1000 200";
         assert_eq!(cpu_in_stat(stat), Some(Duration::from_millis(12_900)));
         assert_eq!(cpu_in_stat("4242 (cut short) S 1"), None);
+    }
+
+    #[test]
+    fn threads_are_summed_by_their_name_less_its_number() {
+        assert_eq!(thread_kind("password-hashing-0"), "password-hashing");
+        assert_eq!(thread_kind("sqlx-sqlite-wor"), "sqlx-sqlite-wor");
+        assert_eq!(thread_kind("tokio-rt-worker"), "tokio-rt-worker");
+        assert_eq!(thread_kind("worker-"), "worker-");
+        let ours = threads_cpu("/proc/self/task").expect("this process's threads");
+        assert!(!ours.is_empty(), "at least the thread running this test");
+        assert_eq!(threads_cpu("/proc/no-such-process/task"), None);
     }
 
     #[test]
