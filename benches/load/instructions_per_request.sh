@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The server's instructions per request of each exam-day kind, counted by valgrind's callgrind:
+# unlike CPU time, the count is the same run after run whatever else the machine is doing, so
+# a change of a few per cent shows (a load run's figures move by more than that within an hour
+# here). Each build serves the sample exam on a fresh SQLite file under callgrind; the demo
+# candidate starts an attempt, then curl sends, one at a time on one kept-alive connection:
+#   page  question pages of changing positions (each moves the candidate: a group-commit write)
+#   save  instant saves, each a change (one at a time: each commits alone)
+#   next  the question form's Next with a changed answer (a save too)
+# Counted are all the server's threads (the commit's included) from the first request of a kind
+# to its last; the callgrind files stay in OUT for `callgrind_annotate`.
+#
+#   benches/load/instructions_per_request.sh OUT BIN [BIN...]
+#   benches/load/instructions_per_request.sh /tmp/counts /tmp/certamen-before "$CARGO_TARGET_DIR/release/certamen"
+set -euo pipefail
+OUT=${1:?output folder}; shift
+N=${N:-200}
+command -v valgrind > /dev/null || { echo "valgrind is not installed (Debian: apt-get install valgrind)"; exit 1; }
+mkdir -p "$OUT"
+k=0
+for BIN in "$@"; do
+  W=$(mktemp -d); PORT=$((3960 + k)); B=http://127.0.0.1:$PORT
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/build$k.%p" \
+    "$BIN" serve --demo --demo-password per-request --addr 127.0.0.1:$PORT \
+    --database-url "sqlite:$W/db.sqlite" --site-root "$W/no-bundle" > "$W/log" 2>&1 &
+  VP=$!
+  trap 'kill $VP 2>/dev/null || true; rm -rf "$W"' EXIT
+  for _ in $(seq 600); do curl -sf "$B/healthz" > /dev/null && break; sleep 1; done
+  curl -sf -b "$W/jar" -c "$W/jar" -o /dev/null -X POST \
+    -d 'email=candidate@demo.certamen.test&password=per-request' "$B/auth/signin"
+  loc=$(curl -s -b "$W/jar" -c "$W/jar" -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' \
+    -X POST -d 'language=en' "$B/exams/peer-support/attempts")
+  A=$(echo "$loc" | cut -d/ -f5)
+  [ ${#A} = 32 ] || { echo "build $k: no attempt started ($loc)"; exit 1; }
+  section() { printf 'url = "%s"\noutput = "/dev/null"\ncookie = "%s/jar"\nwrite-out = "%%{http_code}\\n"\n%s\nnext\n' "$1" "$W" "$2"; }
+  for i in $(seq "$N"); do
+    p=$(( (i % 100) + 1 )); l=$([ $((i % 2)) = 0 ] && echo A || echo B)
+    section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page"
+    section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$((1000 + i))\"" >> "$W/save"
+    section "$B/attempts/$A/items/$p/answer" "data = \"choice=$l&seq=$((5000 + i))&go=next\"" >> "$W/next"
+  done
+  for f in page save next; do sed -i '$ d' "$W/$f"; done
+  callgrind_control -i on $VP > /dev/null 2>&1
+  # Warm: the first pages fill the item cache and the prepared statements.
+  curl -s -K "$W/page" > /dev/null
+  line="build $k ($BIN):"
+  for kind in page save next; do
+    callgrind_control -z $VP > /dev/null 2>&1
+    codes=$(curl -s -K "$W/$kind" | sort | uniq -c | awk '{printf "%s×%s ", $1, $2}')
+    callgrind_control -d "$kind" $VP > /dev/null 2>&1
+    file=$(ls -t "$OUT"/build$k.$VP.* | head -n1)
+    total=$(grep -m1 '^summary:' "$file" | awk '{print $2}')
+    line="$line  $kind $((total / N)) ($codes)"
+  done
+  echo "$line"
+  kill $VP; wait $VP 2>/dev/null || true
+  rm -rf "$W"; trap - EXIT
+  k=$((k + 1))
+done
