@@ -6,9 +6,11 @@
 # candidate starts an attempt, then curl sends, one at a time on one kept-alive connection:
 #   page  question pages of changing positions (each moves the candidate: a group-commit write)
 #   save  instant saves, each a change (one at a time: each commits alone)
-#   next  the question form's Next with a changed answer (a save too)
-# Counted are all the server's threads (the commit's included) from the first request of a kind
-# to its last; the callgrind files stay in OUT for `callgrind_annotate`.
+#   next  the question form's Next, each with an answer other than the one stored (a save too)
+# Every page and a few saves and Nexts are sent first, uncounted (prepared statements, the
+# item cache). Counted are all the
+# server's threads (the commits included) from the first request of a kind to its last; the
+# callgrind files stay in OUT for `callgrind_annotate`.
 #
 #   benches/load/instructions_per_request.sh OUT BIN [BIN...]
 #   benches/load/instructions_per_request.sh /tmp/counts /tmp/certamen-before "$CARGO_TARGET_DIR/release/certamen"
@@ -33,22 +35,40 @@ for BIN in "$@"; do
   A=$(echo "$loc" | cut -d/ -f5)
   [ ${#A} = 32 ] || { echo "build $k: no attempt started ($loc)"; exit 1; }
   section() { printf 'url = "%s"\noutput = "/dev/null"\ncookie = "%s/jar"\nwrite-out = "%%{http_code}\\n"\n%s\nnext\n' "$1" "$W" "$2"; }
+  # Positions 1 to 100 are counted (each twice when N is 200), 110 to 119 warm up. Every save
+  # changes its position's answer (A and B alternate, and swap on the second pass); every Next
+  # then sets C or D, so it too is a change.
   for i in $(seq "$N"); do
-    p=$(( (i % 100) + 1 )); l=$([ $((i % 2)) = 0 ] && echo A || echo B)
+    p=$(( (i % 100) + 1 )); pass=$(( i / 100 ))
+    l=$([ $(( (i + pass) % 2 )) = 0 ] && echo A || echo B)
+    n=$([ $(( pass % 2 )) = 0 ] && echo C || echo D)
     section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page"
     section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$((1000 + i))\"" >> "$W/save"
-    section "$B/attempts/$A/items/$p/answer" "data = \"choice=$l&seq=$((5000 + i))&go=next\"" >> "$W/next"
+    section "$B/attempts/$A/items/$p/answer" "data = \"choice=$n&seq=$((5000 + i))&go=next\"" >> "$W/next"
   done
-  for f in page save next; do sed -i '$ d' "$W/$f"; done
-  callgrind_control -i on $VP > /dev/null 2>&1
-  # Warm: the first pages fill the item cache and the prepared statements.
+  for j in $(seq 0 9); do
+    p=$((110 + j))
+    section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/warm"
+    section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=A&flagged=false&seq=$((500 + j))\"" >> "$W/warm"
+    section "$B/attempts/$A/items/$p/answer" "data = \"choice=B&seq=$((600 + j))&go=next\"" >> "$W/warm"
+  done
+  for f in page save next warm; do sed -i '$ d' "$W/$f"; done
+  callgrind_control -i on $VP >&2
+  # Uncounted: every counted question's page once (the parsed items are cached from then on,
+  # as on exam day), and a few saves and Nexts on other questions.
   curl -s -K "$W/page" > /dev/null
+  curl -s -K "$W/warm" > /dev/null
   line="build $k ($BIN):"
+  d=0
   for kind in page save next; do
-    callgrind_control -z $VP > /dev/null 2>&1
+    d=$((d + 1))
+    callgrind_control -z $VP >&2
     codes=$(curl -s -K "$W/$kind" | sort | uniq -c | awk '{printf "%s×%s ", $1, $2}')
-    callgrind_control -d "$kind" $VP > /dev/null 2>&1
-    file=$(ls -t "$OUT"/build$k.$VP.* | head -n1)
+    callgrind_control -d "$kind" $VP >&2
+    # callgrind_control exits 0 even when it reached no process: check the dump is this one.
+    file="$OUT/build$k.$VP.$d"
+    grep -q "Trigger: .*dump $kind" "$file" 2> /dev/null \
+      || { echo "build $k: no callgrind dump for $kind ($file)"; exit 1; }
     total=$(grep -m1 '^summary:' "$file" | awk '{print $2}')
     line="$line  $kind $((total / N)) ($codes)"
   done
