@@ -12,6 +12,7 @@
 #   benches/load/cpu_per_request.sh [ROUNDS] BIN [BIN...]
 #   benches/load/cpu_per_request.sh 3 /tmp/certamen-before "$CARGO_TARGET_DIR/release/certamen"
 set -euo pipefail
+. "$(dirname "$0")/demo_attempt.sh"
 ROUNDS=${1:?rounds}; shift
 N=${N:-1500}
 tck=$(getconf CLK_TCK)
@@ -23,25 +24,19 @@ for BIN in "$@"; do
   "$BIN" serve --demo --demo-password per-request --addr 127.0.0.1:$PORT \
     --database-url "sqlite:$W/db.sqlite" --site-root "$W/no-bundle" > "$W/log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 120); do curl -sf "$B/healthz" > /dev/null && break; sleep 0.5; done
-  curl -sf -b "$W/jar" -c "$W/jar" -o /dev/null -X POST \
-    -d 'email=candidate@demo.certamen.test&password=per-request' "$B/auth/signin"
-  loc=$(curl -s -b "$W/jar" -c "$W/jar" -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' \
-    -X POST -d 'language=en' "$B/exams/peer-support/attempts")
-  A=$(echo "$loc" | cut -d/ -f5)
-  [ ${#A} = 32 ] || { echo "build $k: no attempt started ($loc)"; exit 1; }
-  # curl's config files: every request its own section (cookie and output are per section).
-  section() { printf 'url = "%s"\noutput = "/dev/null"\ncookie = "%s/jar"\nwrite-out = "%%{http_code}\\n"\n%s\nnext\n' "$1" "$W" "$2"; }
+  A=$(demo_attempt "$B" "$W" 60) || { echo "build $k: no attempt"; exit 1; }
+  # curl's config files: every request its own section.
+  sec() { section "$1" "$2" "$W"; }
   for i in $(seq "$N"); do
     p=$(( (i % 100) + 1 ))
-    section "$B/attempts/$A/items/7" 'header = "Accept: text/html"' >> "$W/page"
-    section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page-move"
+    sec "$B/attempts/$A/items/7" 'header = "Accept: text/html"' >> "$W/page"
+    sec "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page-move"
     # Each round's saves change every answer (the letters swap) under new sequence numbers;
     # its Next posts carry the answers as that round saved them.
     for r in $(seq "$ROUNDS"); do
       l=$([ $(( (i + r) % 2 )) = 0 ] && echo A || echo B); seq=$(( (r - 1) * N + i ))
-      section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$seq\"" >> "$W/save-$r"
-      section "$B/attempts/$A/items/$p/answer" "data = \"choice=$l&seq=$((seq + 1))&go=next\"" >> "$W/next-$r"
+      sec "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$seq\"" >> "$W/save-$r"
+      sec "$B/attempts/$A/items/$p/answer" "data = \"choice=$l&seq=$((seq + 1))&go=next\"" >> "$W/next-$r"
     done
   done
   for f in "$W"/page "$W"/page-move "$W"/save-* "$W"/next-*; do sed -i '$ d' "$f"; done

@@ -15,6 +15,7 @@
 #   benches/load/instructions_per_request.sh OUT BIN [BIN...]
 #   benches/load/instructions_per_request.sh /tmp/counts /tmp/certamen-before "$CARGO_TARGET_DIR/release/certamen"
 set -euo pipefail
+. "$(dirname "$0")/demo_attempt.sh"
 OUT=${1:?output folder}; shift
 N=${N:-200}
 command -v valgrind > /dev/null || { echo "valgrind is not installed (Debian: apt-get install valgrind)"; exit 1; }
@@ -27,14 +28,9 @@ for BIN in "$@"; do
     --database-url "sqlite:$W/db.sqlite" --site-root "$W/no-bundle" > "$W/log" 2>&1 &
   VP=$!
   trap 'kill $VP 2>/dev/null || true; rm -rf "$W"' EXIT
-  for _ in $(seq 600); do curl -sf "$B/healthz" > /dev/null && break; sleep 1; done
-  curl -sf -b "$W/jar" -c "$W/jar" -o /dev/null -X POST \
-    -d 'email=candidate@demo.certamen.test&password=per-request' "$B/auth/signin"
-  loc=$(curl -s -b "$W/jar" -c "$W/jar" -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' \
-    -X POST -d 'language=en' "$B/exams/peer-support/attempts")
-  A=$(echo "$loc" | cut -d/ -f5)
-  [ ${#A} = 32 ] || { echo "build $k: no attempt started ($loc)"; exit 1; }
-  section() { printf 'url = "%s"\noutput = "/dev/null"\ncookie = "%s/jar"\nwrite-out = "%%{http_code}\\n"\n%s\nnext\n' "$1" "$W" "$2"; }
+  A=$(demo_attempt "$B" "$W" 600) || { echo "build $k: no attempt"; exit 1; }
+  # curl's config files: every request its own section.
+  sec() { section "$1" "$2" "$W"; }
   # Positions 1 to 100 are counted (each twice when N is 200), 110 to 119 warm up. Every save
   # changes its position's answer (A and B alternate, and swap on the second pass); every Next
   # then sets C or D, so it too is a change.
@@ -42,15 +38,15 @@ for BIN in "$@"; do
     p=$(( (i % 100) + 1 )); pass=$(( i / 100 ))
     l=$([ $(( (i + pass) % 2 )) = 0 ] && echo A || echo B)
     n=$([ $(( pass % 2 )) = 0 ] && echo C || echo D)
-    section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page"
-    section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$((1000 + i))\"" >> "$W/save"
-    section "$B/attempts/$A/items/$p/answer" "data = \"choice=$n&seq=$((5000 + i))&go=next\"" >> "$W/next"
+    sec "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/page"
+    sec "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=$l&flagged=false&seq=$((1000 + i))\"" >> "$W/save"
+    sec "$B/attempts/$A/items/$p/answer" "data = \"choice=$n&seq=$((5000 + i))&go=next\"" >> "$W/next"
   done
   for j in $(seq 0 9); do
     p=$((110 + j))
-    section "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/warm"
-    section "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=A&flagged=false&seq=$((500 + j))\"" >> "$W/warm"
-    section "$B/attempts/$A/items/$p/answer" "data = \"choice=B&seq=$((600 + j))&go=next\"" >> "$W/warm"
+    sec "$B/attempts/$A/items/$p" 'header = "Accept: text/html"' >> "$W/warm"
+    sec "$B/api/save_answer" "data = \"attempt_id=$A&position=$p&choices=A&flagged=false&seq=$((500 + j))\"" >> "$W/warm"
+    sec "$B/attempts/$A/items/$p/answer" "data = \"choice=B&seq=$((600 + j))&go=next\"" >> "$W/warm"
   done
   for f in page save next warm; do sed -i '$ d' "$W/$f"; done
   callgrind_control -i on $VP >&2
