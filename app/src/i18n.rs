@@ -157,19 +157,14 @@ mod fluent {
         };
     }
 
-    /// The languages' identifiers, parsed once: a page formats dozens of messages.
+    /// The languages' identifiers, checked when compiled: a page formats dozens of messages.
     fn id(lang: super::Lang) -> &'static LanguageIdentifier {
-        static IDS: std::sync::LazyLock<[LanguageIdentifier; 2]> = std::sync::LazyLock::new(|| {
-            super::Lang::ALL.map(|l| {
-                l.code()
-                    .parse()
-                    .expect("en and es are language identifiers")
-            })
-        });
-        &IDS[super::Lang::ALL
-            .iter()
-            .position(|l| *l == lang)
-            .expect("every language is in Lang::ALL")]
+        static EN: LanguageIdentifier = fluent_templates::langid!("en");
+        static ES: LanguageIdentifier = fluent_templates::langid!("es");
+        match lang {
+            super::Lang::En => &EN,
+            super::Lang::Es => &ES,
+        }
     }
 
     pub fn translate(lang: super::Lang, key: &str, args: &[(&'static str, super::Arg)]) -> String {

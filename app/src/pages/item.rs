@@ -495,7 +495,8 @@ fn question_buttons(questions: &[crate::dto::QuestionMark], current: u32, marks:
     ];
     // Pieces pushed one by one, not `write!`: the formatting machinery, 120 times with seven
     // arguments each, was most of this list's cost.
-    let mut out = String::with_capacity(questions.len() * (110 + question.len() + states[3].len()));
+    let longest_state = states.iter().map(String::len).max().unwrap_or(0);
+    let mut out = String::with_capacity(questions.len() * (140 + question.len() + longest_state));
     for (i, q) in questions.iter().enumerate() {
         let n = i + 1;
         // Kept short: 120 of these are on every question page (the 30 KB budget).
