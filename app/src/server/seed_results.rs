@@ -321,6 +321,7 @@ async fn sit(
         seen.insert(entry.id.clone());
     }
     query.execute(&mut *tx).await?;
+    attempts::marks::recompute(&mut tx, &id).await?;
     tx.commit().await?;
     // Submitted well within the time, as most candidates are.
     let submitted = s.start + limit * 2 / 3 + i64::from(below(rng, 30)) * 60_000;

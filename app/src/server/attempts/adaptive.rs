@@ -345,9 +345,9 @@ pub(super) async fn insert_item(
     .bind(entry.irt.map(|p| p.b))
     .bind(entry.irt.map(|p| p.c))
     .bind(entry.irt.map(|p| p.source()))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::marks::recompute(conn, attempt_id).await
 }
 
 /// Where the candidate goes after confirming an answer.

@@ -49,6 +49,8 @@ pub struct AttemptState {
     /// linear attempt.
     pub newest: Option<i64>,
     pub current_position: i64,
+    /// Every question's state (`marks.rs`), kept in step with the answers the batch writes.
+    pub marks: String,
 }
 
 /// What the batch writes.
@@ -56,8 +58,8 @@ pub struct AttemptState {
 pub struct Decision<'a> {
     /// Per write, in order: whether the attempt took it.
     pub taken: Vec<bool>,
-    /// Attempts whose row changes: id, last sequence number, current position.
-    pub attempts: Vec<(&'a str, i64, i64)>,
+    /// Attempts whose row changes: id, last sequence number, current position, question states.
+    pub attempts: Vec<(&'a str, i64, i64, String)>,
     /// Saves taken, in order: each is one row of the response log.
     pub log: Vec<&'a SaveWrite>,
     /// The newest save taken per question: the current answers.
@@ -86,6 +88,12 @@ pub fn decide<'a>(mut states: HashMap<&'a str, AttemptState>, writes: &'a [Write
                 if taken {
                     state.last_seq = save.seq;
                     state.current_position = i64::from(save.position);
+                    super::marks::set(
+                        &mut state.marks,
+                        save.position,
+                        save.choice.is_some(),
+                        save.flagged,
+                    );
                     d.log.push(save);
                     let key = (save.attempt_id.as_str(), save.position);
                     match answer_at.get(&key) {
@@ -114,7 +122,8 @@ pub fn decide<'a>(mut states: HashMap<&'a str, AttemptState>, writes: &'a [Write
     }
     for id in changed {
         if let Some((id, s)) = states.get_key_value(id) {
-            d.attempts.push((id, s.last_seq, s.current_position));
+            d.attempts
+                .push((id, s.last_seq, s.current_position, s.marks.clone()));
         }
     }
     d
@@ -158,7 +167,7 @@ async fn read_states<'a>(
     ids.dedup();
     let list = values(kind, 1, ids.len());
     let sql = format!(
-        "SELECT a.id, a.status, a.last_seq, a.deadline_at, a.current_position, \
+        "SELECT a.id, a.status, a.last_seq, a.deadline_at, a.current_position, a.marks, \
          CASE WHEN a.item_pool IS NULL THEN NULL ELSE \
          (SELECT MAX(ai.position) FROM attempt_items ai WHERE ai.attempt_id = a.id) END AS newest \
          FROM attempts a WHERE a.id IN {}{}",
@@ -188,6 +197,7 @@ async fn read_states<'a>(
                 deadline_at: row.try_get("deadline_at")?,
                 newest: row.try_get("newest")?,
                 current_position: row.try_get("current_position")?,
+                marks: row.try_get("marks")?,
             },
         );
     }
@@ -204,13 +214,13 @@ pub async fn write(
     let d = decide(states, writes);
     if !d.attempts.is_empty() {
         let sql = format!(
-            "UPDATE attempts SET last_seq = v.column2, current_position = v.column3 \
-             FROM (VALUES {}) AS v WHERE attempts.id = v.column1",
-            values(kind, d.attempts.len(), 3)
+            "UPDATE attempts SET last_seq = v.column2, current_position = v.column3, \
+             marks = v.column4 FROM (VALUES {}) AS v WHERE attempts.id = v.column1",
+            values(kind, d.attempts.len(), 4)
         );
         let mut q = sqlx::query(&sql).persistent(false);
-        for (id, seq, position) in &d.attempts {
-            q = q.bind(*id).bind(*seq).bind(*position);
+        for (id, seq, position, marks) in &d.attempts {
+            q = q.bind(*id).bind(*seq).bind(*position).bind(marks.as_str());
         }
         q.execute(&mut *conn).await?;
     }
@@ -275,6 +285,7 @@ mod tests {
             deadline_at: 2_000,
             newest: None,
             current_position: 1,
+            marks: "0000".into(),
         }
     }
 
@@ -293,6 +304,15 @@ mod tests {
             },
             save("d", 1, 1, 1), // past its deadline
             save("a", 4, 2, 2), // a change of mind: the answer to question 2 is this one
+            // Question 3 flagged with no answer.
+            Write::Save(SaveWrite {
+                attempt_id: "a".into(),
+                seq: 5,
+                position: 3,
+                choice: None,
+                flagged: true,
+                now: 1_000,
+            }),
         ];
         let mut states = HashMap::new();
         states.insert("a", open(0));
@@ -313,16 +333,17 @@ mod tests {
         let d = decide(states, &writes);
         assert_eq!(
             d.taken,
-            vec![true, false, true, false, false, false, true, false, true]
+            vec![true, false, true, false, false, false, true, false, true, true]
         );
-        assert_eq!(d.attempts, vec![("a", 4, 2)]);
+        // Only the saves taken change the question states; the refused ones leave them.
+        assert_eq!(d.attempts, vec![("a", 5, 3, "1120".to_string())]);
         assert_eq!(
             d.log.iter().map(|s| s.seq).collect::<Vec<_>>(),
-            vec![1, 3, 4]
+            vec![1, 3, 4, 5]
         );
         let answers: Vec<(u32, Option<i64>)> =
             d.answers.iter().map(|s| (s.position, s.choice)).collect();
-        assert_eq!(answers, vec![(1, Some(1)), (2, Some(2))]);
+        assert_eq!(answers, vec![(1, Some(1)), (2, Some(2)), (3, None)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod batch;
 mod breaks;
 mod finish;
 pub mod group_commit;
+pub mod marks;
 mod record;
 mod save;
 pub mod scoring;

@@ -398,6 +398,7 @@ async fn insert_attempt(
                 .execute(&mut *tx)
                 .await?;
             }
+            super::marks::recompute(&mut tx, &id).await?;
         }
         Start::Adaptive { pool, first } => {
             let text =

@@ -75,14 +75,10 @@ async fn attempt_and_question(
     position: u32,
 ) -> Result<(AttemptRow, Option<Question>, Vec<dto::QuestionMark>), AppError> {
     let id = super::record::parse_attempt_id(attempt_id)?;
-    // Each question's state as "position:digit" (digit: 1 answered + 2 flagged), in no
-    // particular order; `marks` puts them in order.
+    // Every question's state is kept on the attempt's row (`marks.rs`).
     let select = format!(
         "{ATTEMPT_COLUMNS}, q.option_order, q.choice_mask AS q_choice, q.struck_mask, \
-         q.flagged AS q_flagged, q.item_id, q.item_version, \
-         (SELECT string_agg(m.position || ':' || \
-           ((CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged), ',') \
-          FROM attempt_items m WHERE m.attempt_id = a.id) AS marks"
+         q.flagged AS q_flagged, q.item_id, q.item_version, a.marks"
     );
     let joins = "LEFT JOIN attempt_items q ON q.attempt_id = a.id AND q.position = $2";
     let (row, attempt) =
@@ -98,41 +94,8 @@ async fn attempt_and_question(
         }),
         None => None,
     };
-    let marks = marks(
-        row.try_get::<Option<String>, _>("marks")?
-            .as_deref()
-            .unwrap_or(""),
-    )?;
+    let marks = super::marks::parse(&row.try_get::<String, _>("marks")?)?;
     Ok((attempt, question, marks))
-}
-
-/// Reads "position:digit,..." (any order) into question states in position order; the
-/// positions must be 1 to n, each once.
-fn marks(text: &str) -> Result<Vec<dto::QuestionMark>, AppError> {
-    let unreadable = || AppError::Internal(format!("stored question states unreadable: {text:?}"));
-    let mut states: Vec<Option<dto::QuestionMark>> = Vec::new();
-    for entry in text.split(',').filter(|e| !e.is_empty()) {
-        let (position, digit) = entry.split_once(':').ok_or_else(unreadable)?;
-        let position: usize = position.parse().map_err(|_| unreadable())?;
-        let digit: u8 = digit.parse().map_err(|_| unreadable())?;
-        if position == 0 || digit > 3 {
-            return Err(unreadable());
-        }
-        if states.len() < position {
-            states.resize(position, None);
-        }
-        if states[position - 1].is_some() {
-            return Err(unreadable());
-        }
-        states[position - 1] = Some(dto::QuestionMark {
-            answered: digit & 1 != 0,
-            flagged: digit & 2 != 0,
-        });
-    }
-    states
-        .into_iter()
-        .map(|s| s.ok_or_else(unreadable))
-        .collect()
 }
 
 /// The display indexes (in display order) of the options in a bit set of authored indexes.
@@ -558,21 +521,4 @@ async fn adaptive_progress(
         min_length: cat.min_length,
         max_length: cat.max_length,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn question_states_are_read_in_position_order_or_refused() {
-        let m = marks("3:0,1:1,2:3").unwrap();
-        let read: Vec<(bool, bool)> = m.iter().map(|q| (q.answered, q.flagged)).collect();
-        assert_eq!(read, vec![(true, false), (true, true), (false, false)]);
-        assert!(marks("").unwrap().is_empty());
-        // A gap, a repeat, a position 0, an unknown state, garbage: never a wrong list.
-        for bad in ["1:0,3:0", "1:0,1:1", "0:0", "1:4", "1", "x:1", "1:-1"] {
-            assert!(marks(bad).is_err(), "{bad}");
-        }
-    }
 }
