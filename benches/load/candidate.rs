@@ -1,8 +1,10 @@
 //! One simulated candidate: signs in, starts the exam, reads each question, saves answers with
-//! think time (changing some), moves on with the question form's Next button (which also
-//! carries the chosen answer, already saved, so it changes nothing), skips the break where the
-//! exam offers it, opens the review page and submits, as a browser with JavaScript would (page
-//! reads, the instant-save endpoint, form posts). A request cut off by the network or a server error is sent
+//! think time (changing some), moves on with Next, skips the break where the exam offers it,
+//! opens the review page and submits, as a browser with JavaScript would (page reads, the
+//! instant-save endpoint, form posts). Next, with the answer acknowledged, loads the page the
+//! button's `data-href` names, as the page's script does; where it names none (into the
+//! break), or with `--next-by-form` (a browser without script), it posts the question form,
+//! which carries the chosen answer, already saved, so it changes nothing. A request cut off by the network or a server error is sent
 //! again, the same save with the same sequence number, as the page does; with several servers,
 //! the retry may go to another one, as behind a load balancer (`balancer.rs`).
 
@@ -29,6 +31,8 @@ pub struct Plan {
     pub questions: u32,
     pub saves_per_item: u32,
     pub think: Duration,
+    /// Post the question form for Next even where a link would do.
+    pub next_by_form: bool,
     /// Give up on a request after retrying this long.
     pub patience: Duration,
     /// Leave without submitting (the deadline finalizer submits).
@@ -263,7 +267,18 @@ async fn run(
             }
             seq += 1;
         }
-        // Next: the question form, with the answer as saved.
+        // Next, as the page's script does it: every save here was acknowledged, so the page
+        // the button names is loaded directly, by the next question's read (after the last
+        // question, the review's, as its Review button would).
+        let link = between(&html, "data-href=\"", "\"");
+        if let (Some(href), false) = (link, s.plan.next_by_form) {
+            let expected = format!("/attempts/{attempt}/items/{}", position + 1);
+            if position < s.plan.questions && href != expected {
+                return Err(format!("{path}: Next leads to {href:?}, not {expected:?}"));
+            }
+            continue;
+        }
+        // Otherwise the question form, with the answer as saved.
         let path = format!("/attempts/{attempt}/items/{position}/answer");
         let choice = previous.map(String::from).unwrap_or_default();
         let form = [

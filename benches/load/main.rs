@@ -85,6 +85,11 @@ struct Args {
     /// Run the exam with this time limit (a copy of the sample bank), to see deadlines pass.
     #[arg(long)]
     time_limit_minutes: Option<u32>,
+    /// Candidates move on by posting the question form's Next, as a browser without script
+    /// does, rather than loading the next page directly once their answer is acknowledged, as
+    /// the page's script does (one request fewer per question).
+    #[arg(long)]
+    next_by_form: bool,
     /// Servers commit each save alone (SQLite), to compare with shared commits.
     #[arg(long)]
     no_group_commit: bool,
@@ -272,6 +277,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         questions: args.questions,
         saves_per_item: args.saves_per_item,
         think: Duration::from_millis(args.think_ms),
+        next_by_form: args.next_by_form,
         patience: Duration::from_secs(args.down_s + 60),
         abandon: false,
     });
@@ -439,7 +445,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
     let report = serde_json::json!({
         "candidates": args.candidates, "questions": args.questions, "saves_per_item": args.saves_per_item,
-        "think_ms": args.think_ms, "servers": args.servers, "group_commit": !args.no_group_commit, "database": if database_url.starts_with("postgres") { "postgres" } else { "sqlite" },
+        "think_ms": args.think_ms, "next_by_form": args.next_by_form, "servers": args.servers, "group_commit": !args.no_group_commit, "database": if database_url.starts_with("postgres") { "postgres" } else { "sqlite" },
         "seconds": elapsed.as_secs_f64(), "acknowledged_saves_per_second": saves as f64 / elapsed.as_secs_f64(),
         "kinds": summaries, "timeline": stats.timeline(), "verification": verdict, "faults": faults,
         "failed_candidates": failures.len(), "failure_examples": failures.iter().take(5).collect::<Vec<_>>(),
@@ -510,6 +516,7 @@ fn clone_plan(p: &Plan) -> Plan {
         questions: p.questions,
         saves_per_item: p.saves_per_item,
         think: p.think,
+        next_by_form: p.next_by_form,
         patience: p.patience,
         abandon: p.abandon,
     }

@@ -352,8 +352,35 @@ pub fn AnswerForm(page: ItemData, lang: Lang) -> impl IntoView {
         (false, false, false) => w.next,
     };
     let input_type = if multiple { "checkbox" } else { "radio" };
+    let link = {
+        let (id, total, break_after) = (page.attempt_id.clone(), page.total, page.break_after);
+        move |go: &str| link_for(&id, position, total, break_after, adaptive, go)
+    };
+    let next_href = link("next");
+    // With the answer on the page acknowledged, a button that only moves the candidate loads
+    // its page directly: one request instead of the form's post (which would save nothing
+    // new) and its redirect, one round trip less on a slow connection. Otherwise (a save in
+    // flight, failed or retrying; a strike-out, language or break button; Confirm in an
+    // adaptive exam) the form posts as it does without script, carrying the answer.
+    let follow_link = move |ev: leptos::ev::SubmitEvent| {
+        if status.get_untracked() != SaveStatus::Saved {
+            return;
+        }
+        let Some(button) = ev.submitter() else {
+            return;
+        };
+        if button.get_attribute("name").as_deref() != Some("go") {
+            return;
+        }
+        let go = button.get_attribute("value").unwrap_or_default();
+        if let Some(href) = link(&go) {
+            ev.prevent_default();
+            let _ = window().location().assign(&href);
+        }
+    };
     view! {
-        <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question" id="answer-form">
+        <form method="post" action=format!("/attempts/{}/items/{}/answer", page.attempt_id, page.position) class="question" id="answer-form"
+            on:submit=follow_link>
             <input type="hidden" name="seq" value=move || next_seq.get().to_string()/>
             // Enter in the option group submits with the form's first submit button: make that
             // Next (or Confirm), never a strike-out button.
@@ -434,12 +461,46 @@ pub fn AnswerForm(page: ItemData, lang: Lang) -> impl IntoView {
                 {(!adaptive).then(|| view! { <button type="submit" name="go" value="review">{w.review_screen}</button> })}
                 // An accommodation: the break may be taken from any question (the answer is saved first).
                 {page.break_now.then(|| view! { <button type="submit" name="go" value="break">{w.break_now}</button> })}
-                <button type="submit" name="go" value="next" class="primary"
+                // `data-href`: where Next leads once the answer is saved (absent where only the
+                // form's post will do), for clients that follow the island's rule without
+                // running it: the load generator's candidates.
+                <button type="submit" name="go" value="next" class="primary" data-href=next_href
                     aria-describedby=adaptive.then_some("confirm-hint")>{next_label}</button>
             </div>
 
         </form>
     }
+}
+
+/// The page a navigation button of the answer form (its `go` value) leads to when the answer
+/// is already saved, as the form's post would redirect (`server::forms::answer`); `None` where
+/// only the post will do: an adaptive exam (Next confirms the answer and chooses the next
+/// question), Next into the break (the post offers it), anything else.
+fn link_for(
+    attempt: &str,
+    position: u32,
+    total: u32,
+    break_after: u32,
+    adaptive: bool,
+    go: &str,
+) -> Option<String> {
+    if adaptive {
+        return None;
+    }
+    let review = || Some(format!("/attempts/{attempt}/review"));
+    let n = match go {
+        "review" => return review(),
+        "next" if position == break_after => return None,
+        "next" if position >= total => return review(),
+        "next" => position + 1,
+        "prev" => position.saturating_sub(1).max(1),
+        other => other
+            .strip_prefix("item-")?
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=total).contains(n))?,
+    };
+    Some(format!("/attempts/{attempt}/items/{n}"))
 }
 
 /// Shows the questions in the other language from this one on (a button of the answer form,
@@ -592,6 +653,30 @@ fn certamen_letter(i: usize) -> char {
 mod question_list_tests {
     use super::*;
     use crate::dto::QuestionMark;
+
+    #[test]
+    fn moving_buttons_lead_where_the_form_would_redirect() {
+        let go = |position, break_after, adaptive, go| {
+            link_for("a1", position, 120, break_after, adaptive, go)
+        };
+        let item = |n: u32| Some(format!("/attempts/a1/items/{n}"));
+        let review = Some("/attempts/a1/review".to_string());
+        assert_eq!(go(5, 60, false, "next"), item(6));
+        assert_eq!(go(120, 60, false, "next"), review);
+        assert_eq!(go(5, 60, false, "review"), review);
+        assert_eq!(go(5, 60, false, "prev"), item(4));
+        assert_eq!(go(1, 60, false, "prev"), item(1));
+        assert_eq!(go(5, 60, false, "item-120"), item(120));
+        // Only the post offers the break, confirms an adaptive answer, or knows what to do
+        // with anything else.
+        assert_eq!(go(60, 60, false, "next"), None);
+        assert_eq!(go(61, 0, false, "next"), item(62));
+        assert_eq!(go(5, 60, true, "next"), None);
+        assert_eq!(go(5, 60, true, "prev"), None);
+        for other in ["item-0", "item-121", "item-", "item-x", "break", "stay", ""] {
+            assert_eq!(go(5, 60, false, other), None, "{other}");
+        }
+    }
 
     #[test]
     fn numbers_are_written_in_decimal() {

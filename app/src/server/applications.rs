@@ -443,7 +443,7 @@ pub async fn add_provider(db: &Db, name: &str, now: i64) -> Result<(), AppError>
 /// The provider's name tidied and checked, then inserted or listed again; returns its id and
 /// the tidied name.
 async fn insert_provider(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     name: &str,
     now: i64,
 ) -> Result<(i64, String), AppError> {
@@ -459,7 +459,7 @@ async fn insert_provider(
     )
     .bind(&name)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?
     .try_get::<i64, _>("id")?;
     Ok((id, name))

@@ -53,7 +53,7 @@ impl Entry {
 /// PostgreSQL the table lock below makes concurrent appends wait their turn, so the chain
 /// never forks.
 pub async fn append(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     kind: DbKind,
     now: i64,
     actor: &User,
@@ -63,11 +63,11 @@ pub async fn append(
 ) -> Result<i64, AppError> {
     if kind == DbKind::Postgres {
         sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     let (seq, prev_hash) = match last {
         Some(row) => (
@@ -99,7 +99,7 @@ pub async fn append(
     .bind(&entry.details)
     .bind(&entry.prev_hash)
     .bind(entry.hash())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(seq)
 }

@@ -236,7 +236,7 @@ pub async fn decide(
 /// Gives the item a new version with the calibrated parameters, if its newest version is still
 /// the one calibrated (a vendor's edit since wins: that item is skipped).
 async fn recalibrate(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     p: &ProposedParams,
     day: &str,
     now: i64,
@@ -247,7 +247,7 @@ async fn recalibrate(
     }
     let newest: i64 = sqlx::query_scalar("SELECT MAX(version) FROM items WHERE id = $1")
         .bind(&p.item_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     if newest != p.version {
         return Ok(false);
@@ -255,7 +255,7 @@ async fn recalibrate(
     let body: String = sqlx::query("SELECT body FROM items WHERE id = $1 AND version = $2")
         .bind(&p.item_id)
         .bind(p.version)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?
         .try_get("body")?;
     let mut item = super::bank::parse_item(&body)?;

@@ -6,9 +6,13 @@
 
 use std::str::FromStr;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -39,6 +43,78 @@ pub struct Db {
     pub items: std::sync::Arc<crate::server::bank::ItemCache>,
     /// The connections of the reads every request makes (see `hot_reads`).
     pub hot: std::sync::Arc<crate::server::hot_reads::HotReads>,
+    /// Where this process's writers wait for SQLite's write lock.
+    pub turns: WriteTurns,
+}
+
+/// How long SQLite waits for its write lock (`PRAGMA busy_timeout`), and so how long a writer
+/// waits for its turn in [`WriteTurns`] before trying the lock regardless.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// SQLite's one write lock, taken in turn. SQLite lets one connection write at a time; a writer
+/// that finds the lock taken sleeps and tries again (its busy handler sleeps 1, 2, 5, 10, ... up
+/// to 100 ms between tries). Under exam-day load the group commit holds the lock most of the
+/// time, so a request's own transaction (a start, a break, a submit) slept and missed the
+/// moments it came free, for seconds at the 99th percentile, and the group commit, finding a
+/// start's transaction in its way, slept past its end while saves queued behind it. This
+/// process's writers instead wait here, in arrival order, each woken the moment the one before
+/// it ends. The busy handler stays for writers of other processes (the command-line tools)
+/// and for a writer whose turn has not come within the busy timeout (which then tries the lock
+/// as before, so a transaction that waits on another writer of its own cannot hang).
+/// PostgreSQL locks rows, not the database: no queue there.
+#[derive(Debug, Clone, Default)]
+pub struct WriteTurns(Option<Arc<Mutex<()>>>);
+
+impl WriteTurns {
+    pub fn for_kind(kind: DbKind) -> WriteTurns {
+        WriteTurns((kind == DbKind::Sqlite).then(|| Arc::new(Mutex::new(()))))
+    }
+
+    async fn wait(&self) -> Option<OwnedMutexGuard<()>> {
+        let turns = self.0.as_ref()?;
+        match tokio::time::timeout(BUSY_TIMEOUT, turns.clone().lock_owned()).await {
+            Ok(turn) => Some(turn),
+            Err(_) => {
+                tracing::warn!(
+                    "a write waited {} s for its turn; trying SQLite's lock directly",
+                    BUSY_TIMEOUT.as_secs()
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A transaction that may write (see [`Db::begin`]); on SQLite it holds this process's write
+/// turn until it commits, rolls back or is dropped.
+#[derive(Debug)]
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Dropped after `tx` is finished: fields drop after the method that consumes `self`.
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +178,7 @@ impl Db {
         self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
             self.pool.clone(),
             self.kind,
+            self.turns.clone(),
         ));
         self
     }
@@ -152,6 +229,7 @@ impl Db {
             saves: None,
             items: Default::default(),
             hot: std::sync::Arc::new(hot),
+            turns: WriteTurns::for_kind(kind),
         })
     }
 
@@ -160,8 +238,9 @@ impl Db {
     /// "database is locked", whatever the busy timeout, when another connection committed in
     /// between (its snapshot is stale and cannot be upgraded), where waiting for the lock at
     /// `BEGIN` honours the timeout. PostgreSQL's `BEGIN` already waits for row locks.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        begin_write(&self.pool, self.kind).await
+    /// On SQLite, this process's writers take the lock in turn ([`WriteTurns`]).
+    pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
+        begin_write(&self.pool, self.kind, &self.turns).await
     }
 
     /// Whether the database answers a trivial query.
@@ -174,11 +253,14 @@ impl Db {
 pub async fn begin_write(
     pool: &AnyPool,
     kind: DbKind,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    match kind {
-        DbKind::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        DbKind::Postgres => pool.begin().await,
-    }
+    turns: &WriteTurns,
+) -> Result<WriteTx, sqlx::Error> {
+    let turn = turns.wait().await;
+    let tx = match kind {
+        DbKind::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        DbKind::Postgres => pool.begin().await?,
+    };
+    Ok(WriteTx { tx, _turn: turn })
 }
 
 /// Whether an error means the database cannot take the request just now (a dropped or refused

@@ -49,7 +49,7 @@ pub fn years_later(ms: i64, years: i32) -> i64 {
 /// Inside the transaction that releases a result: certifies the candidate if the attempt is a
 /// pass and they are eligible. Returns the new certificate number, if any.
 pub async fn certify_if_eligible(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     attempt_id: &str,
     now: i64,
 ) -> Result<Option<String>, AppError> {
@@ -58,7 +58,7 @@ pub async fn certify_if_eligible(
          FROM attempts a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
     )
     .bind(attempt_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     let user_id: i64 = row.try_get("user_id")?;
     let display_name: String = row.try_get("display_name")?;
@@ -73,7 +73,7 @@ pub async fn certify_if_eligible(
     // PostgreSQL until the transaction ends; SQLite has one writer anyway.
     sqlx::query("UPDATE users SET display_name = display_name WHERE id = $1")
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     // Eligibility: the newest application approved (the program's pathway, attestations and
     // training checked by staff), and no certification already current.
@@ -81,7 +81,7 @@ pub async fn certify_if_eligible(
         "SELECT status FROM applications WHERE user_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT 1",
     )
     .bind(user_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     if application.as_deref() != Some("approved") {
         tracing::info!(
@@ -95,7 +95,7 @@ pub async fn certify_if_eligible(
     )
     .bind(user_id)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     if current > 0 {
         return Ok(None);
@@ -105,7 +105,7 @@ pub async fn certify_if_eligible(
     let mut number = certificate_number(attempt_id);
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certifications WHERE number = $1")
         .bind(&number)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     if taken > 0 {
         number = format!("{number}-{}", &attempt_id[10..20].to_ascii_uppercase());
@@ -121,7 +121,7 @@ pub async fn certify_if_eligible(
     .bind(now)
     .bind(years_later(now, VALID_YEARS))
     .bind(folded)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tracing::info!(attempt = attempt_id, number, "certified");
     Ok(Some(number))
@@ -261,7 +261,7 @@ impl StatusAction {
 /// Why a certification may not come back: the attempt that earned it was invalidated, or
 /// its holder has another certification that is current. `None`: it may.
 async fn reinstate_refusal(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     id: i64,
     now: i64,
 ) -> Result<Option<&'static str>, AppError> {
@@ -272,7 +272,7 @@ async fn reinstate_refusal(
     )
     .bind(id)
     .bind(now)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
         return Ok(None);
@@ -305,7 +305,7 @@ pub async fn set_status(
 /// [`set_status`] inside a transaction of the caller's (a complaint closed with a corrective
 /// action changes the registry in its own transaction).
 pub async fn set_status_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     kind: super::db::DbKind,
     staff: &User,
     id: i64,
@@ -324,12 +324,12 @@ pub async fn set_status_in(
         "UPDATE users SET display_name = display_name WHERE id = (SELECT user_id FROM certifications WHERE id = $1)",
     )
     .bind(id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let current: Option<(String, String)> =
         sqlx::query_as("SELECT status, number FROM certifications WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     let Some((status, number)) = current else {
         return Err(AppError::NotFound(format!(
@@ -362,7 +362,7 @@ pub async fn set_status_in(
     .bind(now)
     .bind(id)
     .bind(&status)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     if changed.rows_affected() == 0 {
         return Err(AppError::Conflict(format!(

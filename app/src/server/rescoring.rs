@@ -344,7 +344,7 @@ pub async fn apply(
 /// to the certification: a new pass certifies an eligible candidate (once the result is
 /// released), a lost pass revokes the certification it earned.
 async fn record_change(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     kind: DbKind,
     staff: &User,
     rescoring: i64,
@@ -369,7 +369,7 @@ async fn record_change(
     .bind(i64::from(c.new.total))
     .bind(flag(c.new.passed))
     .bind(&c.new.json)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query(
         "UPDATE attempts SET raw_correct = $1, raw_total = $2, passed = $3, score = $4 WHERE id = $5",
@@ -379,7 +379,7 @@ async fn record_change(
     .bind(flag(c.new.passed))
     .bind(&c.new.json)
     .bind(&c.attempt_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let mut certification = serde_json::Value::Null;
     if c.old.passed != c.new.passed && !c.invalidated {
@@ -395,13 +395,13 @@ async fn record_change(
             .bind(format!("rescoring {rescoring}: the exam attempt passes again"))
             .bind(now)
             .bind(&c.attempt_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             let had: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM certifications WHERE attempt_id = $1")
                     .bind(&c.attempt_id)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await?;
             if restored > 0 {
                 certification = serde_json::json!({ "restored": true });
@@ -422,7 +422,7 @@ async fn record_change(
             ))
             .bind(now)
             .bind(&c.attempt_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             if revoked > 0 {

@@ -714,7 +714,7 @@ pub async fn save_edit(
 /// new draft version carrying the new scenario (in the same transaction as the edit), so the
 /// set stays one text and each of its items is reviewed again before candidates see it.
 async fn redraft_set(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     edited_id: &str,
     scenario: &certamen_item_bank::item::Scenario,
     now: i64,
@@ -726,7 +726,7 @@ async fn redraft_set(
          ORDER BY i.id",
     )
     .bind(edited_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     for row in rows {
         let mut member = bank::parse_item(&row.try_get::<String, _>("body")?)?;
@@ -743,7 +743,7 @@ async fn redraft_set(
         take_lock(tx, &member.id, version).await?;
         let newest: i64 = sqlx::query("SELECT MAX(version) AS v FROM items WHERE id = $1")
             .bind(&member.id)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?
             .try_get("v")?;
         if newest != version {
@@ -770,11 +770,7 @@ async fn current_exam(db: &Db) -> Result<certamen_item_bank::exam::ExamDefinitio
 /// A transaction holding item `id`'s write lock, if `base` is one of its versions. The write
 /// comes first (SQLite: the database lock; PostgreSQL: the row), so two people acting on the
 /// same item at once are serialised and the second sees the first's version.
-async fn lock_item<'d>(
-    db: &'d Db,
-    id: &str,
-    base: i64,
-) -> Result<sqlx::Transaction<'d, sqlx::Any>, AppError> {
+async fn lock_item(db: &Db, id: &str, base: i64) -> Result<crate::server::db::WriteTx, AppError> {
     let mut tx = db.begin().await?;
     if !take_lock(&mut tx, id, base).await? {
         return Err(AppError::NotFound(format!(
@@ -787,14 +783,14 @@ async fn lock_item<'d>(
 /// Takes item `id`'s write lock inside `tx` through its version `version`; false if there is
 /// no such version.
 pub(crate) async fn take_lock(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     id: &str,
     version: i64,
 ) -> Result<bool, AppError> {
     let touched = sqlx::query("UPDATE items SET status = status WHERE id = $1 AND version = $2")
         .bind(id)
         .bind(version)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
     Ok(touched > 0)
@@ -802,7 +798,7 @@ pub(crate) async fn take_lock(
 
 /// Stores `item` as version `version` of itself, made by `author` in the workspace.
 pub(crate) async fn insert_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     item: &Item,
     version: i64,
     now: i64,
@@ -825,7 +821,7 @@ pub(crate) async fn insert_version(
     .bind(i64::try_from(item.en.options.len()).unwrap_or(i64::MAX))
     .bind(now)
     .bind(author)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

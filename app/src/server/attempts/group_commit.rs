@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::batch::Write;
 use super::save::SaveWrite;
-use crate::server::db::{begin_write, is_unavailable, DbKind};
+use crate::server::db::{begin_write, is_unavailable, DbKind, WriteTurns};
 use crate::server::error::AppError;
 
 /// The most saves one commit carries.
@@ -43,7 +43,7 @@ pub struct SaveWriter {
 
 impl SaveWriter {
     /// Starts the writer on `pool` (it takes one connection per batch).
-    pub fn spawn(pool: sqlx::AnyPool, kind: DbKind) -> SaveWriter {
+    pub fn spawn(pool: sqlx::AnyPool, kind: DbKind, turns: WriteTurns) -> SaveWriter {
         let (queue, mut jobs) = mpsc::channel::<Job>(8 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
@@ -58,7 +58,7 @@ impl SaveWriter {
                 }
                 let (writes, replies): (Vec<Write>, Vec<_>) =
                     batch.drain(..).map(|j| (j.write, j.reply)).unzip();
-                let answers = write_with_retries(&pool, kind, &writes).await;
+                let answers = write_with_retries(&pool, kind, &turns, &writes).await;
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     let _ = reply.send(answer);
                 }
@@ -108,9 +108,10 @@ impl SaveWriter {
 async fn write_with_retries(
     pool: &sqlx::AnyPool,
     kind: DbKind,
+    turns: &WriteTurns,
     writes: &[Write],
 ) -> Vec<Result<bool, Failed>> {
-    let e = match write_batch(pool, kind, writes).await {
+    let e = match write_batch(pool, kind, turns, writes).await {
         Ok(taken) => return taken.into_iter().map(Ok).collect(),
         Err(e) => e,
     };
@@ -126,7 +127,7 @@ async fn write_with_retries(
     let mut answers = Vec::with_capacity(writes.len());
     for write in writes {
         answers.push(
-            match write_batch(pool, kind, std::slice::from_ref(write)).await {
+            match write_batch(pool, kind, turns, std::slice::from_ref(write)).await {
                 Ok(taken) => Ok(taken.first().copied().unwrap_or(false)),
                 Err(e) => {
                     tracing::error!(error = %e, "a save failed on its own");
@@ -139,21 +140,18 @@ async fn write_with_retries(
 }
 
 /// Writes one write in a transaction of its own (a server started without group commit).
-pub async fn write_alone(
-    pool: &sqlx::AnyPool,
-    kind: DbKind,
-    write: Write,
-) -> Result<bool, AppError> {
-    let taken = write_batch(pool, kind, std::slice::from_ref(&write)).await?;
+pub async fn write_alone(db: &crate::server::db::Db, write: Write) -> Result<bool, AppError> {
+    let taken = write_batch(&db.pool, db.kind, &db.turns, std::slice::from_ref(&write)).await?;
     Ok(taken.first().copied().unwrap_or(false))
 }
 
 async fn write_batch(
     pool: &sqlx::AnyPool,
     kind: DbKind,
+    turns: &WriteTurns,
     writes: &[Write],
 ) -> Result<Vec<bool>, sqlx::Error> {
-    let mut tx = begin_write(pool, kind).await?;
+    let mut tx = begin_write(pool, kind, turns).await?;
     let taken = super::batch::write(&mut tx, kind, writes).await?;
     tx.commit().await?;
     Ok(taken)

@@ -268,10 +268,7 @@ pub async fn save_read(
     // The save waits for the next group commit (or commits alone without the writer).
     let advanced = match &db.saves {
         Some(writer) => writer.write(write).await?,
-        None => {
-            super::group_commit::write_alone(&db.pool, db.kind, super::batch::Write::Save(write))
-                .await?
-        }
+        None => super::group_commit::write_alone(db, super::batch::Write::Save(write)).await?,
     };
     if advanced {
         return Ok((SaveOutcome::Saved { seq: req.seq }, attempt.clock));

@@ -482,8 +482,7 @@ pub async fn set_current_position(
     match &db.saves {
         Some(writer) => writer.position(attempt_id, position).await,
         None => super::group_commit::write_alone(
-            &db.pool,
-            db.kind,
+            db,
             super::batch::Write::Position {
                 attempt_id: attempt_id.to_string(),
                 position,
