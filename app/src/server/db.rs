@@ -243,6 +243,16 @@ impl Db {
         begin_write(&self.pool, self.kind, &self.turns).await
     }
 
+    /// Runs one writing statement as a transaction of its own, in this process's write turn
+    /// on SQLite ([`WriteTurns`]).
+    pub async fn write<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        let _turn = self.turns.wait().await;
+        statement.execute(&self.pool).await
+    }
+
     /// Whether the database answers a trivial query.
     pub async fn reachable(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -77,7 +77,7 @@ pub async fn approved_application(db: &Db, user_id: i64, now: i64) -> Result<(),
         return Ok(());
     }
     super::applications::add_provider(db, DEMO_PROVIDERS[0], now).await?;
-    sqlx::query(
+    db.write(sqlx::query(
         "INSERT INTO applications (user_id, pathway, training_provider_id, training_completed_on, \
          lived_experience, attest_lived_experience, attest_code_of_ethics, attest_education, attest_training, \
          status, submitted_at, decided_at, decided_by, decision_note) \
@@ -89,7 +89,7 @@ pub async fn approved_application(db: &Db, user_id: i64, now: i64) -> Result<(),
     .bind(now)
     .bind(DEMO_ACCOUNTS[3].email)
     .bind(DEMO_PROVIDERS[0])
-    .execute(&db.pool)
+    )
     .await?;
     Ok(())
 }
@@ -111,7 +111,7 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
         (candidate, "1988-05-14", "Sacramento"),
         (accommodated, "1979-09-02", "Fresno"),
     ] {
-        sqlx::query(
+        db.write(sqlx::query(
             "INSERT INTO candidate_profiles (user_id, date_of_birth, county, language, created_at) \
              VALUES ($1, $2, $3, 'en', $4) ON CONFLICT (user_id) DO NOTHING",
         )
@@ -119,7 +119,7 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
         .bind(born)
         .bind(county)
         .bind(now)
-        .execute(&db.pool)
+        )
         .await?;
     }
     for provider in DEMO_PROVIDERS {
@@ -132,7 +132,7 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
         .await?
         .is_none()
     {
-        sqlx::query(
+        db.write(sqlx::query(
             "INSERT INTO accommodation_requests (user_id, requested, details, documentation, status, \
              submitted_at, decided_at, decided_by, decision_note, time_percent, break_minutes, speech, break_anytime) \
              VALUES ($1, 'extra_time,longer_break,speech', $2, $3, 'approved', $4, $4, $5, $6, 150, 30, 1, 1)",
@@ -143,7 +143,7 @@ async fn demo_candidate_records(db: &Db, now: i64) -> Result<(), AppError> {
         .bind(now)
         .bind(staff)
         .bind("Demo decision: approved as recommended.")
-        .execute(&db.pool)
+        )
         .await?;
     }
     Ok(())

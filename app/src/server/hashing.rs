@@ -7,6 +7,13 @@
 //! already in the exam waited behind sign-ins. Here a fixed set of threads, half the cores and
 //! at least one, takes jobs from one queue in arrival order; a job whose requester has gone
 //! (the browser gave up, the connection closed) is skipped, not computed.
+//!
+//! The hashing threads also run at a lower scheduling priority (nice 10). Hashing is what the
+//! arrival spends its CPU on; without it, the candidates already answering questions shared
+//! the cores with it evenly, and their saves waited hundreds of milliseconds while the last
+//! ones signed in. At nice 10 the kernel gives a hashing thread about a tenth of a core that
+//! the exam's own requests keep busy, and every idle moment: sign-ins take longer while the
+//! exam runs, and no one in it waits for them.
 
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
@@ -34,19 +41,46 @@ fn queue() -> &'static mpsc::Sender<Job> {
             let receiver = receiver.clone();
             std::thread::Builder::new()
                 .name(format!("password-hashing-{n}"))
-                .spawn(move || loop {
-                    // The lock is held only while waiting for the next job.
-                    let job = match receiver.lock() {
-                        Ok(r) => r.recv(),
-                        Err(poisoned) => poisoned.into_inner().recv(),
-                    };
-                    let Ok(job) = job else { return };
-                    job();
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match receiver.lock() {
+                            Ok(r) => r.recv(),
+                            Err(poisoned) => poisoned.into_inner().recv(),
+                        };
+                        let Ok(job) = job else { return };
+                        job();
+                    }
                 })
                 .expect("the password hashing thread starts");
         }
         sender
     })
+}
+
+/// How much less the scheduler favours a hashing thread than a request's (nice 0 to 19).
+const NICENESS: i32 = 10;
+
+/// Lowers the calling thread's priority by [`NICENESS`] from the thread's own: on Linux the
+/// nice value is a thread's own, so this leaves the server's other threads as they are. Where
+/// it fails, hashing runs at the usual priority, as before.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid, getpriority and setpriority only read their integer arguments.
+        let done = unsafe {
+            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            let now = libc::getpriority(libc::PRIO_PROCESS, tid);
+            libc::setpriority(libc::PRIO_PROCESS, tid, (now + NICENESS).min(19))
+        };
+        if done != 0 {
+            tracing::warn!(
+                "password hashing keeps the usual priority: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+    }
 }
 
 /// Runs `work` on a hashing thread and waits for its answer. Dropping the returned future
@@ -71,6 +105,22 @@ pub async fn run<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_runs_at_a_lower_priority_than_the_rest() {
+        // SAFETY: as in `lower_priority`.
+        let nice = || unsafe {
+            libc::getpriority(
+                libc::PRIO_PROCESS,
+                libc::syscall(libc::SYS_gettid) as libc::id_t,
+            )
+        };
+        let here = nice();
+        let there = run(move || Ok(nice())).await.unwrap();
+        assert_eq!(there, (here + NICENESS).min(19), "here {here}");
+        assert_eq!(nice(), here, "the calling thread keeps its priority");
+    }
 
     #[tokio::test]
     async fn work_runs_on_a_hashing_thread_and_answers() {

@@ -77,11 +77,12 @@ async fn user_handle(db: &Db, user_id: i64) -> Result<Uuid, AppError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(internal)?;
     let handle = Uuid::from_bytes(bytes);
-    sqlx::query("UPDATE users SET webauthn_id = $1 WHERE id = $2 AND webauthn_id IS NULL")
-        .bind(handle.to_string())
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+    db.write(
+        sqlx::query("UPDATE users SET webauthn_id = $1 WHERE id = $2 AND webauthn_id IS NULL")
+            .bind(handle.to_string())
+            .bind(user_id),
+    )
+    .await?;
     // Another request may have set it first: read back the one that stuck.
     let stored: String = sqlx::query("SELECT webauthn_id FROM users WHERE id = $1")
         .bind(user_id)
@@ -207,7 +208,7 @@ pub async fn register_finish(
             ));
         }
     };
-    let inserted = sqlx::query(
+    let inserted = state.db.write(sqlx::query(
         "INSERT INTO passkeys (user_id, credential_id, name, passkey, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(user.id)
@@ -215,7 +216,7 @@ pub async fn register_finish(
     .bind(&name)
     .bind(serde_json::to_string(&passkey).map_err(internal)?)
     .bind(state.clock.now_ms())
-    .execute(&state.db.pool)
+    )
     .await;
     match inserted {
         Ok(_) => {}
@@ -324,14 +325,14 @@ pub async fn sign_in_finish(
         ));
     };
     passkey.update_credential(&result);
-    let updated = sqlx::query(
+    let updated = state.db.write(sqlx::query(
         "UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3 AND user_id = $4",
     )
     .bind(serde_json::to_string(&passkey).map_err(internal)?)
     .bind(state.clock.now_ms())
     .bind(id)
     .bind(user_id)
-    .execute(&state.db.pool)
+    )
     .await?;
     if updated.rows_affected() == 0 {
         return Ok(refuse(
@@ -360,10 +361,13 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state).await?;
     let id = super::forms::parse_record_id(&raw_id, "passkey")?;
-    let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user.id)
-        .execute(&state.db.pool)
+    let done = state
+        .db
+        .write(
+            sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user.id),
+        )
         .await?;
     if done.rows_affected() == 0 {
         let message = crate::t!("passkeys-not-found", id = id.to_string());

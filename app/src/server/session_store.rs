@@ -27,9 +27,9 @@ impl DbSessionStore {
     /// Deletes expired sessions; run periodically by the jobs loop.
     pub async fn delete_expired(&self) -> std::result::Result<u64, sqlx::Error> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now)
-            .execute(&self.db.pool)
+        let done = self
+            .db
+            .write(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now))
             .await?;
         Ok(done.rows_affected())
     }
@@ -77,7 +77,7 @@ impl SessionStore for DbSessionStore {
         data.remove(ACCOUNT_KEY);
         let user_id = data.get(USER_KEY).and_then(serde_json::Value::as_i64);
         let data = serde_json::to_string(&data).map_err(|e| Error::Encode(e.to_string()))?;
-        sqlx::query(
+        self.db.write(sqlx::query(
             "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
              user_id = excluded.user_id",
@@ -86,7 +86,7 @@ impl SessionStore for DbSessionStore {
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
         .bind(user_id)
-        .execute(&self.db.pool)
+        )
         .await
         .map_err(backend)?;
         Ok(())
@@ -135,9 +135,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&self.db.pool)
+        self.db
+            .write(sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_string()))
             .await
             .map_err(backend)?;
         Ok(())

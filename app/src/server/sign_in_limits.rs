@@ -81,9 +81,7 @@ pub async fn record_failure(db: &Db, email: &str, address: &str, now: i64) -> Re
 
 /// A successful sign-in clears the account's failures.
 pub async fn clear(db: &Db, email: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE email = $1")
-        .bind(normalise(email))
-        .execute(&db.pool)
+    db.write(sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(normalise(email)))
         .await?;
     Ok(())
 }

@@ -101,18 +101,19 @@ pub async fn upsert(
     password_hash: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO users (email, display_name, role, password_hash, created_at) \
+    db.write(
+        sqlx::query(
+            "INSERT INTO users (email, display_name, role, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name, \
          role = excluded.role, password_hash = excluded.password_hash",
+        )
+        .bind(email.trim().to_lowercase())
+        .bind(display_name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now),
     )
-    .bind(email.trim().to_lowercase())
-    .bind(display_name)
-    .bind(role.as_str())
-    .bind(password_hash)
-    .bind(now)
-    .execute(&db.pool)
     .await?;
     Ok(())
 }

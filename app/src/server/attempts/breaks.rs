@@ -18,7 +18,7 @@ pub async fn settle(db: &Db, now: i64, attempt: AttemptRow) -> Result<AttemptRow
     if !attempt.break_to_settle(now) {
         return Ok(attempt);
     }
-    sqlx::query(
+    db.write(sqlx::query(
         "UPDATE attempts SET credited_ms = credited_ms + $1, break_started_at = NULL, \
          break_ended_at = NULL, breaks_left = breaks_left - 1, break_after = break_after + break_interval \
          WHERE id = $2 AND break_started_at = $3 AND COALESCE(break_ended_at, -1) = $4 \
@@ -29,7 +29,7 @@ pub async fn settle(db: &Db, now: i64, attempt: AttemptRow) -> Result<AttemptRow
     .bind(attempt.clock.break_started_at)
     // The break as read: a return recorded meanwhile changes what it credits.
     .bind(attempt.clock.break_ended_at.unwrap_or(-1))
-    .execute(&db.pool)
+    )
     .await?;
     owned(db, attempt.user_id, &attempt.id).await
 }
@@ -48,13 +48,13 @@ pub async fn start_break(
             n = attempt.break_after
         )));
     }
-    let done = sqlx::query(
+    let done = db.write(sqlx::query(
         "UPDATE attempts SET break_started_at = $1, deadline_at = deadline_at + break_allowance_ms \
          WHERE id = $2 AND status = 'in_progress' AND break_started_at IS NULL AND break_declined = 0 AND deadline_at > $1",
     )
     .bind(now)
     .bind(&attempt.id)
-    .execute(&db.pool)
+    )
     .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::Conflict(crate::t!("exam-error-break-started")));
@@ -74,14 +74,15 @@ pub async fn end_break(db: &Db, now: i64, user_id: i64, attempt_id: &str) -> Res
     };
     let used = (now - began).clamp(0, attempt.clock.break_allowance_ms);
     let unused = attempt.clock.break_allowance_ms - used;
-    sqlx::query(
-        "UPDATE attempts SET break_ended_at = $1, deadline_at = deadline_at - $2 \
+    db.write(
+        sqlx::query(
+            "UPDATE attempts SET break_ended_at = $1, deadline_at = deadline_at - $2 \
          WHERE id = $3 AND break_started_at IS NOT NULL AND break_ended_at IS NULL",
+        )
+        .bind(now)
+        .bind(unused)
+        .bind(&attempt.id),
     )
-    .bind(now)
-    .bind(unused)
-    .bind(&attempt.id)
-    .execute(&db.pool)
     .await?;
     settle(db, now, owned(db, user_id, attempt_id).await?).await?;
     Ok(())
@@ -102,7 +103,7 @@ pub async fn decline_break(
     }
     // Skipping one of several scheduled breaks moves on to the next; skipping the last ends
     // the offers. The update names the break as read, so a repeat cannot skip two.
-    sqlx::query(
+    db.write(sqlx::query(
         "UPDATE attempts SET \
          break_declined = CASE WHEN breaks_left > 0 THEN 0 ELSE 1 END, \
          break_after = CASE WHEN breaks_left > 0 THEN break_after + break_interval ELSE break_after END, \
@@ -112,7 +113,7 @@ pub async fn decline_break(
     .bind(&attempt.id)
     .bind(attempt.break_after)
     .bind(attempt.breaks_left)
-    .execute(&db.pool)
+    )
     .await?;
     Ok(())
 }

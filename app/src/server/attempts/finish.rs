@@ -147,13 +147,14 @@ pub async fn finalize_expired(db: &Db, now: i64) -> Result<u32, AppError> {
 
 /// Records that this process is alive at `now`.
 pub async fn heartbeat(db: &Db, now: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO service_heartbeat (id, alive_at) VALUES (1, $1) \
+    db.write(
+        sqlx::query(
+            "INSERT INTO service_heartbeat (id, alive_at) VALUES (1, $1) \
          ON CONFLICT (id) DO UPDATE SET alive_at = excluded.alive_at \
          WHERE service_heartbeat.alive_at < excluded.alive_at",
+        )
+        .bind(now),
     )
-    .bind(now)
-    .execute(&db.pool)
     .await?;
     Ok(())
 }

@@ -263,10 +263,11 @@ pub async fn set_language(
     check_language(language)?;
     let attempt = owned(db, user_id, attempt_id).await?;
     ensure_open(&attempt, now)?;
-    sqlx::query("UPDATE attempts SET language = $1 WHERE id = $2 AND status = 'in_progress'")
-        .bind(language)
-        .bind(&attempt.id)
-        .execute(&db.pool)
-        .await?;
+    db.write(
+        sqlx::query("UPDATE attempts SET language = $1 WHERE id = $2 AND status = 'in_progress'")
+            .bind(language)
+            .bind(&attempt.id),
+    )
+    .await?;
     Ok(())
 }

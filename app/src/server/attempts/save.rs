@@ -360,15 +360,16 @@ pub async fn toggle_strike(
     };
     let bit = strike_bit(&slot, position, letter)?;
     // One statement, so two quick toggles from two tabs each apply once.
-    sqlx::query(
-        "UPDATE attempt_items SET struck_mask = \
+    db.write(
+        sqlx::query(
+            "UPDATE attempt_items SET struck_mask = \
          CASE WHEN (struck_mask / $1) % 2 = 1 THEN struck_mask - $1 ELSE struck_mask + $1 END \
          WHERE attempt_id = $2 AND position = $3",
+        )
+        .bind(bit)
+        .bind(&attempt.id)
+        .bind(i64::from(position)),
     )
-    .bind(bit)
-    .bind(&attempt.id)
-    .bind(i64::from(position))
-    .execute(&db.pool)
     .await?;
     Ok(())
 }
