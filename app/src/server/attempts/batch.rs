@@ -130,7 +130,7 @@ pub fn decide<'a>(mut states: HashMap<&'a str, AttemptState>, writes: &'a [Write
 }
 
 /// `rows` groups of `width` placeholders, `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`.
-fn values(kind: DbKind, rows: usize, width: usize) -> String {
+pub(super) fn values(kind: DbKind, rows: usize, width: usize) -> String {
     let mut out = String::with_capacity(rows * width * 6);
     let mut n = 0;
     for r in 0..rows {

@@ -380,23 +380,32 @@ async fn insert_attempt(
     inserted?;
     match begin {
         Start::Linear(form) => {
-            for (index, (entry, order)) in form.iter().enumerate() {
-                let order: Vec<String> = order.iter().map(u8::to_string).collect();
-                sqlx::query(
+            // The questions in a few statements of many rows, not one statement per question:
+            // the transaction holds SQLite's one write lock, and under exam-day load each
+            // statement's trip to the connection's thread and back could take milliseconds,
+            // while every save's group commit waited behind the 120 of them.
+            for (chunk, rows) in form.chunks(QUESTIONS_PER_INSERT).enumerate() {
+                let sql = format!(
                     "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order, \
-                     irt_a, irt_b, irt_c, irt_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&id)
-                .bind(i64::try_from(index + 1).unwrap_or(i64::MAX))
-                .bind(&entry.id)
-                .bind(entry.version)
-                .bind(order.join(","))
-                .bind(entry.irt.map(|p| p.a))
-                .bind(entry.irt.map(|p| p.b))
-                .bind(entry.irt.map(|p| p.c))
-                .bind(entry.irt.map(|p| p.source()))
-                .execute(&mut *tx)
-                .await?;
+                     irt_a, irt_b, irt_c, irt_source) VALUES {}",
+                    super::batch::values(db.kind, rows.len(), 9)
+                );
+                let mut q = sqlx::query(&sql);
+                for (i, (entry, order)) in rows.iter().enumerate() {
+                    let position = chunk * QUESTIONS_PER_INSERT + i + 1;
+                    let order: Vec<String> = order.iter().map(u8::to_string).collect();
+                    q = q
+                        .bind(&id)
+                        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                        .bind(&entry.id)
+                        .bind(entry.version)
+                        .bind(order.join(","))
+                        .bind(entry.irt.map(|p| p.a))
+                        .bind(entry.irt.map(|p| p.b))
+                        .bind(entry.irt.map(|p| p.c))
+                        .bind(entry.irt.map(|p| p.source()));
+                }
+                q.execute(&mut *tx).await?;
             }
             super::marks::recompute(&mut tx, &id).await?;
         }
@@ -415,6 +424,10 @@ async fn insert_attempt(
     tracing::info!(attempt = %id, user_id, exam_id, practice = kind == AttemptKind::Practice, "attempt started");
     Ok(id)
 }
+
+/// Questions per INSERT when an attempt starts: 9 values each, far below SQLite's (32,766) and
+/// PostgreSQL's (65,535) limits on a statement's parameters.
+const QUESTIONS_PER_INSERT: usize = 200;
 
 /// When each of the candidate's real attempts at this exam started, oldest first.
 pub async fn attempt_starts(db: &Db, user_id: i64, exam_id: &str) -> Result<Vec<i64>, AppError> {
