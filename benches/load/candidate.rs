@@ -31,6 +31,8 @@ pub struct Plan {
     pub questions: u32,
     pub saves_per_item: u32,
     pub think: Duration,
+    /// When the exam opens for this candidate, after signing in (a check-in); `None`: at once.
+    pub start_at: Option<tokio::time::Instant>,
     /// Post the question form for Next even where a link would do.
     pub next_by_form: bool,
     /// Give up on a request after retrying this long.
@@ -192,6 +194,9 @@ async fn run(
     let to = location(&r);
     if !to.ends_with("/dashboard") {
         return Err(format!("sign-in answered {} to {to:?}", r.status()));
+    }
+    if let Some(at) = s.plan.start_at {
+        tokio::time::sleep_until(at).await;
     }
     let r = s
         .send("start", |c, base| {
