@@ -316,6 +316,24 @@ try {
     await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
   });
 
+  await check('with the answer saved, Next and the question list load their page without posting the form', async () => {
+    const posts = [];
+    const seen = (r) => { if (r.method() === 'POST' && r.url().includes('/answer')) posts.push(r.url()); };
+    page.on('request', seen);
+    const acked = page.waitForResponse((r) => r.url().includes('save_answer'));
+    await page.click('label[for=option-B]');
+    assert((await acked).ok(), 'the choice was saved');
+    await page.getByRole('status').filter({ hasText: /^Your answer is saved\./ }).waitFor({ timeout: 5000 });
+    await Promise.all([page.waitForURL(/\/items\/2$/), page.click('button.primary[value=next]')]);
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+    await page.locator('.question-list summary').click();
+    await Promise.all([page.waitForURL(/\/items\/1$/), page.getByRole('button', { name: /^Question 1, answered/ }).click()]);
+    page.off('request', seen);
+    assert(posts.length === 0, `no form post, got ${posts.join(', ')}`);
+    assert(await page.isChecked('#option-B'), 'the saved choice is shown on return');
+    await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
+  });
+
   await check('no script errors in the console', async () => {
     // The one save the test cut off on purpose logs a network error; nothing else may.
     const unexpected = consoleErrors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'));
