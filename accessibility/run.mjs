@@ -171,7 +171,7 @@ try {
     await page.click('label[for=option-B]');
     const response = await saved;
     assert(response.ok(), `instant save answered ${response.status()}`);
-    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 15000 });
     assert(page.url() === itemUrl, `the page stayed on the question (now ${page.url()})`);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/question-1-saved.png`, fullPage: true });
   });
@@ -186,7 +186,7 @@ try {
     const saved = page.waitForResponse((r) => r.url().includes('save_answer'));
     await page.check('#flagged');
     assert((await saved).ok(), 'flag save acknowledged');
-    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+    await page.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 15000 });
     await page.reload();
     await page.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
     assert(await page.isChecked('#flagged'), 'the flag is still set after reload');
@@ -1054,7 +1054,7 @@ try {
         // Focus the first option and choose it with Space, then confirm with Enter.
         await p.focus('#option-A');
         await p.keyboard.press('Space');
-        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 15000 });
         await p.focus('button.primary[value=next]');
         await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
         if (!p.url().endsWith('/report')) {
@@ -1082,7 +1082,7 @@ try {
         await p.getByRole('status').filter({ hasText: HYDRATED }).waitFor({ timeout: 15000 });
         await p.focus('#option-A');
         await p.keyboard.press('Space');
-        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 5000 });
+        await p.getByRole('status').filter({ hasText: 'Your answer is saved.' }).waitFor({ timeout: 15000 });
         await p.focus('button.primary[value=next]');
         await Promise.all([p.waitForURL((u) => !u.pathname.endsWith(`/items/${n}`)), p.keyboard.press('Enter')]);
       }
