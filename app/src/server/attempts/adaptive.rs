@@ -331,23 +331,36 @@ pub(super) async fn insert_item(
 ) -> Result<(), AppError> {
     let mut order: Vec<u8> = (0..entry.options).collect();
     shuffle(&mut order, &mut option_rng(seed, u64::from(position)));
-    let order: Vec<String> = order.iter().map(u8::to_string).collect();
-    sqlx::query(
-        "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order, \
-         irt_a, irt_b, irt_c, irt_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(attempt_id)
-    .bind(i64::from(position))
-    .bind(&entry.id)
-    .bind(entry.version)
-    .bind(order.join(","))
-    .bind(entry.irt.map(|p| p.a))
-    .bind(entry.irt.map(|p| p.b))
-    .bind(entry.irt.map(|p| p.c))
-    .bind(entry.irt.map(|p| p.source()))
-    .execute(&mut *conn)
-    .await?;
+    let sql = format!("INSERT INTO {QUESTION_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    bind_question(sqlx::query(&sql), attempt_id, position, entry, &order)
+        .execute(&mut *conn)
+        .await?;
     super::marks::recompute(conn, attempt_id).await
+}
+
+/// An attempt's question row: its table and columns, as bound by [`bind_question`].
+pub(super) const QUESTION_COLUMNS: &str = "attempt_items (attempt_id, position, item_id, \
+     item_version, option_order, irt_a, irt_b, irt_c, irt_source)";
+
+/// Binds the 9 values of one question row ([`QUESTION_COLUMNS`]): the item as drawn, at
+/// `position`, its options shown in `order`.
+pub(super) fn bind_question<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    attempt_id: &str,
+    position: u32,
+    entry: &PoolEntry,
+    order: &[u8],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let order: Vec<String> = order.iter().map(u8::to_string).collect();
+    q.bind(attempt_id.to_string())
+        .bind(i64::from(position))
+        .bind(entry.id.clone())
+        .bind(entry.version)
+        .bind(order.join(","))
+        .bind(entry.irt.map(|p| p.a))
+        .bind(entry.irt.map(|p| p.b))
+        .bind(entry.irt.map(|p| p.c))
+        .bind(entry.irt.map(|p| p.source()))
 }
 
 /// Where the candidate goes after confirming an answer.

@@ -386,24 +386,15 @@ async fn insert_attempt(
             // while every save's group commit waited behind the 120 of them.
             for (chunk, rows) in form.chunks(QUESTIONS_PER_INSERT).enumerate() {
                 let sql = format!(
-                    "INSERT INTO attempt_items (attempt_id, position, item_id, item_version, option_order, \
-                     irt_a, irt_b, irt_c, irt_source) VALUES {}",
+                    "INSERT INTO {} VALUES {}",
+                    adaptive::QUESTION_COLUMNS,
                     super::batch::values(db.kind, rows.len(), 9)
                 );
                 let mut q = sqlx::query(&sql);
                 for (i, (entry, order)) in rows.iter().enumerate() {
                     let position = chunk * QUESTIONS_PER_INSERT + i + 1;
-                    let order: Vec<String> = order.iter().map(u8::to_string).collect();
-                    q = q
-                        .bind(&id)
-                        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                        .bind(&entry.id)
-                        .bind(entry.version)
-                        .bind(order.join(","))
-                        .bind(entry.irt.map(|p| p.a))
-                        .bind(entry.irt.map(|p| p.b))
-                        .bind(entry.irt.map(|p| p.c))
-                        .bind(entry.irt.map(|p| p.source()));
+                    let position = u32::try_from(position).unwrap_or(u32::MAX);
+                    q = adaptive::bind_question(q, &id, position, entry, order);
                 }
                 q.execute(&mut *tx).await?;
             }
