@@ -384,17 +384,22 @@ mod tests {
         assert_eq!(redact("postgres://root@host/db"), "postgres://root@host/db");
     }
 
+    /// A pool of 4 on a new SQLite file in its own temporary folder (removed by the caller).
+    async fn fresh_sqlite(name: &str) -> (Db, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("certamen-db-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite:{}", dir.join("t.db").display());
+        (Db::connect(&url, 4).await.expect("connect"), dir)
+    }
+
     /// A transaction that reads, then writes, while another connection writes: with a deferred
     /// BEGIN the other commit lands between our read and our write, and our write fails at
     /// once ("database is locked", seen as a rare server error in renewals). With
     /// `Db::begin` the other writer waits for our commit instead, and both succeed.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_read_then_write_transaction_survives_a_concurrent_writer_on_sqlite() {
-        let dir = std::env::temp_dir().join(format!("certamen-db-begin-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let url = format!("sqlite:{}", dir.join("t.db").display());
-        let db = Db::connect(&url, 4).await.expect("connect");
+        let (db, dir) = fresh_sqlite("begin").await;
         sqlx::query("CREATE TABLE counter (n BIGINT NOT NULL)")
             .execute(&db.pool)
             .await
@@ -442,11 +447,7 @@ mod tests {
     /// waiting writers would retry on their own schedules, in either order.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn writers_take_the_sqlite_lock_in_turn() {
-        let dir = std::env::temp_dir().join(format!("certamen-db-turns-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let url = format!("sqlite:{}", dir.join("t.db").display());
-        let db = Db::connect(&url, 4).await.expect("connect");
+        let (db, dir) = fresh_sqlite("turns").await;
         db.write(sqlx::query("CREATE TABLE seen (n BIGINT NOT NULL)"))
             .await
             .expect("table");
