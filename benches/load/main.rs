@@ -100,6 +100,11 @@ struct Args {
     /// Servers commit each save alone (SQLite), to compare with shared commits.
     #[arg(long)]
     no_group_commit: bool,
+    /// The servers' `RUST_LOG` (their logs are in the run's folder), e.g. to see the group
+    /// commit's batches: `warn,certamen_app::server::attempts::group_commit=info`. The
+    /// deadline finalizer's submissions must stay at info for `--abandon` to count them.
+    #[arg(long, default_value = server::DEFAULT_LOG)]
+    server_log: String,
     /// Write the figures as JSON here too.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -259,6 +264,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         if args.no_group_commit {
             s.extra.push("--no-group-commit".into());
         }
+        s.log_filter.clone_from(&args.server_log);
         s.start().await?;
         servers.push(s);
     }

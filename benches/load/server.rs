@@ -8,10 +8,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
+/// What a server logs unless told otherwise: problems, and the deadline finalizer's
+/// submissions (the abandoned-attempt check counts them).
+pub const DEFAULT_LOG: &str = "warn,certamen_app::server::attempts::finish=info";
+
 pub struct Server {
     pub port: u16,
     /// More `certamen serve` options (`--no-group-commit`).
     pub extra: Vec<String>,
+    /// The server's `RUST_LOG`.
+    pub log_filter: String,
     bin: PathBuf,
     database_url: String,
     bank: Option<PathBuf>,
@@ -32,6 +38,7 @@ impl Server {
         Ok(Server {
             port,
             extra: Vec::new(),
+            log_filter: DEFAULT_LOG.to_string(),
             bin: bin.to_path_buf(),
             database_url: database_url.to_string(),
             bank: bank.map(Path::to_path_buf),
@@ -69,10 +76,7 @@ impl Server {
             cmd.arg("--bank").arg(bank);
         }
         let child = cmd
-            .env(
-                "RUST_LOG",
-                "warn,certamen_app::server::attempts::finish=info",
-            )
+            .env("RUST_LOG", &self.log_filter)
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .spawn()

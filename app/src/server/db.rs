@@ -14,6 +14,8 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::server::checkpoints::{self, Checkpointer};
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -45,6 +47,9 @@ pub struct Db {
     pub hot: std::sync::Arc<crate::server::hot_reads::HotReads>,
     /// Where this process's writers wait for SQLite's write lock.
     pub turns: WriteTurns,
+    /// The WAL checkpoint thread of a SQLite file (see `checkpoints`); it stops with the last
+    /// clone of this `Db`.
+    pub checkpoints: Option<Arc<Checkpointer>>,
 }
 
 /// How long a writer waits for its turn in [`WriteTurns`] before trying SQLite's lock
@@ -71,6 +76,12 @@ pub struct WriteTurns(Option<Arc<Mutex<()>>>);
 impl WriteTurns {
     pub fn for_kind(kind: DbKind) -> WriteTurns {
         WriteTurns((kind == DbKind::Sqlite).then(|| Arc::new(Mutex::new(()))))
+    }
+
+    /// [`WriteTurns::wait`] from a thread outside the async runtime (the checkpoint thread),
+    /// for as long as it takes: the turn is held only by commits, each a few milliseconds.
+    pub fn blocking_wait(&self) -> Option<OwnedMutexGuard<()>> {
+        Some(self.0.as_ref()?.clone().blocking_lock_owned())
     }
 
     async fn wait(&self) -> Option<OwnedMutexGuard<()>> {
@@ -176,12 +187,14 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
-    /// Hands answer saves and page positions to one group-commit writer.
-    pub fn with_group_commit(mut self) -> Db {
+    /// Hands answer saves and page positions to one group-commit writer, whose commits begin
+    /// at least `spacing` apart.
+    pub fn with_group_commit(mut self, spacing: Duration) -> Db {
         self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
             self.pool.clone(),
             self.kind,
             self.turns.clone(),
+            spacing,
         ));
         self
     }
@@ -198,18 +211,21 @@ impl Db {
         let mut pool_options = AnyPoolOptions::new().max_connections(max_connections);
         if kind == DbKind::Sqlite {
             // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable
-            // on disk before we acknowledge a save (invariant 2).
+            // on disk before we acknowledge a save (invariant 2). A commit checkpoints the WAL
+            // only past the backstop: a thread of our own does it (see `checkpoints`).
             // A SQLite connection is a file handle on this machine: it cannot go stale the way a
             // network connection does, so the pool's test of each one before handing it out (a
             // round trip to its worker thread, on every query) buys nothing.
             pool_options = pool_options.test_before_acquire(false);
             pool_options = pool_options.after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute(
+                    let pragmas = format!(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                    )
-                    .await?;
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA wal_autocheckpoint = {};",
+                        checkpoints::BACKSTOP_PAGES
+                    );
+                    conn.execute(pragmas.as_str()).await?;
                     Ok(())
                 })
             });
@@ -222,8 +238,18 @@ impl Db {
             DbKind::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             DbKind::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let turns = WriteTurns::for_kind(kind);
         let mut hot = crate::server::hot_reads::HotReads::for_pool_of(max_connections);
+        let mut checkpoints = None;
         if let Some(path) = sqlite_file(&url) {
+            checkpoints = match Checkpointer::start(path.clone(), turns.clone()) {
+                Ok(c) => Some(Arc::new(c)),
+                // Then commits checkpoint as they pass the backstop: slower, never wrong.
+                Err(e) => {
+                    tracing::warn!(error = %e, "the WAL checkpoint thread did not start");
+                    None
+                }
+            };
             hot = hot.reading_sqlite_file(path);
         }
         Ok(Db {
@@ -232,7 +258,8 @@ impl Db {
             saves: None,
             items: Default::default(),
             hot: std::sync::Arc::new(hot),
-            turns: WriteTurns::for_kind(kind),
+            turns,
+            checkpoints,
         })
     }
 
@@ -486,6 +513,38 @@ mod tests {
             .await
             .expect("read back");
         assert_eq!(order, [1, 2, 3], "in arrival order");
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    /// A commit checkpoints the WAL only past the backstop, and the checkpoint thread copies
+    /// what the commits appended into the database file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_wal_is_checkpointed_by_its_own_thread_not_by_commits() {
+        let (db, dir) = fresh_sqlite("checkpoints").await;
+        let backstop: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&db.pool)
+            .await
+            .expect("pragma");
+        assert_eq!(backstop, i64::from(checkpoints::BACKSTOP_PAGES));
+        db.write(sqlx::query("CREATE TABLE t (n BIGINT NOT NULL)"))
+            .await
+            .expect("table");
+        for n in 0..50_i64 {
+            db.write(sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(n))
+                .await
+                .expect("insert");
+        }
+        let checkpointer = db.checkpoints.clone().expect("a SQLite file has one");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match checkpointer.last() {
+                Some(c) if c.frames > 0 && c.copied == c.frames => break,
+                _ if std::time::Instant::now() > deadline => {
+                    panic!("no checkpoint copied the WAL: {:?}", checkpointer.last())
+                }
+                _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
         db.pool.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }

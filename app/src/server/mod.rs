@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod calibration;
+pub mod checkpoints;
 pub mod clock;
 pub mod complaints;
 pub mod config;
