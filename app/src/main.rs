@@ -63,12 +63,6 @@ enum Command {
         /// Commit each answer save alone instead of in shared commits (to compare).
         #[arg(long)]
         no_group_commit: bool,
-        /// The least time, in milliseconds, between the starts of two shared commits of
-        /// answer saves: longer gathers more saves into each commit (less writing per save),
-        /// at up to that much more wait per save under load. 0 commits as soon as the last
-        /// commit ends.
-        #[arg(long, env = "CERTAMEN_COMMIT_SPACING_MS", default_value_t = certamen_app::server::config::DEFAULT_COMMIT_SPACING.as_millis() as u64, value_parser = clap::value_parser!(u64).range(0..=1000))]
-        commit_spacing_ms: u64,
         /// The size of this server's database connection pool; a quarter as many again (at
         /// least two) are kept beside it for the reads every request makes. On PostgreSQL,
         /// the servers' sum must stay under its `max_connections` (100 by default).
@@ -208,7 +202,6 @@ async fn run() -> anyhow::Result<()> {
             public_url,
             allow_staff_passwords,
             no_group_commit,
-            commit_spacing_ms,
             max_connections,
         } => {
             let mut config = Config::new(addr, database_url);
@@ -218,7 +211,6 @@ async fn run() -> anyhow::Result<()> {
             config.demo = demo;
             config.staff_passwords = allow_staff_passwords;
             config.group_commit = !no_group_commit;
-            config.commit_spacing = std::time::Duration::from_millis(commit_spacing_ms);
             config.max_connections = max_connections;
             config.demo_password = demo_password;
             config.site_root = site_root;

@@ -40,12 +40,7 @@ pub struct Config {
     /// Answer saves and page positions share commits (see `attempts::group_commit`). Off:
     /// each commits alone (kept to measure the difference).
     pub group_commit: bool,
-    /// The least time between the starts of two group commits (see `group_commit::Pace`).
-    pub commit_spacing: Duration,
 }
-
-/// See `group_commit::Pace`; chosen by the load runs in the README.
-pub const DEFAULT_COMMIT_SPACING: Duration = Duration::from_millis(5);
 
 impl Config {
     pub fn new(addr: SocketAddr, database_url: String) -> Self {
@@ -69,7 +64,6 @@ impl Config {
             },
             staff_passwords: false,
             group_commit: true,
-            commit_spacing: DEFAULT_COMMIT_SPACING,
         }
     }
 

@@ -187,14 +187,12 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
-    /// Hands answer saves and page positions to one group-commit writer, whose commits begin
-    /// at least `spacing` apart.
-    pub fn with_group_commit(mut self, spacing: Duration) -> Db {
+    /// Hands answer saves and page positions to one group-commit writer.
+    pub fn with_group_commit(mut self) -> Db {
         self.saves = Some(crate::server::attempts::group_commit::SaveWriter::spawn(
             self.pool.clone(),
             self.kind,
             self.turns.clone(),
-            spacing,
         ));
         self
     }

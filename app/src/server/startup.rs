@@ -87,7 +87,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database_url, config.max_connections).await?;
         let db = if config.group_commit {
-            db.with_group_commit(config.commit_spacing)
+            db.with_group_commit()
         } else {
             db
         };
