@@ -136,8 +136,9 @@ fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
 
 /// Runs one passive checkpoint.
 fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<Checkpoint> {
-    // Columns: whether it was blocked (never, for PASSIVE), the WAL's frames, and the frames
-    // in the database file (both -1 when the database is not in WAL mode).
+    // Columns: whether another connection was checkpointing at that moment (then nothing was
+    // copied, and the next try copies), the WAL's frames, and the frames in the database file
+    // (both -1 when the database is not in WAL mode).
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
         Ok(Checkpoint {
             frames: r.get(1)?,

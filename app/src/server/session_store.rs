@@ -69,14 +69,54 @@ pub fn session_error(e: tower_sessions::session::Error) -> super::error::AppErro
     }
 }
 
+/// How many ids a new session draws before giving up (each taken one is a 2^-128 chance).
+const CREATE_TRIES: usize = 4;
+
+/// A record as stored: its data without the account read beside it, and its account's id.
+fn stored(record: &Record) -> Result<(String, Option<i64>)> {
+    let mut data = record.data.clone();
+    // Read with the session, never stored: the next read reads it afresh.
+    data.remove(ACCOUNT_KEY);
+    let user_id = data.get(USER_KEY).and_then(serde_json::Value::as_i64);
+    let data = serde_json::to_string(&data).map_err(|e| Error::Encode(e.to_string()))?;
+    Ok((data, user_id))
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session, stored under an id no other session has. Ids are 128 random bits, so a
+    /// taken one is not expected; should it come up, the new session draws another id, where
+    /// the save's upsert (tower-sessions' default `create`) would have written over the other
+    /// session.
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let (data, user_id) = stored(record)?;
+        for _ in 0..CREATE_TRIES {
+            let done = self
+                .db
+                .write(
+                    sqlx::query(
+                        "INSERT INTO sessions (id, data, expires_at, user_id) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(record.id.to_string())
+                    .bind(&data)
+                    .bind(record.expiry_date.unix_timestamp())
+                    .bind(user_id),
+                )
+                .await
+                .map_err(backend)?;
+            if done.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+        Err(Error::Backend(format!(
+            "no free session id in {CREATE_TRIES} tries"
+        )))
+    }
+
     async fn save(&self, record: &Record) -> Result<()> {
-        let mut data = record.data.clone();
-        // Read with the session, never stored: the next read reads it afresh.
-        data.remove(ACCOUNT_KEY);
-        let user_id = data.get(USER_KEY).and_then(serde_json::Value::as_i64);
-        let data = serde_json::to_string(&data).map_err(|e| Error::Encode(e.to_string()))?;
+        let (data, user_id) = stored(record)?;
         self.db.write(sqlx::query(
             "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
@@ -140,5 +180,47 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: Id, data: serde_json::Value) -> Record {
+        Record {
+            id,
+            data: serde_json::from_value(data).expect("a map"),
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        }
+    }
+
+    /// A new session whose id is already taken gets another id, and the session that had it
+    /// is left as it was.
+    #[tokio::test]
+    async fn a_new_session_never_overwrites_another() {
+        let db = Db::connect("sqlite::memory:", 1).await.expect("database");
+        let store = DbSessionStore::new(db);
+        let taken = Id::default();
+        let mut first = record(taken, serde_json::json!({"who": "first"}));
+        store.create(&mut first).await.expect("first");
+        assert_eq!(first.id, taken, "a free id is kept");
+
+        let mut second = record(taken, serde_json::json!({"who": "second"}));
+        store.create(&mut second).await.expect("second");
+        assert_ne!(second.id, taken, "the second draws another id");
+
+        let kept = store
+            .load(&taken)
+            .await
+            .expect("load")
+            .expect("first is there");
+        assert_eq!(kept.data["who"], "first");
+        let other = store
+            .load(&second.id)
+            .await
+            .expect("load")
+            .expect("second is there");
+        assert_eq!(other.data["who"], "second");
     }
 }
