@@ -514,6 +514,7 @@ mod tests {
         db.pool.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }
+
     /// A commit checkpoints the WAL only past the backstop, and the checkpoint thread copies
     /// what the commits appended into the database file.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
