@@ -101,7 +101,7 @@ struct Args {
     #[arg(long)]
     no_group_commit: bool,
     /// The servers' `RUST_LOG` (their logs are in the run's folder), e.g. to see the group
-    /// commit's batches: `warn,certamen_app::server::attempts::group_commit=info`. The
+    /// commit's batches: `warn,certamen_app::server::attempts::group_commit=debug`. The
     /// deadline finalizer's submissions must stay at info for `--abandon` to count them.
     #[arg(long, default_value = server::DEFAULT_LOG)]
     server_log: String,
