@@ -50,6 +50,8 @@ pub struct Db {
     /// The WAL checkpoint thread of a SQLite file (see `checkpoints`); it stops with the last
     /// clone of this `Db`.
     pub checkpoints: Option<Arc<Checkpointer>>,
+    /// The database file, when the database is a SQLite file that other connections may open.
+    pub sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// How long a writer waits for its turn in [`WriteTurns`] before trying SQLite's lock
@@ -78,7 +80,8 @@ impl WriteTurns {
         WriteTurns((kind == DbKind::Sqlite).then(|| Arc::new(Mutex::new(()))))
     }
 
-    /// [`WriteTurns::wait`] from a thread outside the async runtime (the checkpoint thread),
+    /// [`WriteTurns::wait`] from a thread outside the async runtime (the checkpoint thread and
+    /// the SQLite group commit's),
     /// for as long as it takes: the turn is held only by commits, each a few milliseconds.
     pub fn blocking_wait(&self) -> Option<OwnedMutexGuard<()>> {
         Some(self.0.as_ref()?.clone().blocking_lock_owned())
@@ -193,6 +196,7 @@ impl Db {
             self.pool.clone(),
             self.kind,
             self.turns.clone(),
+            self.sqlite_file.clone(),
         ));
         self
     }
@@ -239,7 +243,8 @@ impl Db {
         let turns = WriteTurns::for_kind(kind);
         let mut hot = crate::server::hot_reads::HotReads::for_pool_of(max_connections);
         let mut checkpoints = None;
-        if let Some(path) = sqlite_file(&url) {
+        let file = sqlite_file(&url);
+        if let Some(path) = file.clone() {
             checkpoints = match Checkpointer::start(path.clone(), turns.clone()) {
                 Ok(c) => Some(Arc::new(c)),
                 // Then commits checkpoint as they pass the backstop: slower, never wrong.
@@ -258,6 +263,7 @@ impl Db {
             hot: std::sync::Arc::new(hot),
             turns,
             checkpoints,
+            sqlite_file: file,
         })
     }
 
@@ -327,9 +333,13 @@ fn unavailable_code(code: &str) -> bool {
             || code.starts_with("53")
             || matches!(code, "57P01" | "57P02" | "57P03");
     }
-    // The primary code is the low byte: BUSY, LOCKED, IOERR, FULL, CANTOPEN.
-    code.parse::<u32>()
-        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13 | 14))
+    code.parse::<i32>().is_ok_and(sqlite_code_unavailable)
+}
+
+/// Whether SQLite's extended result code means the database is out of reach for now. The
+/// primary code is the low byte: BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+pub fn sqlite_code_unavailable(extended: i32) -> bool {
+    matches!(extended & 0xff, 5 | 6 | 10 | 13 | 14)
 }
 
 /// Booleans are stored as 0/1 BIGINTs on both databases.

@@ -11,7 +11,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
 
+use super::attempts::Apply;
 use super::db::Db;
+use super::error::AppError;
 use super::hot_reads::Param;
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,50 @@ impl DbSessionStore {
             .write(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now))
             .await?;
         Ok(done.rows_affected())
+    }
+}
+
+impl DbSessionStore {
+    /// Writes a session's row with `sql` (`$1` its id, `$2` its data, `$3` its expiry, `$4`
+    /// its account): whether a row changed. On a SQLite file the write goes with the group
+    /// commit's next commit (`attempts::group_commit`), as the saves do: at 9:00 every sign-in
+    /// stores a session, and each such write, a commit of its own, held SQLite's one write lock
+    /// while the saves waited behind it. Elsewhere it is a transaction of its own.
+    async fn write_row(
+        &self,
+        sql: &'static str,
+        record: &Record,
+        data: &str,
+        user_id: Option<i64>,
+    ) -> Result<bool> {
+        let (id, expires) = (record.id.to_string(), record.expiry_date.unix_timestamp());
+        if let Some(writer) = &self.db.saves {
+            let (i, d) = (id.clone(), data.to_string());
+            let apply: Apply = std::sync::Arc::new(move |conn: &rusqlite::Connection| {
+                let changed = conn
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params![i, d, expires, user_id])?;
+                Ok(changed == 1)
+            });
+            if let Some(done) = writer.apply(apply).await {
+                return done.map_err(|e| match e {
+                    AppError::Unavailable(m) => Error::Backend(format!("{UNAVAILABLE}{m}")),
+                    other => Error::Backend(other.to_string()),
+                });
+            }
+        }
+        let done = self
+            .db
+            .write(
+                sqlx::query(sql)
+                    .bind(id)
+                    .bind(data)
+                    .bind(expires)
+                    .bind(user_id),
+            )
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 }
 
@@ -59,8 +105,7 @@ fn backend(e: sqlx::Error) -> Error {
 
 /// A session read or write that failed, as the app's error: unavailable (503) when the
 /// database could not be reached, a fault (500) otherwise.
-pub fn session_error(e: tower_sessions::session::Error) -> super::error::AppError {
-    use super::error::AppError;
+pub fn session_error(e: tower_sessions::session::Error) -> AppError {
     match e {
         tower_sessions::session::Error::Store(Error::Backend(m)) if m.starts_with(UNAVAILABLE) => {
             AppError::Unavailable(m)
@@ -91,21 +136,16 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let (data, user_id) = stored(record)?;
         for _ in 0..CREATE_TRIES {
-            let done = self
-                .db
-                .write(
-                    sqlx::query(
-                        "INSERT INTO sessions (id, data, expires_at, user_id) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(record.id.to_string())
-                    .bind(&data)
-                    .bind(record.expiry_date.unix_timestamp())
-                    .bind(user_id),
+            let created = self
+                .write_row(
+                    "INSERT INTO sessions (id, data, expires_at, user_id) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+                    record,
+                    &data,
+                    user_id,
                 )
-                .await
-                .map_err(backend)?;
-            if done.rows_affected() == 1 {
+                .await?;
+            if created {
                 return Ok(());
             }
             record.id = Id::default();
@@ -117,18 +157,15 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let (data, user_id) = stored(record)?;
-        self.db.write(sqlx::query(
+        self.write_row(
             "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
              user_id = excluded.user_id",
+            record,
+            &data,
+            user_id,
         )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(record.expiry_date.unix_timestamp())
-        .bind(user_id)
-        )
-        .await
-        .map_err(backend)?;
+        .await?;
         Ok(())
     }
 

@@ -342,6 +342,35 @@ pub(super) async fn insert_item(
 pub(super) const QUESTION_COLUMNS: &str = "attempt_items (attempt_id, position, item_id, \
      item_version, option_order, irt_a, irt_b, irt_c, irt_source)";
 
+/// A question row's values after its attempt and position ([`QUESTION_COLUMNS`]): the item as
+/// drawn, its options in the order shown, and its IRT parameters.
+#[derive(Debug, Clone)]
+pub(super) struct QuestionValues {
+    pub item_id: String,
+    pub version: i64,
+    pub order: String,
+    pub a: Option<f64>,
+    pub b: Option<f64>,
+    pub c: Option<f64>,
+    pub source: Option<&'static str>,
+}
+
+impl QuestionValues {
+    /// `entry`, its options shown in `order`.
+    pub fn of(entry: &PoolEntry, order: &[u8]) -> QuestionValues {
+        let order: Vec<String> = order.iter().map(u8::to_string).collect();
+        QuestionValues {
+            item_id: entry.id.clone(),
+            version: entry.version,
+            order: order.join(","),
+            a: entry.irt.map(|p| p.a),
+            b: entry.irt.map(|p| p.b),
+            c: entry.irt.map(|p| p.c),
+            source: entry.irt.map(|p| p.source()),
+        }
+    }
+}
+
 /// Binds the 9 values of one question row ([`QUESTION_COLUMNS`]): the item as drawn, at
 /// `position`, its options shown in `order`.
 pub(super) fn bind_question<'q>(
@@ -351,16 +380,16 @@ pub(super) fn bind_question<'q>(
     entry: &PoolEntry,
     order: &[u8],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let order: Vec<String> = order.iter().map(u8::to_string).collect();
+    let v = QuestionValues::of(entry, order);
     q.bind(attempt_id.to_string())
         .bind(i64::from(position))
-        .bind(entry.id.clone())
-        .bind(entry.version)
-        .bind(order.join(","))
-        .bind(entry.irt.map(|p| p.a))
-        .bind(entry.irt.map(|p| p.b))
-        .bind(entry.irt.map(|p| p.c))
-        .bind(entry.irt.map(|p| p.source()))
+        .bind(v.item_id)
+        .bind(v.version)
+        .bind(v.order)
+        .bind(v.a)
+        .bind(v.b)
+        .bind(v.c)
+        .bind(v.source)
 }
 
 /// Where the candidate goes after confirming an answer.

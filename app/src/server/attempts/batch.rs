@@ -31,7 +31,7 @@ pub enum Write {
 }
 
 impl Write {
-    fn attempt_id(&self) -> &str {
+    pub(super) fn attempt_id(&self) -> &str {
         match self {
             Write::Save(s) => &s.attempt_id,
             Write::Position { attempt_id, .. } => attempt_id,
@@ -156,6 +156,13 @@ pub(super) fn values(kind: DbKind, rows: usize, width: usize) -> String {
     out
 }
 
+/// What a batch reads of each attempt it touches (an [`AttemptState`]), before the `WHERE`.
+pub(super) const STATE_SELECT: &str =
+    "SELECT a.id, a.status, a.last_seq, a.deadline_at, a.current_position, a.marks, \
+     CASE WHEN a.item_pool IS NULL THEN NULL ELSE \
+     (SELECT MAX(ai.position) FROM attempt_items ai WHERE ai.attempt_id = a.id) END AS newest \
+     FROM attempts a";
+
 /// Reads the attempts the writes touch; on PostgreSQL their rows stay locked until commit.
 async fn read_states<'a>(
     conn: &mut sqlx::AnyConnection,
@@ -167,10 +174,7 @@ async fn read_states<'a>(
     ids.dedup();
     let list = values(kind, 1, ids.len());
     let sql = format!(
-        "SELECT a.id, a.status, a.last_seq, a.deadline_at, a.current_position, a.marks, \
-         CASE WHEN a.item_pool IS NULL THEN NULL ELSE \
-         (SELECT MAX(ai.position) FROM attempt_items ai WHERE ai.attempt_id = a.id) END AS newest \
-         FROM attempts a WHERE a.id IN {}{}",
+        "{STATE_SELECT} WHERE a.id IN {}{}",
         list,
         match kind {
             DbKind::Sqlite => "",

@@ -6,6 +6,11 @@
 //! the whole batch), commits once, and only then answers each: durability is unchanged (no
 //! save is acknowledged before its commit), and under load one flush carries many saves.
 //!
+//! On a SQLite file the writer is a thread with a connection of its own, which runs each
+//! batch from `BEGIN` to `COMMIT` without handing a statement to another thread
+//! (`sqlite_commit`); on PostgreSQL (and an in-memory SQLite database) it is a task of the
+//! runtime taking a connection of the pool per batch.
+//!
 //! A batch that fails is not the end of its saves: when the database is out of reach, each is
 //! answered "unavailable" (503, and the page sends it again); any other failure is retried one
 //! write per transaction, so one faulty write (or a connection cut in a way the driver does
@@ -17,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::batch::Write;
 use super::save::SaveWrite;
+use super::sqlite_commit::{Apply, Work};
 use crate::server::db::{begin_write, is_unavailable, DbKind, WriteTurns};
 use crate::server::error::AppError;
 
@@ -26,51 +32,75 @@ pub const MAX_BATCH: usize = 512;
 /// Why a batch failed, for each save in it: the error's text, and whether it was the database
 /// being out of reach (answered 503, and the page sends the save again) rather than a fault.
 #[derive(Debug, Clone)]
-struct Failed {
-    message: String,
-    unavailable: bool,
+pub(super) struct Failed {
+    pub message: String,
+    pub unavailable: bool,
 }
 
-#[derive(Debug)]
-struct Job {
-    write: Write,
-    reply: oneshot::Sender<Result<bool, Failed>>,
+/// One piece of work for the writer and where its answer goes: a [`Write`] for the writer on
+/// the pool, a `sqlite_commit::Work` for the SQLite thread.
+pub(super) struct Job<W> {
+    pub work: W,
+    pub reply: oneshot::Sender<Result<bool, Failed>>,
 }
 
-/// The writer task's queue.
+/// The writer's queue: room for a few full batches, then senders wait.
+pub(super) fn queue<W>() -> (mpsc::Sender<Job<W>>, mpsc::Receiver<Job<W>>) {
+    mpsc::channel(8 * MAX_BATCH)
+}
+
+/// One commit's jobs: `first`, and whatever else is waiting at that moment (up to
+/// [`MAX_BATCH`]). Nothing waits on purpose (commits spaced 5 ms apart, to gather more into
+/// each, measured no better).
+pub(super) fn gather<W>(first: Job<W>, jobs: &mut mpsc::Receiver<Job<W>>) -> Vec<Job<W>> {
+    let mut batch = Vec::with_capacity(MAX_BATCH.min(jobs.len() + 1));
+    batch.push(first);
+    while batch.len() < MAX_BATCH {
+        match jobs.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
+/// The writer's queue.
 #[derive(Debug, Clone)]
 pub struct SaveWriter {
-    queue: mpsc::Sender<Job>,
+    queue: Queue,
+}
+
+#[derive(Debug, Clone)]
+enum Queue {
+    Pool(mpsc::Sender<Job<Write>>),
+    SqliteThread(mpsc::Sender<Job<Work>>),
 }
 
 impl SaveWriter {
-    /// Starts the writer on `pool` (it takes one connection per batch).
-    pub fn spawn(pool: sqlx::AnyPool, kind: DbKind, turns: WriteTurns) -> SaveWriter {
-        let (queue, mut jobs) = mpsc::channel::<Job>(8 * MAX_BATCH);
-        tokio::spawn(async move {
-            let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-            let mut tally = Tally::default();
-            while let Some(first) = jobs.recv().await {
-                batch.push(first);
-                // Whatever else is waiting goes in the same commit; nothing waits on purpose
-                // (commits spaced 5 ms apart, to gather more into each, measured no better).
-                while batch.len() < MAX_BATCH {
-                    match jobs.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
+    /// Starts the writer: on a SQLite file, a thread with a connection of its own
+    /// (`sqlite_commit`); otherwise a task taking one of `pool`'s connections per batch.
+    pub fn spawn(
+        pool: sqlx::AnyPool,
+        kind: DbKind,
+        turns: WriteTurns,
+        sqlite_file: Option<std::path::PathBuf>,
+    ) -> SaveWriter {
+        if let Some(path) = sqlite_file {
+            match super::sqlite_commit::spawn(path, turns.clone()) {
+                Ok(queue) => {
+                    return SaveWriter {
+                        queue: Queue::SqliteThread(queue),
                     }
                 }
-                let began = Instant::now();
-                let (writes, replies): (Vec<Write>, Vec<_>) =
-                    batch.drain(..).map(|j| (j.write, j.reply)).unzip();
-                let answers = write_with_retries(&pool, kind, &turns, &writes).await;
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    let _ = reply.send(answer);
-                }
-                tally.add(writes.len(), began.elapsed());
+                Err(e) => tracing::warn!(error = %e,
+                    "the SQLite group commit thread did not start; committing through the pool"),
             }
-        });
-        SaveWriter { queue }
+        }
+        let (queue, jobs) = queue();
+        tokio::spawn(commit_through_pool(pool, kind, turns, jobs));
+        SaveWriter {
+            queue: Queue::Pool(queue),
+        }
     }
 
     /// Writes one save with the next batch; whether the attempt took it (its sequence number
@@ -89,23 +119,62 @@ impl SaveWriter {
         .map(|_| ())
     }
 
+    /// Runs `apply` in the next commit of the SQLite writer's thread (see [`Apply`]): its
+    /// answer once committed. `None` where the writer is not that thread (PostgreSQL, an
+    /// in-memory database): the caller then writes through the pool.
+    pub async fn apply(&self, apply: Apply) -> Option<Result<bool, AppError>> {
+        match &self.queue {
+            Queue::SqliteThread(queue) => Some(ask(queue, Work::Apply(apply)).await),
+            Queue::Pool(_) => None,
+        }
+    }
+
     async fn send(&self, write: Write) -> Result<bool, AppError> {
-        let (reply, answer) = oneshot::channel();
-        self.queue
-            .send(Job { write, reply })
-            .await
-            .map_err(|_| AppError::Internal("the save writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| AppError::Internal("the save writer dropped a save".into()))?
-            .map_err(|e| {
-                let message = format!("saving: {}", e.message);
-                if e.unavailable {
-                    AppError::Unavailable(message)
-                } else {
-                    AppError::Internal(message)
-                }
-            })
+        match &self.queue {
+            Queue::Pool(queue) => ask(queue, write).await,
+            Queue::SqliteThread(queue) => ask(queue, Work::Write(write)).await,
+        }
+    }
+}
+
+/// Queues `work` and waits for the commit that carries it.
+async fn ask<W>(queue: &mpsc::Sender<Job<W>>, work: W) -> Result<bool, AppError> {
+    let (reply, answer) = oneshot::channel();
+    queue
+        .send(Job { work, reply })
+        .await
+        .map_err(|_| AppError::Internal("the save writer has stopped".into()))?;
+    answer
+        .await
+        .map_err(|_| AppError::Internal("the save writer dropped a save".into()))?
+        .map_err(|e| {
+            let message = format!("writing: {}", e.message);
+            if e.unavailable {
+                AppError::Unavailable(message)
+            } else {
+                AppError::Internal(message)
+            }
+        })
+}
+
+/// The writer as a task of the runtime: each batch through one of `pool`'s connections.
+async fn commit_through_pool(
+    pool: sqlx::AnyPool,
+    kind: DbKind,
+    turns: WriteTurns,
+    mut jobs: mpsc::Receiver<Job<Write>>,
+) {
+    let mut tally = Tally::default();
+    while let Some(first) = jobs.recv().await {
+        let batch = gather(first, &mut jobs);
+        let began = Instant::now();
+        let (writes, replies): (Vec<Write>, Vec<_>) =
+            batch.into_iter().map(|j| (j.work, j.reply)).unzip();
+        let answers = write_with_retries(&pool, kind, &turns, &writes).await;
+        for (reply, answer) in replies.into_iter().zip(answers) {
+            let _ = reply.send(answer);
+        }
+        tally.add(writes.len(), began.elapsed());
     }
 }
 
@@ -114,7 +183,7 @@ impl SaveWriter {
 /// `busy_share` is the share of the time the writer spent committing, its wait for the write
 /// turn included: near 1, saves queue behind the writer.
 #[derive(Debug)]
-struct Tally {
+pub(super) struct Tally {
     since: Instant,
     commits: u64,
     writes: u64,
@@ -137,7 +206,7 @@ impl Default for Tally {
 impl Tally {
     const EVERY: Duration = Duration::from_secs(10);
 
-    fn add(&mut self, writes: usize, took: Duration) {
+    pub(super) fn add(&mut self, writes: usize, took: Duration) {
         self.commits += 1;
         self.writes += writes as u64;
         self.busy += took;

@@ -15,7 +15,7 @@ use crate::server::error::AppError;
 
 /// The text recomputed from the attempt's questions (`$1` is its id). The same expression is
 /// in the migration that added the column.
-const RECOMPUTE: &str = "UPDATE attempts SET marks = COALESCE((SELECT string_agg(CAST(\
+pub(super) const RECOMPUTE: &str = "UPDATE attempts SET marks = COALESCE((SELECT string_agg(CAST(\
     (CASE WHEN m.choice_mask IS NULL THEN 0 ELSE 1 END) + 2 * m.flagged AS TEXT), '' \
     ORDER BY m.position) FROM attempt_items m WHERE m.attempt_id = attempts.id), '') \
     WHERE id = $1";

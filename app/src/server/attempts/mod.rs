@@ -9,6 +9,7 @@ pub mod marks;
 mod record;
 mod save;
 pub mod scoring;
+mod sqlite_commit;
 mod start;
 mod view;
 
@@ -23,6 +24,7 @@ pub use record::{
 pub use save::{
     parse_choices, read_answering, save_answer, save_read, toggle_strike, Answering, SaveRequest,
 };
+pub use sqlite_commit::Apply;
 pub use start::{day_text, linear_form, random_id, start_or_resume, AttemptKind};
 pub use view::{break_page, dashboard, instructions, item_page, resume_target, review};
 pub use view::{question_count, set_current_position};

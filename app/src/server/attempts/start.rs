@@ -339,42 +339,63 @@ async fn insert_attempt(
     // Several breaks apply to the practice exam too (each of its own short length).
     let (break_after, break_interval, breaks_left) =
         break_plan(timing, profile.as_ref().map_or(1, |(_, p)| p.break_count));
+    // The attempt row's values after its id, in `INSERT_ATTEMPT`'s order. The seed's 64 bits
+    // are stored as a signed BIGINT with the same bit pattern.
+    let row = AttemptValues {
+        user_id,
+        exam_id: exam_id.to_string(),
+        exam_version,
+        seed: seed as i64,
+        started_at: now,
+        limit_ms: limit,
+        break_after,
+        break_allowance_ms: allowance,
+        deadline_at: now + limit,
+        accommodation_id: profile.as_ref().map(|(id, _)| *id),
+        speech: i64::from(profile.as_ref().is_some_and(|(_, p)| p.speech)),
+        practice: i64::from(kind == AttemptKind::Practice),
+        break_anytime: i64::from(profile.as_ref().is_some_and(|(_, p)| p.break_anytime)),
+        break_interval,
+        breaks_left,
+    };
+    if let (Start::Linear(form), Some(writer)) = (begin, &db.saves) {
+        let apply = linear_start_on_writer(id.clone(), row.clone(), form);
+        match writer.apply(apply).await {
+            Some(Ok(true)) => {
+                tracing::info!(attempt = %id, user_id, exam_id, practice = kind == AttemptKind::Practice, "attempt started");
+                return Ok(id);
+            }
+            Some(Ok(false)) => return raced(db, user_id, exam_id, kind).await,
+            Some(Err(e)) => return Err(e),
+            // Not the SQLite thread: through the pool, below.
+            None => {}
+        }
+    }
     let mut tx = db.begin().await?;
     // The insert comes first so SQLite takes its write lock at once (no read-then-write upgrade).
-    // The seed's 64 bits are stored as a signed BIGINT with the same bit pattern.
-    let inserted = sqlx::query(
-        "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
-         break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice, break_anytime, \
-         break_interval, breaks_left) \
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&id)
-    .bind(user_id)
-    .bind(exam_id)
-    .bind(exam_version)
-    .bind(seed as i64)
-    .bind(now)
-    .bind(limit)
-    .bind(break_after)
-    .bind(allowance)
-    .bind(now + limit)
-    .bind(profile.as_ref().map(|(id, _)| *id))
-    .bind(i64::from(profile.as_ref().is_some_and(|(_, p)| p.speech)))
-    .bind(i64::from(kind == AttemptKind::Practice))
-    .bind(i64::from(
-        profile.as_ref().is_some_and(|(_, p)| p.break_anytime),
-    ))
-    .bind(break_interval)
-    .bind(breaks_left)
-    .execute(&mut *tx)
-    .await;
+    let inserted = sqlx::query(INSERT_ATTEMPT)
+        .bind(&id)
+        .bind(row.user_id)
+        .bind(row.exam_id)
+        .bind(row.exam_version)
+        .bind(row.seed)
+        .bind(row.started_at)
+        .bind(row.limit_ms)
+        .bind(row.break_after)
+        .bind(row.break_allowance_ms)
+        .bind(row.deadline_at)
+        .bind(row.accommodation_id)
+        .bind(row.speech)
+        .bind(row.practice)
+        .bind(row.break_anytime)
+        .bind(row.break_interval)
+        .bind(row.breaks_left)
+        .execute(&mut *tx)
+        .await;
     if let Err(sqlx::Error::Database(e)) = &inserted {
         if e.is_unique_violation() {
-            // Another request started this candidate's attempt a moment ago: use that one.
             drop(tx);
-            return open_attempt(db, user_id, exam_id, kind)
-                .await?
-                .ok_or_else(|| AppError::Conflict(crate::t!("exam-error-start-race")));
+            return raced(db, user_id, exam_id, kind).await;
         }
     }
     inserted?;
@@ -414,6 +435,103 @@ async fn insert_attempt(
     tx.commit().await?;
     tracing::info!(attempt = %id, user_id, exam_id, practice = kind == AttemptKind::Practice, "attempt started");
     Ok(id)
+}
+
+/// Another request started this candidate's attempt a moment ago: that one.
+async fn raced(
+    db: &Db,
+    user_id: i64,
+    exam_id: &str,
+    kind: AttemptKind,
+) -> Result<String, AppError> {
+    open_attempt(db, user_id, exam_id, kind)
+        .await?
+        .ok_or_else(|| AppError::Conflict(crate::t!("exam-error-start-race")))
+}
+
+/// A new attempt's row: `$1` is its id, the rest [`AttemptValues`] in order.
+const INSERT_ATTEMPT: &str =
+    "INSERT INTO attempts (id, user_id, exam_id, exam_version, seed, status, started_at, limit_ms, \
+     break_after, break_allowance_ms, deadline_at, accommodation_id, speech, practice, break_anytime, \
+     break_interval, breaks_left) \
+     VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+/// What a new attempt's row holds beside its id, as [`INSERT_ATTEMPT`] binds it.
+#[derive(Debug, Clone)]
+struct AttemptValues {
+    user_id: i64,
+    exam_id: String,
+    exam_version: i64,
+    seed: i64,
+    started_at: i64,
+    limit_ms: i64,
+    break_after: i64,
+    break_allowance_ms: i64,
+    deadline_at: i64,
+    accommodation_id: Option<i64>,
+    speech: i64,
+    practice: i64,
+    break_anytime: i64,
+    break_interval: i64,
+    breaks_left: i64,
+}
+
+/// A linear start's statements for the SQLite writer's thread (`sqlite_commit`): the attempt,
+/// its questions and their states, in the next group commit. `false` when the insert found
+/// this candidate's attempt of the same kind already open (a start raced this one).
+fn linear_start_on_writer(
+    id: String,
+    row: AttemptValues,
+    form: &[(PoolEntry, Vec<u8>)],
+) -> super::sqlite_commit::Apply {
+    let questions: Vec<adaptive::QuestionValues> = form
+        .iter()
+        .map(|(entry, order)| adaptive::QuestionValues::of(entry, order))
+        .collect();
+    std::sync::Arc::new(move |conn: &rusqlite::Connection| {
+        let r = &row;
+        let inserted = conn
+            .prepare_cached(INSERT_ATTEMPT)?
+            .execute(rusqlite::params![
+                id,
+                r.user_id,
+                r.exam_id,
+                r.exam_version,
+                r.seed,
+                r.started_at,
+                r.limit_ms,
+                r.break_after,
+                r.break_allowance_ms,
+                r.deadline_at,
+                r.accommodation_id,
+                r.speech,
+                r.practice,
+                r.break_anytime,
+                r.break_interval,
+                r.breaks_left
+            ]);
+        match inserted {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                return Ok(false)
+            }
+            other => other?,
+        };
+        let mut insert = conn.prepare_cached(&format!(
+            "INSERT INTO {} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            adaptive::QUESTION_COLUMNS
+        ))?;
+        for (at, q) in questions.iter().enumerate() {
+            let position = u32::try_from(at + 1).unwrap_or(u32::MAX);
+            insert.execute(rusqlite::params![
+                id, position, q.item_id, q.version, q.order, q.a, q.b, q.c, q.source
+            ])?;
+        }
+        conn.prepare_cached(super::marks::RECOMPUTE)?
+            .execute([&id])?;
+        Ok(true)
+    })
 }
 
 /// Questions per INSERT when an attempt starts: 9 values each, far below SQLite's (32,766) and
