@@ -257,3 +257,71 @@ fn saves(tx: &Connection, writes: &[Write]) -> rusqlite::Result<Vec<bool>> {
     }
     Ok(d.taken)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::Db;
+    use tokio::sync::oneshot;
+
+    /// An `Apply` that inserts `n` into `t`, then answers `then`.
+    fn insert(n: i64, then: fn() -> rusqlite::Result<bool>) -> Work {
+        Work::Apply(Arc::new(move |conn: &Connection| {
+            conn.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+            then()
+        }))
+    }
+
+    /// One batch of four jobs: one taken, one that fails, one refused, one taken. The failure
+    /// sends each job alone; the refused one's insert is rolled back; the others commit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_job_fails_alone_and_a_refused_one_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("certamen-commit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("db.sqlite");
+        let db = Db::connect(&format!("sqlite:{}", path.display()), 2)
+            .await
+            .expect("database");
+        db.write(sqlx::query("CREATE TABLE t (n BIGINT PRIMARY KEY)"))
+            .await
+            .expect("table");
+
+        let (queue, jobs) = super::super::group_commit::queue();
+        let mut answers = Vec::new();
+        let fails = || {
+            Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                Some("a fault of this job".into()),
+            ))
+        };
+        for work in [
+            insert(1, || Ok(true)),
+            insert(2, fails),
+            insert(3, || Ok(false)),
+            insert(4, || Ok(true)),
+        ] {
+            let (reply, answer) = oneshot::channel();
+            queue.try_send(Job { work, reply }).expect("queued");
+            answers.push(answer);
+        }
+        // Every job is waiting when the writer starts: they make one batch.
+        drop(queue);
+        let turns = db.turns.clone();
+        tokio::task::spawn_blocking(move || run(&path, &turns, jobs))
+            .await
+            .expect("the writer ran");
+
+        let mut got = Vec::new();
+        for answer in answers {
+            got.push(answer.await.expect("answered").map_err(|e| e.unavailable));
+        }
+        assert_eq!(got, [Ok(true), Err(false), Ok(false), Ok(true)]);
+        let stored: Vec<i64> = sqlx::query_scalar("SELECT n FROM t ORDER BY n")
+            .fetch_all(&db.pool)
+            .await
+            .expect("read back");
+        assert_eq!(stored, [1, 4]);
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
