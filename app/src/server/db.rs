@@ -81,8 +81,8 @@ impl WriteTurns {
     }
 
     /// [`WriteTurns::wait`] from a thread outside the async runtime (the checkpoint thread and
-    /// the SQLite group commit's),
-    /// for as long as it takes: the turn is held only by commits, each a few milliseconds.
+    /// the SQLite group commit's), for as long as it takes: the turn is held only by commits,
+    /// each a few milliseconds.
     pub fn blocking_wait(&self) -> Option<OwnedMutexGuard<()>> {
         Some(self.0.as_ref()?.clone().blocking_lock_owned())
     }
@@ -175,6 +175,18 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     Some(options.get_filename().to_path_buf())
 }
 
+/// How every connection that writes a SQLite file is set up: the pool's, and the group
+/// commit's own (`attempts::sqlite_commit`). WAL lets readers run beside the writer;
+/// `synchronous = FULL` makes a commit durable on disk before a save is acknowledged
+/// (invariant 2); a commit checkpoints only past the backstop (see `checkpoints`).
+pub fn sqlite_pragmas() -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = {};",
+        checkpoints::BACKSTOP_PAGES
+    )
+}
+
 /// Hides a password in a URL before it is logged.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -212,22 +224,14 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).map_err(connect_err)?;
         let mut pool_options = AnyPoolOptions::new().max_connections(max_connections);
         if kind == DbKind::Sqlite {
-            // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable
-            // on disk before we acknowledge a save (invariant 2). A commit checkpoints the WAL
-            // only past the backstop: a thread of our own does it (see `checkpoints`).
+            // Each connection is set up by `sqlite_pragmas` (WAL, synchronous=FULL).
             // A SQLite connection is a file handle on this machine: it cannot go stale the way a
             // network connection does, so the pool's test of each one before handing it out (a
             // round trip to its worker thread, on every query) buys nothing.
             pool_options = pool_options.test_before_acquire(false);
             pool_options = pool_options.after_connect(|conn, _| {
                 Box::pin(async move {
-                    let pragmas = format!(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA wal_autocheckpoint = {};",
-                        checkpoints::BACKSTOP_PAGES
-                    );
-                    conn.execute(pragmas.as_str()).await?;
+                    conn.execute(sqlite_pragmas().as_str()).await?;
                     Ok(())
                 })
             });

@@ -23,8 +23,7 @@ use tokio::sync::mpsc;
 
 use super::batch::{decide, AttemptState, Write, STATE_SELECT};
 use super::group_commit::{gather, Failed, Job, Tally};
-use crate::server::checkpoints::BACKSTOP_PAGES;
-use crate::server::db::{flag, sqlite_code_unavailable, WriteTurns};
+use crate::server::db::{flag, sqlite_code_unavailable, sqlite_pragmas, WriteTurns};
 
 /// Statements run in the writer's thread beside the saves, in the batch's transaction under a
 /// savepoint of their own: a start's inserts, which otherwise held the write turn for five
@@ -142,10 +141,7 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES};"
-    ))?;
+    conn.execute_batch(&sqlite_pragmas())?;
     Ok(conn)
 }
 
@@ -155,41 +151,37 @@ fn write<'w>(
     conn: &mut Connection,
     work: impl Iterator<Item = &'w Work>,
 ) -> rusqlite::Result<Vec<bool>> {
+    // The saves and page positions go through `batch::decide` together; each `Apply` runs on
+    // its own. Each keeps its place in the batch, for its answer.
     let mut writes: Vec<Write> = Vec::new();
+    let mut write_at: Vec<usize> = Vec::new();
     let mut applies: Vec<(usize, &Apply)> = Vec::new();
     let mut count = 0;
     for (at, one) in work.enumerate() {
         match one {
-            Work::Write(w) => writes.push(w.clone()),
+            Work::Write(w) => {
+                writes.push(w.clone());
+                write_at.push(at);
+            }
             Work::Apply(a) => applies.push((at, a)),
         }
         count = at + 1;
     }
+    let mut taken = vec![false; count];
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut saves_taken = saves(&tx, &writes)?.into_iter();
-    let mut applied = Vec::with_capacity(applies.len());
-    for (_, apply) in &applies {
+    for (at, t) in write_at.into_iter().zip(saves(&tx, &writes)?) {
+        taken[at] = t;
+    }
+    for (at, apply) in applies {
         let sp = tx.savepoint()?;
-        let taken = apply(&sp)?;
-        if taken {
+        taken[at] = apply(&sp)?;
+        if taken[at] {
             sp.commit()?;
         }
         // Otherwise dropping it rolls it back.
-        applied.push(taken);
     }
     tx.commit()?;
-    let mut applied = applied.into_iter();
-    let mut next_apply = applies.iter().map(|(at, _)| *at).peekable();
-    Ok((0..count)
-        .map(|at| {
-            if next_apply.peek() == Some(&at) {
-                next_apply.next();
-                applied.next().unwrap_or(false)
-            } else {
-                saves_taken.next().unwrap_or(false)
-            }
-        })
-        .collect())
+    Ok(taken)
 }
 
 /// The saves and page positions, as `batch::decide` rules; per write, whether it was taken.
