@@ -116,7 +116,8 @@ fn lower_priority() {
 
 /// When the rest of the machine (every core, less this thread) was busier than this share
 /// over the last [`Pacer::WINDOW`], a hashing thread rests after each hash. The steady exam of
-/// 2,000 candidates kept the 2 test cores 85 % busy; the arrival's first seconds, under 30 %.
+/// 2,000 candidates kept the 2 test cores 85–89 % busy (`vmstat`, the load generator
+/// included), so during an exam hashing rests, and before it opens it does not.
 const BUSY_ELSEWHERE: f64 = 0.5;
 
 /// The longest rest after one hash, should a hash ever take long (a stalled machine).
