@@ -17,11 +17,11 @@
 //!
 //! The idle class alone was not enough on the 2-core test machine: a thread of the idle class
 //! that never sleeps (a plain busy loop, measured in the steady exam) raised the saves' p50
-//! from 2 ms to 24–59 ms and their p99 from about 25 ms to 105–318 ms, while the same loop
+//! from 2 ms to 4–59 ms and their p99 from about 25 ms to 105–318 ms, while the same loop
 //! resting as long as it ran (15 ms on, 15 ms off) changed nothing measurable. So a hashing
-//! thread rests after each hash, as long as the hash took of its CPU time, whenever the rest of the machine is
-//! busy (see [`Pacer`]); when it is not (sign-ins before the exam opens), it hashes back to
-//! back.
+//! thread rests after each hash, as long as the hash took of its CPU time, whenever the rest
+//! of the machine is busy (see [`Pacer`]); when it is not (sign-ins before the exam opens),
+//! it hashes back to back.
 
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
@@ -147,19 +147,23 @@ impl Pacer {
     /// How long to rest after a hash that took `took` of this thread's CPU time (not the wall
     /// clock's: a hash preempted by requests would otherwise earn a longer rest).
     fn rest_after(&mut self, took: Duration) -> Duration {
-        let due = self.last.is_none_or(|l| l.at.elapsed() >= Self::WINDOW);
-        if due {
-            let now = sample_cpu();
-            if let (Some(before), Some(now)) = (self.last, now) {
-                self.resting = busy_elsewhere(&before, &now) > BUSY_ELSEWHERE;
-            }
-            self.last = now;
+        if self.last.is_none_or(|l| l.at.elapsed() >= Self::WINDOW) {
+            self.observe(sample_cpu());
         }
         if self.resting {
             took.min(MAX_REST)
         } else {
             Duration::ZERO
         }
+    }
+
+    /// Takes a new sample: rests from now on while the rest of the machine was busier than
+    /// [`BUSY_ELSEWHERE`] since the last one. A missing sample leaves the decision as it was.
+    fn observe(&mut self, now: Option<CpuSample>) {
+        if let (Some(before), Some(now)) = (self.last, now) {
+            self.resting = busy_elsewhere(&before, &now) > BUSY_ELSEWHERE;
+        }
+        self.last = now;
     }
 }
 
@@ -319,6 +323,16 @@ mod tests {
             Duration::ZERO,
             "nothing measured yet"
         );
+        // Over half the machine busy elsewhere: rests; then a quiet spell: no longer.
+        let mut pacer = Pacer::default();
+        pacer.observe(Some(at(0.0, 0.0, 0.0)));
+        assert!(!pacer.resting, "one sample decides nothing");
+        pacer.observe(Some(at(1.6, 2.0, 0.4)));
+        assert!(pacer.resting, "1.2 s of 2 s elsewhere");
+        pacer.observe(Some(at(2.6, 4.0, 0.8)));
+        assert!(!pacer.resting, "0.6 s of 2 s elsewhere");
+        pacer.observe(None);
+        assert!(!pacer.resting && pacer.last.is_none());
         // A sample whose window has not passed: the last decision stands.
         let mut busy = Pacer {
             last: Some(CpuSample {
