@@ -16,6 +16,7 @@
 mod balancer;
 mod candidate;
 mod proxy;
+mod sched;
 mod server;
 mod stats;
 mod verify;
@@ -297,6 +298,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     });
     let stats = Arc::new(Stats::default());
     let started = Instant::now();
+    // Where the CPU went, per stretch of the timeline (`sched.rs`).
+    let mut sampler = sched::Sampler::default();
+    let server_pids = |servers: &[Server]| servers.iter().map(Server::pid).collect::<Vec<_>>();
+    sampler.take(0, &server_pids(&servers));
     let mut tasks = Vec::new();
     let abandon_every = if args.abandon > 0.0 {
         (1.0 / args.abandon).round() as u32
@@ -340,6 +345,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     while !tasks.iter().all(|t| t.is_finished()) {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let t = started.elapsed().as_secs();
+        let next_sample = sampler.taken() as u64 * stats::WINDOW_S;
+        if t >= next_sample {
+            sampler.take(next_sample, &server_pids(&servers));
+        }
         let now_active = active.load(std::sync::atomic::Ordering::Relaxed);
         if let Some(rss) = servers[0].rss_kib() {
             if rss > peak.0 {
@@ -381,6 +390,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     let elapsed = started.elapsed();
+    sampler.take(elapsed.as_secs(), &server_pids(&servers));
     // The exam's own time: from its opening, after any check-in.
     let exam_elapsed = elapsed.saturating_sub(Duration::from_secs(args.check_in_s));
     let killed_any = killed || second_killed;
@@ -473,7 +483,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "candidates": args.candidates, "questions": args.questions, "saves_per_item": args.saves_per_item,
         "think_ms": args.think_ms, "next_by_form": args.next_by_form, "servers": args.servers, "group_commit": !args.no_group_commit, "database": if database_url.starts_with("postgres") { "postgres" } else { "sqlite" },
         "seconds": elapsed.as_secs_f64(), "check_in_s": args.check_in_s, "acknowledged_saves_per_second": saves as f64 / exam_elapsed.as_secs_f64(),
-        "kinds": summaries, "timeline": stats.timeline(), "verification": verdict, "faults": faults,
+        "kinds": summaries, "timeline": stats.timeline(), "cpu_timeline": sampler.stretches(), "verification": verdict, "faults": faults,
         "failed_candidates": failures.len(), "failure_examples": failures.iter().take(5).collect::<Vec<_>>(),
         "error_examples": stats.error_samples(),
         "server_errors_by_status": server_errors.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
@@ -719,6 +729,7 @@ fn print_report(r: &serde_json::Value) {
             .collect::<Vec<_>>()
             .join(" | ")
     );
+    sched::print(&r["cpu_timeline"]);
     let secs = |v: &serde_json::Value| v.as_f64().map_or("-".to_string(), |s| format!("{s:.0} s"));
     println!(
         "CPU while the candidates ran: server(s) {}, load generator {} ({} thread(s))",

@@ -169,7 +169,7 @@ pub fn threads_cpu(task_dir: &str) -> Option<BTreeMap<String, Duration>> {
 }
 
 /// A thread's name without its number (`password-hashing-0` is `password-hashing`).
-fn thread_kind(name: &str) -> String {
+pub(crate) fn thread_kind(name: &str) -> String {
     match name.rsplit_once('-') {
         Some((kind, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => kind,
         _ => name,
