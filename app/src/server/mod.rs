@@ -35,6 +35,7 @@ pub mod results_forms;
 pub mod security;
 pub mod seed_results;
 pub mod session_store;
+pub mod short_slice;
 pub mod sign_in_limits;
 pub mod startup;
 pub mod statistics;

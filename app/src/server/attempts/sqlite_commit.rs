@@ -58,6 +58,8 @@ pub(super) fn spawn(path: PathBuf, turns: WriteTurns) -> std::io::Result<mpsc::S
 }
 
 fn run(path: &Path, turns: &WriteTurns, mut jobs: mpsc::Receiver<Job<Work>>) {
+    // Every save waits for this thread's next commit: let it start as soon as it is woken.
+    crate::server::short_slice::ask_for_calling_thread();
     let mut writer = Writer {
         path,
         turns,
