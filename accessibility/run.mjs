@@ -147,6 +147,48 @@ try {
     await page.goto(`${BASE}/signin`);
     await axeClean(page, 'signin');
   });
+  await check('a slow sign-in says why in a live region and a second press sends nothing (axe)', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    // This server answers at once: hold the sign-in's answer back, as a crowd arriving at
+    // 9:00 would, and count what the page sends.
+    let posts = 0;
+    await p.route('**/auth/signin', async (route) => {
+      posts += 1;
+      await new Promise((r) => setTimeout(r, 8000));
+      await route.continue();
+    });
+    await p.goto(`${BASE}/signin`);
+    assert((await p.textContent('#signin-status')).trim() === '', 'the status line is empty before a sign-in');
+    await p.fill('#email', CANDIDATE);
+    await p.fill('#password', PASSWORD);
+    // While the top page navigates, Playwright reads nothing from it; the form's answer goes
+    // to a frame instead, so the page can be read while it waits (signin.js is the same).
+    await p.evaluate(() => {
+      const frame = Object.assign(document.createElement('iframe'), { name: 'held', hidden: true, title: 'held' });
+      document.body.append(frame);
+      document.getElementById('signin-form').target = 'held';
+    });
+    const button = '#signin-form button[type=submit]';
+    const answer = p.waitForResponse((r) => r.url().endsWith('/auth/signin'), { timeout: 30000 });
+    await p.click(button);
+    assert((await p.textContent(button)).includes('Signing in'), 'the button says the sign-in is under way');
+    assert((await p.getAttribute(button, 'aria-disabled')) === 'true', 'the busy button is marked disabled');
+    // aria-disabled keeps the button pressable (and in the tab order): press it again.
+    await p.click(button, { force: true });
+    await p.waitForSelector('#signin-status .notice', { timeout: 6000 });
+    const said = await p.textContent('#signin-status');
+    assert(said.includes('Many candidates are signing in at once') && said.includes('do not press Sign in again'),
+      `the status line says why, got "${said}"`);
+    assert((await p.getAttribute('#signin-status', 'role')) === 'status', 'the status line is a live region');
+    await axeClean(p, 'signin-waiting');
+    await answer;
+    assert(posts === 1, `one sign-in sent for two presses, got ${posts}`);
+    await p.unroute('**/auth/signin');
+    const dashboard = await p.goto(`${BASE}/dashboard`);
+    assert(dashboard.url().endsWith('/dashboard') && dashboard.status() === 200, 'the one sign-in signed the candidate in');
+    await ctx.close();
+  });
   await check('dashboard and instructions meet WCAG 2.2 AA (axe)', async () => {
     await signIn(page);
     await axeClean(page, 'dashboard');

@@ -7,6 +7,8 @@ signin-held = Demasiados intentos con una contraseña incorrecta para esta cuent
 } e inténtelo de nuevo, o inicie sesión con una llave de acceso.
 signin-email = Correo electrónico
 signin-password = Contraseña
+signin-busy = Iniciando sesión…
+signin-slow = Muchos candidatos están iniciando sesión a la vez, así que esto puede tardar uno o dos minutos. Mantenga esta página abierta y no vuelva a pulsar Iniciar sesión. El tiempo del examen empieza solo cuando usted comienza el examen.
 signin-submit = Iniciar sesión
 signin-passkey-intro = O inicie sesión con una llave de acceso guardada en este dispositivo o en su teléfono: escriba su correo electrónico arriba y luego
 signin-passkey-button = Iniciar sesión con una llave de acceso

@@ -1,4 +1,5 @@
-//! The sign-in page: email and password (argon2 on the server), a plain form.
+//! The sign-in page: email and password (argon2 on the server), a plain form; `signin.js`
+//! tells the candidate why a sign-in takes long when many arrive at once.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,13 +38,20 @@ pub fn SignInPage() -> impl IntoView {
                     <p>{t!("signin-held", minutes = minutes)}</p>
                 </div>
             })}
-            <form method="post" action="/auth/signin" class="stack">
+            <form id="signin-form" method="post" action="/auth/signin" class="stack">
                 <label for="email">{t!("signin-email")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>
                 <label for="password">{t!("signin-password")}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">{t!("signin-submit")}</button>
             </form>
+            // Filled by signin.js while a sign-in takes long (many candidates arriving).
+            <div
+                id="signin-status"
+                role="status"
+                data-msg-busy=t!("signin-busy")
+                data-msg-slow=t!("signin-slow")
+            ></div>
             <div class="passkey-option" data-passkey hidden>
                 <p>{t!("signin-passkey-intro")}</p>
                 <button type="button" id="passkey-sign-in">{t!("signin-passkey-button")}</button>
@@ -51,6 +59,7 @@ pub fn SignInPage() -> impl IntoView {
             <PasskeyStatus/>
             <p>{t!("signin-new")} " " <a href="/account/new">{t!("signin-create-account")}</a></p>
             <p><a href="/registry">{t!("registry-link")}</a></p>
+            <script src="/assets/signin.js" defer></script>
             <script src="/assets/passkey.js" defer></script>
         </main>
     }

@@ -625,6 +625,15 @@ pub async fn stylesheet() -> Response {
 
 /// The passkey ceremony's browser side: plain JavaScript, loaded only by the pages that use it.
 pub async fn passkey_script() -> Response {
+    script(include_str!("../../style/passkey.js"))
+}
+
+/// The sign-in form's word while a sign-in takes long, loaded by the sign-in page.
+pub async fn signin_script() -> Response {
+    script(include_str!("../../style/signin.js"))
+}
+
+fn script(body: &'static str) -> Response {
     (
         [
             (
@@ -633,7 +642,7 @@ pub async fn passkey_script() -> Response {
             ),
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../style/passkey.js"),
+        body,
     )
         .into_response()
 }

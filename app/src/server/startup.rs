@@ -223,6 +223,7 @@ impl Application {
             .route("/admin/accounts", post(super::admin::create_account))
             .route("/admin/accounts/{id}", post(super::admin::change_account))
             .route("/assets/passkey.js", get(forms::passkey_script))
+            .route("/assets/signin.js", get(forms::signin_script))
             .route("/passkeys/register/start", post(passkeys::register_start))
             .route("/passkeys/register/finish", post(passkeys::register_finish))
             .route("/passkeys/sign-in/start", post(passkeys::sign_in_start))
