@@ -9,7 +9,9 @@
 #   ONLY="sqlite-2000" benches/load/series.sh   # one run by name
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-T="${CARGO_TARGET_DIR:-$HOME/.cache/certamen-target}"
+# certamen-load finds the server binary under CARGO_TARGET_DIR.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/certamen-target}"
+T="$CARGO_TARGET_DIR"
 LOAD="$T/release/certamen-load"
 OUT="${1:-$T/load-reports}"
 PG="${PG:-postgres://root@127.0.0.1:5432/test}"
