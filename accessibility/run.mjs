@@ -159,28 +159,27 @@ try {
       await route.continue();
     });
     await p.goto(`${BASE}/signin`);
-    assert((await p.textContent('#signin-status')).trim() === '', 'the status line is empty before a sign-in');
-    await p.fill('#email', CANDIDATE);
-    await p.fill('#password', PASSWORD);
+    const status = p.getByRole('status').filter({ hasText: 'Many candidates are signing in at once' });
+    assert((await status.count()) === 0, 'nothing said before a sign-in');
+    await p.getByLabel('Email address').fill(CANDIDATE);
+    await p.getByLabel('Password').fill(PASSWORD);
     // While the top page navigates, Playwright reads nothing from it; the form's answer goes
     // to a frame instead, so the page can be read while it waits (signin.js is the same).
     await p.evaluate(() => {
       const frame = Object.assign(document.createElement('iframe'), { name: 'held', hidden: true, title: 'held' });
       document.body.append(frame);
-      document.getElementById('signin-form').target = 'held';
+      document.querySelector('form[action="/auth/signin"]').target = 'held';
     });
-    const button = '#signin-form button[type=submit]';
     const answer = p.waitForResponse((r) => r.url().endsWith('/auth/signin'), { timeout: 30000 });
-    await p.click(button);
-    assert((await p.textContent(button)).includes('Signing in'), 'the button says the sign-in is under way');
-    assert((await p.getAttribute(button, 'aria-disabled')) === 'true', 'the busy button is marked disabled');
+    await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const busy = p.getByRole('button', { name: 'Signing in…', exact: true });
+    assert((await busy.getAttribute('aria-disabled')) === 'true', 'the busy button says so and is marked disabled');
     // aria-disabled keeps the button pressable (and in the tab order): press it again.
-    await p.click(button, { force: true });
-    await p.waitForSelector('#signin-status .notice', { timeout: 6000 });
-    const said = await p.textContent('#signin-status');
-    assert(said.includes('Many candidates are signing in at once') && said.includes('do not press Sign in again'),
+    await busy.click({ force: true });
+    await status.waitFor({ timeout: 6000 });
+    const said = await status.textContent();
+    assert(said.includes('do not press Sign in again') && said.includes('The exam time starts only when you start the exam'),
       `the status line says why, got "${said}"`);
-    assert((await p.getAttribute('#signin-status', 'role')) === 'status', 'the status line is a live region');
     await axeClean(p, 'signin-waiting');
     await answer;
     assert(posts === 1, `one sign-in sent for two presses, got ${posts}`);

@@ -14,12 +14,14 @@
   if (!form || !status) return;
   const button = form.querySelector('button[type="submit"]');
   const label = button ? button.textContent : '';
-  // How long before the status line speaks up, and how long a second press is held back
-  // (after that the candidate may have stopped the page's loading: let them send again).
+  // How long before the status line speaks up, and how long a second press is held back:
+  // as long as a browser waits for an answer (after that the candidate may have stopped the
+  // page's loading, and the button is theirs again).
   const SLOW_MS = 3000;
-  const HOLD_MS = 60000;
-  let sentAt = 0;
+  const HOLD_MS = 120000;
+  let sent = false;
   let slowTimer = 0;
+  let holdTimer = 0;
 
   // The status line holds one notice, or nothing (an empty live region draws no box).
   const say = (text) => {
@@ -31,22 +33,29 @@
     status.append(notice);
   };
 
-  const reset = () => {
-    sentAt = 0;
-    clearTimeout(slowTimer);
-    say('');
+  // The button as it was: a press sends the form again.
+  const release = () => {
+    sent = false;
+    clearTimeout(holdTimer);
     if (button) {
       button.textContent = label;
       button.removeAttribute('aria-disabled');
     }
   };
 
+  const reset = () => {
+    release();
+    clearTimeout(slowTimer);
+    say('');
+  };
+
   form.addEventListener('submit', (event) => {
-    if (sentAt && Date.now() - sentAt < HOLD_MS) {
+    if (sent) {
       event.preventDefault();
       return;
     }
-    sentAt = Date.now();
+    sent = true;
+    holdTimer = setTimeout(release, HOLD_MS);
     if (button) {
       button.textContent = status.dataset.msgBusy || 'Signing in…';
       button.setAttribute('aria-disabled', 'true');

@@ -301,7 +301,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // Where the CPU went, per stretch of the timeline (`sched.rs`).
     let mut sampler = sched::Sampler::default();
     let server_pids = |servers: &[Server]| servers.iter().map(Server::pid).collect::<Vec<_>>();
-    sampler.take(0, &server_pids(&servers));
+    sampler.take(0, started.elapsed().as_secs_f64(), &server_pids(&servers));
     let mut tasks = Vec::new();
     let abandon_every = if args.abandon > 0.0 {
         (1.0 / args.abandon).round() as u32
@@ -347,7 +347,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let t = started.elapsed().as_secs();
         let next_sample = sampler.taken() as u64 * stats::WINDOW_S;
         if t >= next_sample {
-            sampler.take(next_sample, &server_pids(&servers));
+            sampler.take(
+                next_sample,
+                started.elapsed().as_secs_f64(),
+                &server_pids(&servers),
+            );
         }
         let now_active = active.load(std::sync::atomic::Ordering::Relaxed);
         if let Some(rss) = servers[0].rss_kib() {
@@ -390,7 +394,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     let elapsed = started.elapsed();
-    sampler.take(elapsed.as_secs(), &server_pids(&servers));
+    sampler.take(
+        elapsed.as_secs(),
+        elapsed.as_secs_f64(),
+        &server_pids(&servers),
+    );
     // The exam's own time: from its opening, after any check-in.
     let exam_elapsed = elapsed.saturating_sub(Duration::from_secs(args.check_in_s));
     let killed_any = killed || second_killed;

@@ -47,13 +47,19 @@ fn sched_in(schedstat: &str) -> Option<Sched> {
     })
 }
 
-/// The threads under `task_dir` (`/proc/PID/task`) summed by kind (their name less a trailing
-/// `-N`); `None` when the directory cannot be read (the process has gone). A thread that ends
+/// Each thread of process `pid`, by thread id: its kind (its name less a trailing `-N`) and
+/// its times so far; `None` when the process cannot be read (it has gone). A thread that ends
 /// while it is read is left out.
-pub fn threads_sched(task_dir: &str) -> Option<BTreeMap<String, Sched>> {
-    let mut kinds: BTreeMap<String, Sched> = BTreeMap::new();
-    for thread in std::fs::read_dir(task_dir).ok()?.flatten() {
+fn threads(pid: u32) -> Option<Threads> {
+    let mut found = Threads::new();
+    for thread in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .ok()?
+        .flatten()
+    {
         let path = thread.path();
+        let Some(tid) = thread.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
         let (Ok(stat), Ok(name)) = (
             std::fs::read_to_string(path.join("schedstat")),
             std::fs::read_to_string(path.join("comm")),
@@ -61,10 +67,26 @@ pub fn threads_sched(task_dir: &str) -> Option<BTreeMap<String, Sched>> {
             continue;
         };
         if let Some(s) = sched_in(&stat) {
-            *kinds.entry(thread_kind(name.trim())).or_default() += s;
+            found.insert((pid, tid), (thread_kind(name.trim()), s));
         }
     }
-    Some(kinds)
+    Some(found)
+}
+
+/// Threads by (process id, thread id): kind and times so far. Keyed by thread, not summed by
+/// kind, so a thread that ends or a server that restarts or dies changes only its own part.
+type Threads = BTreeMap<(u32, u32), (String, Sched)>;
+
+/// What each kind of the threads in `after` spent since `before`: a thread in both, the
+/// difference; a thread new since (a server restarted, a worker started), all it has spent,
+/// which is all within the stretch. A thread that ended within the stretch is left out.
+fn spent_by_kind(before: &Threads, after: &Threads) -> BTreeMap<String, Sched> {
+    let mut kinds: BTreeMap<String, Sched> = BTreeMap::new();
+    for (key, (kind, now)) in after {
+        let was = before.get(key).map(|(_, s)| *s).unwrap_or_default();
+        *kinds.entry(kind.clone()).or_default() += now.since(was);
+    }
+    kinds
 }
 
 /// The busy and total clock ticks of every CPU so far, from `/proc/stat`'s first line (busy is
@@ -83,9 +105,14 @@ fn machine_ticks(stat: &str) -> Option<(u64, u64)> {
 }
 
 struct Snapshot {
+    /// The stretch's start as the timeline labels it (a multiple of its length).
     at_s: u64,
-    servers: Option<BTreeMap<String, Sched>>,
-    generator: Option<Sched>,
+    /// When it was read, seconds since the run began: the stretch's true length comes from
+    /// these (the watch loop may be late, or held up by a fault it makes).
+    read_s: f64,
+    /// `None` when no server could be read.
+    servers: Option<Threads>,
+    generator: Option<Threads>,
     machine: Option<(u64, u64)>,
 }
 
@@ -102,46 +129,34 @@ impl Sampler {
         self.snapshots.len()
     }
 
-    /// Reads the servers (by process id; a server that has gone reads as `None`) and this
-    /// process, `at_s` seconds into the run; nothing when the last snapshot is as late.
-    pub fn take(&mut self, at_s: u64, server_pids: &[Option<u32>]) {
-        if self.snapshots.last().is_some_and(|s| s.at_s >= at_s) {
+    /// Reads the servers (by process id; one that has gone is left out) and this process, at
+    /// `read_s` seconds into the run, for the stretch labelled `at_s`; nothing when the last
+    /// snapshot is as late.
+    pub fn take(&mut self, at_s: u64, read_s: f64, server_pids: &[Option<u32>]) {
+        if self.snapshots.last().is_some_and(|s| s.read_s >= read_s) {
             return;
         }
-        let mut servers: Option<BTreeMap<String, Sched>> = Some(BTreeMap::new());
-        for pid in server_pids {
-            let kinds = pid.and_then(|pid| threads_sched(&format!("/proc/{pid}/task")));
-            match (kinds, servers.as_mut()) {
-                (Some(kinds), Some(sum)) => {
-                    for (kind, s) in kinds {
-                        *sum.entry(kind).or_default() += s;
-                    }
-                }
-                _ => servers = None,
+        let mut servers: Option<Threads> = None;
+        for pid in server_pids.iter().flatten() {
+            if let Some(found) = threads(*pid) {
+                servers.get_or_insert_with(Threads::new).extend(found);
             }
         }
-        let generator = threads_sched("/proc/self/task").map(|kinds| {
-            let mut all = Sched::default();
-            for s in kinds.into_values() {
-                all += s;
-            }
-            all
-        });
         let machine = std::fs::read_to_string("/proc/stat")
             .ok()
             .and_then(|s| machine_ticks(&s));
         self.snapshots.push(Snapshot {
             at_s,
+            read_s,
             servers,
-            generator,
+            generator: threads(std::process::id()),
             machine,
         });
     }
 
-    /// Per stretch between two snapshots: the machine's busy share, and per kind of the
-    /// servers' threads and for the generator, the seconds on a CPU and waiting for one. A
-    /// stretch across a server's kill or restart (its threads' counts start again) has no
-    /// server figures.
+    /// Per stretch between two snapshots: its length, the machine's busy share, and per kind
+    /// of the servers' threads and for the generator, the seconds on a CPU and waiting for
+    /// one.
     pub fn stretches(&self) -> Vec<serde_json::Value> {
         let secs = |s: Sched| {
             serde_json::json!({
@@ -153,16 +168,21 @@ impl Sampler {
             .windows(2)
             .map(|pair| {
                 let (a, b) = (&pair[0], &pair[1]);
-                let servers = match (&a.servers, &b.servers) {
-                    (Some(before), Some(after)) if same_threads(before, after) => Some(
-                        after
-                            .iter()
-                            .map(|(kind, s)| {
-                                let was = before.get(kind).copied().unwrap_or_default();
-                                (kind.clone(), secs(s.since(was)))
-                            })
-                            .collect::<BTreeMap<_, _>>(),
-                    ),
+                let servers = b.servers.as_ref().map(|after| {
+                    let before = a.servers.clone().unwrap_or_default();
+                    spent_by_kind(&before, after)
+                        .into_iter()
+                        .map(|(kind, s)| (kind, secs(s)))
+                        .collect::<BTreeMap<_, _>>()
+                });
+                let generator = match (&a.generator, &b.generator) {
+                    (Some(before), Some(after)) => {
+                        let mut all = Sched::default();
+                        for s in spent_by_kind(before, after).into_values() {
+                            all += s;
+                        }
+                        Some(secs(all))
+                    }
                     _ => None,
                 };
                 let machine_busy = match (a.machine, b.machine) {
@@ -173,13 +193,10 @@ impl Sampler {
                 };
                 serde_json::json!({
                     "from_s": a.at_s,
-                    "seconds": b.at_s - a.at_s,
+                    "seconds": b.read_s - a.read_s,
                     "machine_busy": machine_busy,
                     "servers": servers,
-                    "generator": match (a.generator, b.generator) {
-                        (Some(before), Some(after)) => Some(secs(after.since(before))),
-                        _ => None,
-                    },
+                    "generator": generator,
                 })
             })
             .collect()
@@ -235,19 +252,16 @@ pub fn print(timeline: &serde_json::Value) {
     }
 }
 
-/// Whether a server's counts can be compared: no kind's time went backwards (a restarted
-/// server's threads count from zero again).
-fn same_threads(before: &BTreeMap<String, Sched>, after: &BTreeMap<String, Sched>) -> bool {
-    before.iter().all(|(kind, was)| {
-        after
-            .get(kind)
-            .is_some_and(|now| now.on_cpu >= was.on_cpu && now.waited >= was.waited)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(cpu_ms: u64, waited_ms: u64) -> Sched {
+        Sched {
+            on_cpu: Duration::from_millis(cpu_ms),
+            waited: Duration::from_millis(waited_ms),
+        }
+    }
 
     #[test]
     fn schedstat_is_time_on_a_cpu_then_time_waiting() {
@@ -260,9 +274,10 @@ mod tests {
         );
         assert_eq!(sched_in("8973280"), None);
         assert_eq!(sched_in("x 1 2"), None);
-        let ours = threads_sched("/proc/self/task").expect("this process's threads");
-        assert!(ours.values().any(|s| s.on_cpu > Duration::ZERO));
-        assert_eq!(threads_sched("/proc/no-such-process/task"), None);
+        let ours = threads(std::process::id()).expect("this process's threads");
+        assert!(ours.values().any(|(_, s)| s.on_cpu > Duration::ZERO));
+        assert!(ours.keys().all(|&(pid, _)| pid == std::process::id()));
+        assert_eq!(threads(u32::MAX), None);
     }
 
     #[test]
@@ -273,33 +288,85 @@ mod tests {
         assert_eq!(machine_ticks("cpu 1 2 x"), None);
     }
 
+    /// Two servers (pids 1 and 2) and the generator (pid 9): a stretch is what each thread
+    /// spent in it, summed by kind, over its measured length. A second server killed, the
+    /// first restarted (new pid 3), a worker that ended: each changes only its own part.
     #[test]
-    fn a_stretch_is_the_difference_of_two_snapshots_and_a_restart_has_none() {
-        let at = |cpu_ms: u64, waited_ms: u64| Sched {
-            on_cpu: Duration::from_millis(cpu_ms),
-            waited: Duration::from_millis(waited_ms),
+    fn a_stretch_is_what_each_thread_spent_in_it() {
+        let threads = |list: &[((u32, u32), &str, Sched)]| -> Threads {
+            list.iter()
+                .map(|&(key, kind, s)| (key, (kind.to_string(), s)))
+                .collect()
         };
-        let snapshot = |at_s, writer: Sched, machine| Snapshot {
+        let snapshot = |at_s, read_s, servers: Threads, machine| Snapshot {
             at_s,
-            servers: Some(BTreeMap::from([("writer".to_string(), writer)])),
-            generator: Some(at(1_000 * at_s, 0)),
+            read_s,
+            servers: Some(servers),
+            generator: Some(threads(&[((9, 9), "load", at(100 * at_s, 0))])),
             machine: Some(machine),
         };
         let sampler = Sampler {
             snapshots: vec![
-                snapshot(0, at(1_000, 100), (100, 1_000)),
-                snapshot(10, at(3_000, 600), (1_600, 3_000)),
-                // Restarted: its counts began again.
-                snapshot(20, at(200, 10), (3_000, 5_000)),
+                snapshot(
+                    0,
+                    0.2,
+                    threads(&[
+                        ((1, 10), "worker", at(1_000, 100)),
+                        ((1, 11), "worker", at(500, 0)),
+                        ((2, 20), "worker", at(700, 70)),
+                        ((1, 12), "writer", at(50, 5)),
+                    ]),
+                    (100, 1_000),
+                ),
+                // 12.7 s later (the loop was held up); worker 11 ended; server 2 was killed.
+                snapshot(
+                    10,
+                    12.9,
+                    threads(&[
+                        ((1, 10), "worker", at(3_000, 600)),
+                        ((1, 12), "writer", at(250, 45)),
+                    ]),
+                    (1_600, 3_000),
+                ),
+                // Server 1 restarted as pid 3: its threads are new, all they spent is new.
+                snapshot(
+                    20,
+                    22.9,
+                    threads(&[((3, 30), "worker", at(400, 40))]),
+                    (3_000, 5_000),
+                ),
             ],
         };
         let s = sampler.stretches();
         assert_eq!(s.len(), 2);
+        let seconds = s[0]["seconds"].as_f64().expect("a length");
+        assert!(
+            (seconds - 12.7).abs() < 1e-9,
+            "the measured length, got {seconds}"
+        );
         assert_eq!(s[0]["machine_busy"], 0.75);
-        assert_eq!(s[0]["servers"]["writer"]["cpu_s"], 2.0);
-        assert_eq!(s[0]["servers"]["writer"]["waited_s"], 0.5);
-        assert_eq!(s[0]["generator"]["cpu_s"], 10.0);
-        assert!(s[1]["servers"].is_null());
+        assert_eq!(s[0]["servers"]["worker"]["cpu_s"], 2.0);
+        assert_eq!(s[0]["servers"]["worker"]["waited_s"], 0.5);
+        assert_eq!(s[0]["servers"]["writer"]["cpu_s"], 0.2);
+        assert_eq!(s[0]["generator"]["cpu_s"], 1.0);
+        assert_eq!(s[1]["servers"]["worker"]["cpu_s"], 0.4);
+        assert!(s[1]["servers"]["writer"].is_null());
         assert_eq!(s[1]["machine_busy"], 0.7);
+    }
+
+    #[test]
+    fn a_stretch_with_no_server_to_read_has_no_server_figures() {
+        let mut sampler = Sampler::default();
+        sampler.take(0, 0.0, &[None]);
+        sampler.take(10, 10.0, &[Some(u32::MAX)]);
+        sampler.take(10, 5.0, &[]);
+        assert_eq!(
+            sampler.taken(),
+            2,
+            "a snapshot no later than the last is not taken"
+        );
+        let s = sampler.stretches();
+        assert!(s[0]["servers"].is_null());
+        assert!(s[0]["generator"]["cpu_s"].as_f64().is_some());
     }
 }

@@ -42,20 +42,23 @@ struct SchedAttr {
 
 #[cfg(target_os = "linux")]
 fn set(slice_ns: u64) -> std::io::Result<()> {
-    // SAFETY: gettid and getpriority only read their integer arguments. getpriority returns
-    // the nice value (-20..19) and -1 both for nice -1 and for an error; errno tells them
-    // apart, and a nice value that cannot be read is left at 0 as a new thread's.
+    // SAFETY: gettid and getpriority only read their integer arguments, and
+    // `__errno_location` points at this thread's own errno, which is ours to clear and read.
+    // getpriority answers -1 both for nice -1 and for an error; errno tells them apart.
     let (tid, nice) = unsafe {
         let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
         *libc::__errno_location() = 0;
         let nice = libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t);
-        let nice = if nice == -1 && *libc::__errno_location() != 0 {
-            0
-        } else {
-            nice
-        };
         (tid, nice)
     };
+    // A nice value that cannot be read is not guessed (a thread inherits its creator's, so 0
+    // could raise or lower it): the thread keeps the usual slice.
+    if nice == -1 {
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error().is_some_and(|code| code != 0) {
+            return Err(e);
+        }
+    }
     let attr = SchedAttr {
         size: std::mem::size_of::<SchedAttr>() as u32,
         sched_policy: libc::SCHED_OTHER as u32,
@@ -109,17 +112,22 @@ mod tests {
     #[test]
     fn the_calling_thread_gets_the_short_slice_and_keeps_its_nice_value() {
         std::thread::spawn(|| {
-            // SAFETY: setpriority and getpriority only read their integer arguments; 0 is
-            // the calling thread.
-            unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 3) };
+            // A nice value of its own, to see it kept: 19, which any thread may take.
+            // SAFETY: setpriority only reads its integer arguments; 0 is the calling thread.
+            let lowered = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
+            assert_eq!(lowered, 0, "{}", std::io::Error::last_os_error());
             let before = slice_ns();
             set(SLICE_NS).expect("the kernel takes a slice for the normal policy");
+            // SAFETY: getpriority only reads its integer arguments.
             let nice = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
-            assert_eq!(nice, 3, "the nice value is kept");
+            assert_eq!(nice, 19, "the nice value is kept");
             let after = slice_ns();
             // Kernels before 6.12 take the call and keep the usual slice.
             if kernel_at_least(6, 12) {
-                assert_ne!(before, Some(SLICE_NS), "the usual slice is longer");
+                assert!(
+                    before.is_some_and(|b| b != SLICE_NS),
+                    "the usual slice is shown, and longer: {before:?}"
+                );
                 assert_eq!(after, Some(SLICE_NS));
             }
         })
