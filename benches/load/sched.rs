@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::server::thread_kind;
+use crate::server::read_threads;
 
 /// A thread's (or a kind of threads') time on a CPU and time spent runnable, waiting for one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,26 +51,13 @@ fn sched_in(schedstat: &str) -> Option<Sched> {
 /// its times so far; `None` when the process cannot be read (it has gone). A thread that ends
 /// while it is read is left out.
 fn threads(pid: u32) -> Option<Threads> {
-    let mut found = Threads::new();
-    for thread in std::fs::read_dir(format!("/proc/{pid}/task"))
-        .ok()?
-        .flatten()
-    {
-        let path = thread.path();
-        let Some(tid) = thread.file_name().to_str().and_then(|t| t.parse().ok()) else {
-            continue;
-        };
-        let (Ok(stat), Ok(name)) = (
-            std::fs::read_to_string(path.join("schedstat")),
-            std::fs::read_to_string(path.join("comm")),
-        ) else {
-            continue;
-        };
-        if let Some(s) = sched_in(&stat) {
-            found.insert((pid, tid), (thread_kind(name.trim()), s));
-        }
-    }
-    Some(found)
+    let found = read_threads(&format!("/proc/{pid}/task"), "schedstat")?;
+    Some(
+        found
+            .into_iter()
+            .filter_map(|(tid, kind, text)| Some(((pid, tid), (kind, sched_in(&text)?))))
+            .collect(),
+    )
 }
 
 /// Threads by (process id, thread id): kind and times so far. Keyed by thread, not summed by

@@ -153,23 +153,36 @@ pub fn cpu_of(path: &str) -> Option<Duration> {
 /// password-hashing thread). A thread that ends while it is read is left out.
 pub fn threads_cpu(task_dir: &str) -> Option<BTreeMap<String, Duration>> {
     let mut kinds = BTreeMap::new();
-    for thread in std::fs::read_dir(task_dir).ok()?.flatten() {
-        let path = thread.path();
-        let (Ok(stat), Ok(name)) = (
-            std::fs::read_to_string(path.join("stat")),
-            std::fs::read_to_string(path.join("comm")),
-        ) else {
-            continue;
-        };
+    for (_, kind, stat) in read_threads(task_dir, "stat")? {
         if let Some(cpu) = cpu_in_stat(&stat) {
-            *kinds.entry(thread_kind(name.trim())).or_default() += cpu;
+            *kinds.entry(kind).or_default() += cpu;
         }
     }
     Some(kinds)
 }
 
+/// Each thread under `task_dir` (`/proc/PID/task`): its id, its kind (see [`thread_kind`]) and
+/// the text of its file `file` (`stat`, `schedstat`); `None` when the directory cannot be
+/// read (the process has gone). A thread that ends while it is read is left out.
+pub(crate) fn read_threads(task_dir: &str, file: &str) -> Option<Vec<(u32, String, String)>> {
+    let mut threads = Vec::new();
+    for thread in std::fs::read_dir(task_dir).ok()?.flatten() {
+        let path = thread.path();
+        let Some(tid) = thread.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        if let (Ok(text), Ok(name)) = (
+            std::fs::read_to_string(path.join(file)),
+            std::fs::read_to_string(path.join("comm")),
+        ) {
+            threads.push((tid, thread_kind(name.trim()), text));
+        }
+    }
+    Some(threads)
+}
+
 /// A thread's name without its number (`password-hashing-0` is `password-hashing`).
-pub(crate) fn thread_kind(name: &str) -> String {
+fn thread_kind(name: &str) -> String {
     match name.rsplit_once('-') {
         Some((kind, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => kind,
         _ => name,
