@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use certamen_app::server::hashing::machine_ticks;
+
 use crate::server::read_threads;
 
 /// A thread's (or a kind of threads') time on a CPU and time spent runnable, waiting for one.
@@ -74,21 +76,6 @@ fn spent_by_kind(before: &Threads, after: &Threads) -> BTreeMap<String, Sched> {
         *kinds.entry(kind.clone()).or_default() += now.since(was);
     }
     kinds
-}
-
-/// The busy and total clock ticks of every CPU so far, from `/proc/stat`'s first line (busy is
-/// all but idle and iowait).
-fn machine_ticks(stat: &str) -> Option<(u64, u64)> {
-    let line = stat.lines().next()?;
-    let mut fields = line.split_whitespace();
-    if fields.next()? != "cpu" {
-        return None;
-    }
-    let ticks: Vec<u64> = fields.map(|f| f.parse().ok()).collect::<Option<_>>()?;
-    // user nice system idle iowait irq softirq steal [guest guest_nice, already in user].
-    let total: u64 = ticks.iter().take(8).sum();
-    let idle = ticks.get(3)? + ticks.get(4)?;
-    Some((total - idle, total))
 }
 
 struct Snapshot {
@@ -265,14 +252,6 @@ mod tests {
         assert!(ours.values().any(|(_, s)| s.on_cpu > Duration::ZERO));
         assert!(ours.keys().all(|&(pid, _)| pid == std::process::id()));
         assert_eq!(threads(u32::MAX), None);
-    }
-
-    #[test]
-    fn the_machine_is_busy_but_for_idle_and_iowait() {
-        let stat = "cpu  300 10 90 500 100 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n";
-        assert_eq!(machine_ticks(stat), Some((400, 1000)));
-        assert_eq!(machine_ticks("intr 1 2 3"), None);
-        assert_eq!(machine_ticks("cpu 1 2 x"), None);
     }
 
     /// Two servers (pids 1 and 2) and the generator (pid 9): a stretch is what each thread

@@ -179,8 +179,8 @@ fn busy_elsewhere(before: &CpuSample, now: &CpuSample) -> f64 {
 
 /// The machine's busy and total CPU time, in ticks, from `/proc/stat`'s first line (`cpu`,
 /// then user, nice, system, idle, iowait, irq, softirq, steal, ...): idle and iowait are not
-/// busy.
-fn machine_ticks(proc_stat: &str) -> Option<(u64, u64)> {
+/// busy. The load generator reads the machine with it too.
+pub fn machine_ticks(proc_stat: &str) -> Option<(u64, u64)> {
     let line = proc_stat.lines().next()?;
     let mut fields = line.split_whitespace();
     if fields.next()? != "cpu" {

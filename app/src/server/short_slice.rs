@@ -42,14 +42,12 @@ struct SchedAttr {
 
 #[cfg(target_os = "linux")]
 fn set(slice_ns: u64) -> std::io::Result<()> {
-    // SAFETY: gettid and getpriority only read their integer arguments, and
-    // `__errno_location` points at this thread's own errno, which is ours to clear and read.
-    // getpriority answers -1 both for nice -1 and for an error; errno tells them apart.
-    let (tid, nice) = unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
+    // SAFETY: getpriority only reads its integer arguments (0: the calling thread, on Linux),
+    // and `__errno_location` points at this thread's own errno, which is ours to clear and
+    // read. getpriority answers -1 both for nice -1 and for an error; errno tells them apart.
+    let nice = unsafe {
         *libc::__errno_location() = 0;
-        let nice = libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t);
-        (tid, nice)
+        libc::getpriority(libc::PRIO_PROCESS, 0)
     };
     // A nice value that cannot be read is not guessed (a thread inherits its creator's, so 0
     // could raise or lower it): the thread keeps the usual slice.
@@ -70,11 +68,11 @@ fn set(slice_ns: u64) -> std::io::Result<()> {
         sched_period: 0,
     };
     // SAFETY: the kernel reads `attr.size` bytes from `attr`, which is that size and outlives
-    // the call; the last argument (flags) must be 0.
+    // the call; pid 0 is the calling thread and the last argument (flags) must be 0.
     let done = unsafe {
         libc::syscall(
             libc::SYS_sched_setattr,
-            tid,
+            0 as libc::pid_t,
             &attr as *const SchedAttr,
             0u32,
         )
