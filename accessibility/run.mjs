@@ -18,6 +18,8 @@ const PASSWORD = process.env.CERTAMEN_PASSWORD;
 const SHOTS = process.env.SCREENSHOTS;
 // A second server whose exam is delivered adaptively (optional).
 const ADAPTIVE = process.env.CERTAMEN_ADAPTIVE_URL;
+// The adaptive server's staff account's one-time passkey enrolment code (xtask issues it).
+const ADAPTIVE_STAFF_CODE = process.env.CERTAMEN_ADAPTIVE_STAFF_CODE;
 // A third server whose every form holds a multiple-answer question and a scenario set.
 const EVERY_TYPE = process.env.CERTAMEN_EVERY_TYPE_URL;
 const CANDIDATE = 'candidate@demo.certamen.test';
@@ -776,7 +778,7 @@ try {
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
     });
-    await signIn(p, LOCAL, 'vendor@demo.certamen.test');
+    await signIn(p, LOCAL, 'candidate@demo.certamen.test');
     await Promise.all([p.waitForURL(/\/settings\/passkeys$/), p.click('text=Sign in faster and more safely with a passkey')]);
     await p.locator('#passkey-add').waitFor({ state: 'visible', timeout: 5000 });
     await axeClean(p, 'passkeys');
@@ -785,12 +787,22 @@ try {
     assert((await p.textContent('ul.passkeys')).includes('Test laptop'), 'the new passkey is listed');
     await axeClean(p, 'passkeys-added');
     await Promise.all([p.waitForURL(/\/signin$/), p.click('text=Sign out')]);
-    // An address without a passkey is told so, in the status line.
+    // The sign-in's start answers an email without a passkey as it answers one with a passkey.
+    const shapes = await p.evaluate(async () => {
+      const shape = (v) => Array.isArray(v) ? v.map(shape)
+        : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])])) : typeof v;
+      const start = async (email) => {
+        const r = await fetch('/passkeys/sign-in/start', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+        return [r.status, JSON.stringify(shape(await r.json()))];
+      };
+      return [await start('candidate@demo.certamen.test'), await start('nobody@example.org'), await start('vendor@demo.certamen.test')];
+    });
+    assert(shapes[0][0] === 200 && shapes[1][0] === 200 && shapes[2][0] === 200, `every start answers 200: ${JSON.stringify(shapes)}`);
+    assert(shapes[0][1] === shapes[1][1] && shapes[1][1] === shapes[2][1], `the same shape with or without a passkey: ${JSON.stringify(shapes)}`);
     await p.fill('#email', 'candidate@demo.certamen.test');
-    await p.click('#passkey-sign-in');
-    await p.locator('#passkey-status', { hasText: 'No passkey is registered' }).waitFor({ timeout: 5000 });
-    await p.fill('#email', 'vendor@demo.certamen.test');
     await Promise.all([p.waitForURL(/\/dashboard$/), p.click('#passkey-sign-in')]);
+    assert((await p.textContent('main')).includes('A passkey named “Test laptop” was added'), 'the dashboard tells of the passkey added since the last sign-in');
+    await axeClean(p, 'dashboard-account-changes');
     await p.goto(`${LOCAL}/settings/passkeys`);
     const text = await p.textContent('main');
     assert(text.includes('You signed in with a passkey this time.') && text.includes('last used'), 'the sign-in used the passkey');
@@ -1054,7 +1066,7 @@ try {
       await p.setViewportSize({ width: 1280, height: 800 });
       await p.reload();
     };
-    await check('on a server that holds staff to passkeys, a password sign-in opens no staff page; a passkey added then opens them (virtual authenticator)', async () => {
+    await check('a stolen staff password cannot enrol a passkey (the attack of issue 30); the administrator\'s one-time code can, and only then do the staff pages open (virtual authenticator)', async () => {
       const LOCAL = ADAPTIVE.replace('127.0.0.1', 'localhost');
       const ctx = await browser.newContext();
       const s = await ctx.newPage();
@@ -1063,6 +1075,7 @@ try {
       await cdp.send('WebAuthn.addVirtualAuthenticator', {
         options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
       });
+      // The thief signs in with the password and tries to add a passkey of their own.
       await signIn(s, LOCAL, 'staff@demo.certamen.test');
       assert((await s.textContent('main')).includes('Sign in with a passkey for the staff pages'), 'the dashboard says so');
       await axeClean(s, 'staff-dashboard-passkey-needed');
@@ -1071,8 +1084,27 @@ try {
       await s.goto(`${LOCAL}/dashboard`);
       await Promise.all([s.waitForURL(/\/settings\/passkeys$/), s.getByRole('link', { name: 'Add a passkey' }).click()]);
       await s.locator('#passkey-add').waitFor({ state: 'visible', timeout: 5000 });
-      await s.fill('#passkey-name', 'Staff laptop');
-      await Promise.all([s.waitForURL(/added=1$/), s.click('button:text-is("Add a passkey")')]);
+      await axeClean(s, 'passkeys-enrolment-code');
+      await s.getByRole('textbox', { name: 'Enrolment code' }).fill('AAAA-AAAA-AAAA-AAAA');
+      await s.getByRole('textbox', { name: 'A name to recognise it by' }).fill('Thief laptop');
+      await s.getByRole('button', { name: 'Add a passkey' }).click();
+      await s.getByRole('status').filter({ hasText: 'This enrolment code is not valid for your account' }).waitFor({ timeout: 15000 });
+      // Straight at the server, without a code: refused too.
+      const direct = await s.evaluate(async () => (await fetch('/passkeys/register/start', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Thief' }) })).status);
+      assert(direct === 403, `registration without a code answers 403, got ${direct}`);
+      const still = await s.goto(`${LOCAL}/staff/results`);
+      assert(still.status() === 403, `no passkey was added, the console stays closed, got ${still.status()}`);
+      await s.goto(`${LOCAL}/dashboard`);
+      await Promise.all([s.waitForURL(/\/signin$/), s.click('text=Sign out')]);
+      // The owner, with the code the administrator gave them.
+      assert(ADAPTIVE_STAFF_CODE, 'xtask passes the staff account\'s enrolment code');
+      await signIn(s, LOCAL, 'staff@demo.certamen.test');
+      await s.goto(`${LOCAL}/settings/passkeys`);
+      await s.locator('#passkey-add').waitFor({ state: 'visible', timeout: 5000 });
+      await s.getByRole('textbox', { name: 'Enrolment code' }).fill(ADAPTIVE_STAFF_CODE);
+      await s.getByRole('textbox', { name: 'A name to recognise it by' }).fill('Staff laptop');
+      await Promise.all([s.waitForURL(/added=1$/), s.getByRole('button', { name: 'Add a passkey' }).click()]);
       await Promise.all([s.waitForURL(/\/signin$/), s.click('text=Sign out')]);
       await s.fill('#email', 'staff@demo.certamen.test');
       await Promise.all([s.waitForURL(/\/dashboard$/), s.click('#passkey-sign-in')]);

@@ -96,6 +96,8 @@ pub struct Dashboard {
     pub certification: Option<RegistryEntry>,
     /// Staff or an administrator signed in with a password: their pages need a passkey.
     pub passkey_needed: bool,
+    /// Security changes on the account since its previous sign-in, in words.
+    pub account_changes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -774,6 +776,12 @@ pub struct PasskeySettings {
     pub available: bool,
     /// This session was signed in with a passkey.
     pub signed_in_with_passkey: bool,
+    /// A staff, vendor or administrator account without a passkey: its first needs the
+    /// enrolment code an administrator issued.
+    pub needs_code: bool,
+    /// Such an account that has passkeys but signed in with its password: another can be added
+    /// (or one removed) only after signing in with one.
+    pub needs_passkey_sign_in: bool,
 }
 
 /// "2 h 05 min" style time for people; seconds only under a minute.

@@ -68,6 +68,16 @@ enum Command {
         /// the servers' sum must stay under its `max_connections` (100 by default).
         #[arg(long, env = "CERTAMEN_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
         max_connections: u32,
+        /// Reverse proxies (CIDR blocks or addresses, comma-separated) whose `Forwarded` or
+        /// `X-Forwarded-For` header names the client's address. Without it the connection's
+        /// peer is the client, whatever the headers say.
+        #[arg(long, env = "CERTAMEN_TRUSTED_PROXIES", value_parser = parse_trusted_proxies)]
+        trusted_proxies: Option<Vec<ipnet::IpNet>>,
+    },
+    /// Accounts, for the operator of the server.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
     },
     /// Item bank tools.
     Bank {
@@ -107,6 +117,23 @@ enum DemoCommand {
         /// The exam, when the database has more than one.
         #[arg(long)]
         exam: Option<String>,
+    },
+}
+
+fn parse_trusted_proxies(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    certamen_app::server::client_address::parse_trusted(text)
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// A one-time code with which a staff, vendor or administrator account enrols its first
+    /// passkey (single use, valid 24 hours, audited). For the first administrator; later ones
+    /// get theirs from an administrator's accounts page.
+    EnrolmentCode {
+        /// The account's email.
+        email: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite:certamen.db")]
+        database_url: String,
     },
 }
 
@@ -203,6 +230,7 @@ async fn run() -> anyhow::Result<()> {
             allow_staff_passwords,
             no_group_commit,
             max_connections,
+            trusted_proxies,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
@@ -212,6 +240,7 @@ async fn run() -> anyhow::Result<()> {
             config.staff_passwords = allow_staff_passwords;
             config.group_commit = !no_group_commit;
             config.max_connections = max_connections;
+            config.trusted_proxies = trusted_proxies.unwrap_or_default();
             config.demo_password = demo_password;
             config.site_root = site_root;
             if let Some(bank) = bank {
@@ -235,6 +264,28 @@ async fn run() -> anyhow::Result<()> {
             };
             println!("\nCertamen is running at http://{host}:{port}/signin (Ctrl-C to stop)\n");
             app.run_until_stopped().await?;
+        }
+        Command::Account {
+            command:
+                AccountCommand::EnrolmentCode {
+                    email,
+                    database_url,
+                },
+        } => {
+            let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
+            let code = certamen_app::server::enrolment::issue_by_operator(
+                &db,
+                &email,
+                certamen_app::server::clock::Clock::now_ms(
+                    &certamen_app::server::clock::SystemClock,
+                ),
+            )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Enrolment code for {}: {code}\nSingle use, valid for 24 hours: sign in with the password, open /settings/passkeys and enter it to add the first passkey.",
+                email.trim().to_lowercase()
+            );
         }
         Command::Bank {
             command: BankCommand::Validate { path },

@@ -56,8 +56,10 @@
 
   async function signIn(status) {
     const email = document.getElementById('email')?.value || '';
+    // The page to return to, as the password form would (the server checks it).
+    const next = document.querySelector('input[name=next]')?.value || '';
     say(status, message('msgWaiting', 'Waiting for your passkey…'));
-    const options = await post('/passkeys/sign-in/start', { email });
+    const options = await post('/passkeys/sign-in/start', { email, next });
     const pk = options.publicKey;
     const credential = await navigator.credentials.get({
       publicKey: { ...pk, challenge: toBytes(pk.challenge), allowCredentials: withIds(pk.allowCredentials) },
@@ -78,9 +80,9 @@
     window.location.assign(done.go || '/dashboard');
   }
 
-  async function register(status, name) {
+  async function register(status, name, code) {
     say(status, message('msgCreate', 'Follow your device\u2019s prompt to create the passkey…'));
-    const options = await post('/passkeys/register/start', { name });
+    const options = await post('/passkeys/register/start', { name, code });
     const pk = options.publicKey;
     const credential = await navigator.credentials.create({
       publicKey: {
@@ -117,7 +119,8 @@
     document.getElementById('passkey-add')?.addEventListener('submit', (event) => {
       event.preventDefault();
       const name = document.getElementById('passkey-name')?.value || '';
-      register(status, name).catch((e) => say(status, deviceMessage(e), true));
+      const code = document.getElementById('passkey-code')?.value || '';
+      register(status, name, code).catch((e) => say(status, deviceMessage(e), true));
     });
   });
 })();

@@ -339,6 +339,12 @@ async fn each_role_reaches_exactly_what_it_should() {
         ),
         (
             "POST",
+            "/admin/accounts/999999/enrolment-code".into(),
+            vec![],
+            [SignIn, Refused, Refused, Refused, Yes],
+        ),
+        (
+            "POST",
             "/vendor/items/NO-SUCH-ITEM/status".into(),
             vec![("action", "submit"), ("base_version", "1")],
             [SignIn, Refused, Yes, Refused, Yes],

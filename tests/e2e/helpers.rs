@@ -44,6 +44,7 @@ pub struct TestApp {
     pub database_url: String,
     bank_dir: std::path::PathBuf,
     server: Option<tokio::task::JoinHandle<()>>,
+    trusted_proxies: Vec<ipnet::IpNet>,
     postgres_admin: Option<(String, String)>,
 }
 
@@ -78,6 +79,7 @@ async fn start(
     clock: &ManualClock,
     bank_dir: &std::path::Path,
     staff_passwords: bool,
+    trusted_proxies: &[ipnet::IpNet],
 ) -> (String, tokio::task::JoinHandle<()>) {
     let mut config = Config::new(
         "127.0.0.1:0".parse().expect("literal address"),
@@ -91,6 +93,7 @@ async fn start(
     config.jobs_every = Duration::from_millis(100);
     config.max_connections = 8;
     config.staff_passwords = staff_passwords;
+    config.trusted_proxies = trusted_proxies.to_vec();
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(async move {
@@ -113,14 +116,37 @@ pub async fn spawn_app_passkeys_for_staff() -> TestApp {
     spawn(certamen_item_bank::sample_bank_dir(), false).await
 }
 
+/// The app behind a reverse proxy on this machine (`--trusted-proxies 127.0.0.1`): the tests'
+/// `X-Forwarded-For` names the client's address.
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    let proxies = vec!["127.0.0.1/32".parse().expect("literal CIDR")];
+    spawn_with(certamen_item_bank::sample_bank_dir(), true, proxies).await
+}
+
 async fn spawn(bank_dir: std::path::PathBuf, staff_passwords: bool) -> TestApp {
+    spawn_with(bank_dir, staff_passwords, Vec::new()).await
+}
+
+async fn spawn_with(
+    bank_dir: std::path::PathBuf,
+    staff_passwords: bool,
+    trusted_proxies: Vec<ipnet::IpNet>,
+) -> TestApp {
     init_logs();
     let (database_url, postgres_admin) = fresh_database().await;
     let clock = ManualClock::starting_at(START_MS);
-    let (address, handle) = start(&database_url, &clock, &bank_dir, staff_passwords).await;
+    let (address, handle) = start(
+        &database_url,
+        &clock,
+        &bank_dir,
+        staff_passwords,
+        &trusted_proxies,
+    )
+    .await;
     TestApp {
         address,
         staff_passwords,
+        trusted_proxies,
         clock,
         database_url,
         bank_dir,
@@ -146,6 +172,7 @@ impl TestApp {
             &self.clock,
             &self.bank_dir,
             self.staff_passwords,
+            &self.trusted_proxies,
         )
         .await;
         self.address = address;

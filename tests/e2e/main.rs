@@ -5,6 +5,7 @@
 //! `CERTAMEN_TEST_POSTGRES_URL`, default `postgres://root@127.0.0.1:5432/test`); SQLite otherwise.
 
 mod access;
+mod account_security;
 mod adaptive;
 mod audit;
 mod bad_input;

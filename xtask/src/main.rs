@@ -313,6 +313,8 @@ fn browser_tests() -> anyhow::Result<()> {
     )?;
     // Simulated results for the staff statistics page, on the server whose checks read none.
     seed_results(&work, "every-type", every_type_port)?;
+    // The adaptive server's staff member enrols a passkey with a code, as a real one would.
+    let staff_code = enrolment_code(&work, "adaptive", adaptive_port, "staff@demo.certamen.test")?;
     eprintln!(
         "xtask: browser checks against 127.0.0.1:{port}, adaptive 127.0.0.1:{adaptive_port} and every item type 127.0.0.1:{every_type_port} (server logs and screenshots in {})",
         work.display()
@@ -330,6 +332,7 @@ fn browser_tests() -> anyhow::Result<()> {
             format!("http://127.0.0.1:{every_type_port}"),
         )
         .env("CERTAMEN_PASSWORD", &password)
+        .env("CERTAMEN_ADAPTIVE_STAFF_CODE", &staff_code)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", work.join("screenshots")));
     for child in [&mut server, &mut adaptive, &mut every_type] {
@@ -375,9 +378,33 @@ fn serve_demo(
     Ok((child, port))
 }
 
-/// Waits for the demo server on `port` to listen (its bank loaded), then adds simulated
-/// candidates' results to its database with `certamen demo seed-results`.
-fn seed_results(work: &Path, name: &str, port: u16) -> anyhow::Result<()> {
+/// Waits for the demo server on `port` to listen (its accounts made), then issues a passkey
+/// enrolment code for `email` with `certamen account enrolment-code`, as an operator would.
+fn enrolment_code(work: &Path, name: &str, port: u16, email: &str) -> anyhow::Result<String> {
+    wait_listening(name, port)?;
+    let out = Command::new(target_dir().join("debug").join("certamen"))
+        .args(["account", "enrolment-code", email, "--database-url"])
+        .arg(format!(
+            "sqlite:{}",
+            work.join(format!("{name}.db")).display()
+        ))
+        .output()
+        .context("cannot run certamen account enrolment-code")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!(
+            "certamen account enrolment-code failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    text.lines()
+        .find_map(|l| l.split_once(": ").map(|(_, code)| code.trim().to_string()))
+        .filter(|c| c.len() == 19)
+        .with_context(|| format!("no enrolment code in {text:?}"))
+}
+
+/// Waits up to a minute for the demo server `name` to listen on `port`.
+fn wait_listening(name: &str, port: u16) -> anyhow::Result<()> {
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let ready = (0..600).any(|_| {
         let up = TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok();
@@ -389,6 +416,13 @@ fn seed_results(work: &Path, name: &str, port: u16) -> anyhow::Result<()> {
     if !ready {
         bail!("the {name} demo server did not start listening on port {port}");
     }
+    Ok(())
+}
+
+/// Waits for the demo server on `port` to listen (its bank loaded), then adds simulated
+/// candidates' results to its database with `certamen demo seed-results`.
+fn seed_results(work: &Path, name: &str, port: u16) -> anyhow::Result<()> {
+    wait_listening(name, port)?;
     run(Command::new(target_dir().join("debug").join("certamen"))
         .args([
             "demo",

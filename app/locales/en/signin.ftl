@@ -14,3 +14,4 @@ signin-passkey-intro = Or sign in with a passkey saved on this device or your ph
 signin-passkey-button = Sign in with a passkey
 signin-new = New to the exam?
 signin-create-account = Create a candidate account
+signin-to-continue = Please sign in to continue. You will be taken back to the page you opened.

@@ -14,3 +14,4 @@ signin-passkey-intro = O inicie sesión con una llave de acceso guardada en este
 signin-passkey-button = Iniciar sesión con una llave de acceso
 signin-new = ¿Es la primera vez que presenta el examen?
 signin-create-account = Crear una cuenta de candidato
+signin-to-continue = Inicie sesión para continuar. Volverá a la página que abrió.

@@ -52,6 +52,12 @@ pub async fn export(
 ) -> anyhow::Result<ExportReport> {
     let (exam_id, exam_version, exam, items, practice) =
         newest_bank(database_url, exam_id, out).await?;
+    // Every id becomes a file name: refuse the export before writing anything.
+    for item in &items {
+        let name = item.scenario.as_ref().map_or(&item.id, |s| &s.set);
+        certamen_item_bank::check_file_name(name)
+            .map_err(|e| anyhow::anyhow!("item {}: {e}; nothing was written", item.id))?;
+    }
     let staging = staging_dir(out)?;
     let written = (|| -> anyhow::Result<()> {
         std::fs::create_dir_all(staging.join("items"))?;

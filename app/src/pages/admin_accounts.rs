@@ -112,6 +112,11 @@ fn AccountList(rows: Vec<AccountRow>) -> impl IntoView {
                                             {if disabled { "Enable" } else { "Disable" }}
                                         </button>
                                     </form>
+                                    {(!disabled).then(|| view! {
+                                        <form method="post" action=format!("/admin/accounts/{id}/enrolment-code") class="inline">
+                                            <button type="submit" aria-label=format!("Issue a passkey enrolment code for {}", a.name)>"Enrolment code"</button>
+                                        </form>
+                                    })}
                                 </td>
                             </tr>
                         }

@@ -10,9 +10,19 @@ use crate::t;
 #[server]
 pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
-    crate::server::attempts::dashboard(&state.db, state.clock.now_ms(), &user)
-        .await
-        .map_err(|e| e.into_server_fn_error())
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    let load = async {
+        let mut dashboard =
+            crate::server::attempts::dashboard(&state.db, state.clock.now_ms(), &user).await?;
+        let (at, previous) = crate::server::auth::sign_in_times(&session).await?;
+        dashboard.account_changes = crate::server::account_changes::since_previous_sign_in(
+            &state.db, &user, previous, at,
+        )
+        .await?;
+        Ok(dashboard)
+    };
+    load.await
+        .map_err(|e: crate::server::error::AppError| e.into_server_fn_error())
 }
 
 #[component]
@@ -38,6 +48,13 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardView(data: Dashboard) -> impl IntoView {
     view! {
         <h1>{t!("dashboard-welcome", name = data.display_name.clone())}</h1>
+        {(!data.account_changes.is_empty()).then(|| view! {
+            <section class="card notice" aria-labelledby="account-changes">
+                <h2 id="account-changes">{t!("account-changes-heading")}</h2>
+                <ul>{data.account_changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                <p>{t!("account-changes-not-you")}</p>
+            </section>
+        })}
         {matches!(data.role, crate::dto::Role::Vendor | crate::dto::Role::Admin).then(|| view! {
             <section class="card" aria-labelledby="workspace">
                 <h2 id="workspace">"Item bank"</h2>

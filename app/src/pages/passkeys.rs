@@ -14,11 +14,16 @@ pub async fn load_passkeys() -> Result<PasskeySettings, ServerFnError> {
     let (state, user) = super::layout::ssr::signed_in().await?;
     let session: tower_sessions::Session = leptos_axum::extract().await?;
     let load = async {
+        let passkeys = crate::server::passkeys::list(&state.db, user.id).await?;
+        let with_passkey = crate::server::auth::signed_in_with(&session).await?
+            == Some(crate::server::auth::Method::Passkey);
+        let privileged = crate::server::enrolment::needs_code(user.role) && !with_passkey;
         Ok(PasskeySettings {
-            passkeys: crate::server::passkeys::list(&state.db, user.id).await?,
+            needs_code: privileged && passkeys.is_empty(),
+            needs_passkey_sign_in: privileged && !passkeys.is_empty(),
+            passkeys,
             available: state.webauthn.is_some(),
-            signed_in_with_passkey: crate::server::auth::signed_in_with(&session).await?
-                == Some(crate::server::auth::Method::Passkey),
+            signed_in_with_passkey: with_passkey,
         })
     };
     load.await
@@ -84,10 +89,18 @@ fn PasskeyList(data: PasskeySettings) -> impl IntoView {
             }.into_any()
         }}
         <h2>{t!("passkeys-add-heading")}</h2>
-        {if data.available {
+        {if data.available && data.needs_passkey_sign_in {
+            view! { <p>{t!("passkeys-sign-in-with-one")}</p> }.into_any()
+        } else if data.available {
             view! {
                 <noscript><p>{t!("passkeys-needs-js")}</p></noscript>
+                {data.needs_code.then(|| view! { <p id="passkey-code-help">{t!("passkeys-code-help")}</p> })}
                 <form id="passkey-add" class="stack" data-passkey hidden>
+                    {data.needs_code.then(|| view! {
+                        <label for="passkey-code">{t!("passkeys-code-label")}</label>
+                        <input type="text" id="passkey-code" name="code" required autocomplete="one-time-code"
+                            aria-describedby="passkey-code-help" spellcheck="false"/>
+                    })}
                     <label for="passkey-name">{t!("passkeys-name-label")}</label>
                     <input type="text" id="passkey-name" name="name" maxlength="60" required placeholder=t!("passkeys-name-placeholder")/>
                     <button type="submit" class="primary">{t!("passkeys-add")}</button>

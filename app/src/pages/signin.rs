@@ -23,11 +23,17 @@ pub fn SignInPage() -> impl IntoView {
                 .unwrap_or(15)
         })
     };
+    // The page a signed-out person was sent here from, to return to (the server checks it).
+    let next = query.read_untracked().get("next").unwrap_or_default();
+    let came_from_page = !next.is_empty();
     view! {
         <Title text=format!("{} · Certamen", t!("signin-title"))/>
         <Header/>
         <main id="main" class="page narrow">
             <h1>{t!("signin-title")}</h1>
+            {came_from_page.then(|| view! {
+                <p class="notice" role="status">{t!("signin-to-continue")}</p>
+            })}
             {move || failed().then(|| view! {
                 <div class="notice error" role="alert">
                     <p>{t!("signin-failed")}</p>
@@ -39,6 +45,7 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
             })}
             <form id="signin-form" method="post" action="/auth/signin" class="stack">
+                <input type="hidden" name="next" value=next/>
                 <label for="email">{t!("signin-email")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>
                 <label for="password">{t!("signin-password")}</label>

@@ -38,12 +38,15 @@ pub async fn register(
     let user = users::find_by_id(&state.db, id)
         .await?
         .ok_or_else(|| AppError::Internal(format!("account {id} vanished after creation")))?;
-    auth::sign_in(&session, &user).await?;
-    auth::record_method(&session, auth::Method::Password).await?;
+    // The browser takes the language just chosen as preferred (unless it chose one itself)
+    // and becomes known to the account.
+    let cookies =
+        auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Password).await?;
     tracing::info!(user_id = id, "candidate account created");
-    // The browser takes the language just chosen as preferred, unless it chose one itself.
-    let cookie = super::language::cookie_for_account(&state, &headers, id).await?;
-    Ok(super::language::redirect_with_cookie("/dashboard", cookie))
+    Ok(super::forms::with_cookies(
+        Redirect::to("/dashboard").into_response(),
+        cookies,
+    ))
 }
 
 async fn back_to_register(

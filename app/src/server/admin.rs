@@ -250,6 +250,37 @@ pub async fn create_account(
     )
 }
 
+/// `POST /admin/accounts/{id}/enrolment-code`: a one-time code with which the account enrols
+/// its first passkey, shown on this answer only (never in an address, never stored in clear).
+pub async fn enrolment_code(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = auth::require_user(&session, &state).await?;
+    users::require_admin(&user, "issue enrolment codes")?;
+    let id = parse_record_id(&raw_id, "account")?;
+    let issued =
+        super::enrolment::issue_by_admin(&state.db, &user, id, state.clock.now_ms()).await;
+    let code = match issued {
+        Ok(code) => code,
+        Err(e) => return recorded_answer(Err(e), BACK, ""),
+    };
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let message = format!(
+        "Enrolment code for {email}: {code} — give it to the person by a channel other than the one their password travelled on. It works once, within 24 hours, for the first passkey on /settings/passkeys; issuing another cancels it. It is not shown again."
+    );
+    let mut page = super::error::notice_page("Enrolment code issued", &message, Some(BACK));
+    page.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(page)
+}
+
 /// `POST /admin/accounts/{id}`: another role, or disabled, or enabled again.
 pub async fn change_account(
     State(state): State<AppState>,

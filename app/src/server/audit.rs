@@ -48,6 +48,31 @@ impl Entry {
     }
 }
 
+/// Who an entry names as having acted: a signed-in person, or the server's operator at the
+/// command line (no account).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub id: Option<i64>,
+    pub name: &'a str,
+}
+
+impl Actor<'_> {
+    /// The operator of the server, acting from the command line.
+    pub const OPERATOR: Actor<'static> = Actor {
+        id: None,
+        name: "operator (command line)",
+    };
+}
+
+impl<'a> From<&'a User> for Actor<'a> {
+    fn from(user: &'a User) -> Self {
+        Actor {
+            id: Some(user.id),
+            name: &user.email,
+        }
+    }
+}
+
 /// Appends an entry inside `tx`, the transaction of the decision it records. Call it after
 /// the decision's own write: on SQLite that write already holds the database's write lock; on
 /// PostgreSQL the table lock below makes concurrent appends wait their turn, so the chain
@@ -57,6 +82,19 @@ pub async fn append(
     kind: DbKind,
     now: i64,
     actor: &User,
+    action: &str,
+    subject: &str,
+    details: serde_json::Value,
+) -> Result<i64, AppError> {
+    append_as(tx, kind, now, Actor::from(actor), action, subject, details).await
+}
+
+/// [`append`] for any actor, the operator included.
+pub async fn append_as(
+    tx: &mut sqlx::AnyConnection,
+    kind: DbKind,
+    now: i64,
+    actor: Actor<'_>,
     action: &str,
     subject: &str,
     details: serde_json::Value,
@@ -79,8 +117,8 @@ pub async fn append(
     let entry = Entry {
         seq,
         at: now,
-        actor_id: Some(actor.id),
-        actor: actor.email.clone(),
+        actor_id: actor.id,
+        actor: actor.name.to_string(),
         action: action.to_string(),
         subject: subject.to_string(),
         details: details.to_string(),

@@ -11,6 +11,13 @@ use super::users::{self, User};
 
 use super::session_store::{ACCOUNT_KEY, USER_KEY};
 const METHOD_KEY: &str = "signed_in_with";
+/// When the session signed in (Unix ms): a session ends [`ABSOLUTE_LIFETIME_MS`] after it,
+/// however busy it is.
+const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+const PREVIOUS_SIGN_IN_KEY: &str = "previous_sign_in_at";
+/// The longest a sign-in lasts: beyond the longest exam (2.5 hours at +300 % is 10 hours, with
+/// breaks), short enough that a session left open on a shared computer ends the same day.
+pub const ABSOLUTE_LIFETIME_MS: i64 = 14 * 3600 * 1000;
 /// When the session was last written (Unix seconds); see [`RENEW_AFTER_S`].
 const RENEWED_KEY: &str = "renewed_at";
 
@@ -83,9 +90,69 @@ pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
         .await
         .map_err(session_error)?;
     session
+        .insert(SIGNED_IN_AT_KEY, unix_now() * 1000)
+        .await
+        .map_err(session_error)?;
+    session
         .insert(RENEWED_KEY, unix_now())
         .await
         .map_err(session_error)
+}
+
+/// Everything a sign-in does besides checking who it is, for passwords and passkeys alike:
+/// the session (new id, the method), the account's previous sign-in kept for the dashboard's
+/// "since you last signed in" notice, the browser remembered as known to the account, and the
+/// account's preferred language. Returns the cookies to set.
+pub async fn complete_sign_in(
+    state: &super::startup::AppState,
+    session: &Session,
+    headers: &axum::http::HeaderMap,
+    user: &User,
+    method: Method,
+) -> Result<Vec<String>, AppError> {
+    let now = state.clock.now_ms();
+    let previous: Option<i64> =
+        sqlx::query_scalar("SELECT last_sign_in_at FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_optional(&state.db.pool)
+            .await?
+            .flatten();
+    state
+        .db
+        .write(
+            sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(user.id),
+        )
+        .await?;
+    sign_in(session, user).await?;
+    record_method(session, method).await?;
+    session
+        .insert(PREVIOUS_SIGN_IN_KEY, previous)
+        .await
+        .map_err(session_error)?;
+    let mut cookies = Vec::new();
+    if let Some(c) =
+        super::devices::remember(&state.db, headers, user.id, now, state.secure_cookies).await?
+    {
+        cookies.push(c);
+    }
+    if let Some(c) = super::language::cookie_for_account(state, headers, user.id).await? {
+        cookies.push(c);
+    }
+    Ok(cookies)
+}
+
+/// When this session signed in and the account's sign-in before it (Unix ms, the first by the
+/// system clock), for the
+/// dashboard's notice of what changed on the account in between.
+pub async fn sign_in_times(session: &Session) -> Result<(Option<i64>, Option<i64>), AppError> {
+    let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
+    let previous: Option<Option<i64>> = session
+        .get(PREVIOUS_SIGN_IN_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok((at, previous.flatten()))
 }
 
 pub fn unix_now() -> i64 {
@@ -157,6 +224,14 @@ async fn signed_in_user(session: &Session, db: &Db) -> Result<User, AppError> {
             .await?
             .ok_or(AppError::Unauthenticated)?,
     };
+    // A session past its absolute lifetime ends, however busy (checked here, on the full read,
+    // at least every `RENEW_AFTER_S`: the fast read of an attempt's page defers to this one
+    // whenever a renewal is due).
+    let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
+    if signed_in_at.is_some_and(|at| unix_now() * 1000 - at > ABSOLUTE_LIFETIME_MS) {
+        session.flush().await.map_err(session_error)?;
+        return Err(AppError::Unauthenticated);
+    }
     renew_if_due(session).await?;
     Ok(user)
 }

@@ -26,10 +26,13 @@ pub struct Config {
     /// crash that kept candidates out for longer gets all of it back (30 s, as it was, left a
     /// 20 s crash uncredited: found by certamen-load).
     pub downtime_threshold: Duration,
-    /// Cookies marked Secure: whenever the site is reached over https (`public_url`), and
-    /// whenever the server listens beyond this machine. Off only for a browser on this
-    /// machine over plain HTTP, where a Secure cookie would never come back.
+    /// Cookies marked Secure, and HSTS sent: whenever the site is reached over https
+    /// (`public_url`). The scheme people use decides, not the bind address: a server on
+    /// 0.0.0.0 behind plain HTTP would otherwise set cookies no browser sends back.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client's address
+    /// (`--trusted-proxies`); empty: the connection's peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub clock: Arc<dyn Clock>,
     pub max_connections: u32,
     /// The address people open the site at; passkeys are bound to its domain.
@@ -53,7 +56,8 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             jobs_every: Duration::from_secs(5),
             downtime_threshold: Duration::from_secs(10),
-            secure_cookies: !addr.ip().is_loopback(),
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
             clock: Arc::new(SystemClock),
             max_connections: 16,
             // A browser on this machine: localhost, which passkeys accept over plain HTTP.
@@ -70,17 +74,16 @@ impl Config {
     /// The address people open the site at. A server bound to 127.0.0.1 behind a TLS proxy on
     /// the same host is reached over https, so its cookies must be Secure too.
     pub fn with_public_url(mut self, public_url: String) -> Self {
-        self.secure_cookies = secure_cookies(self.addr, &public_url);
+        self.secure_cookies = is_https(&public_url);
         self.public_url = public_url;
         self
     }
 }
 
-fn secure_cookies(addr: SocketAddr, public_url: &str) -> bool {
-    let https = public_url
+pub fn is_https(public_url: &str) -> bool {
+    public_url
         .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
-    https || !addr.ip().is_loopback()
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 #[cfg(test)]
@@ -92,9 +95,9 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_secure_over_https_and_beyond_this_machine() {
+    fn cookies_are_secure_exactly_when_people_use_https() {
         assert!(!config("127.0.0.1:3000").secure_cookies);
-        assert!(config("0.0.0.0:3000").secure_cookies);
+        assert!(!config("0.0.0.0:3000").secure_cookies);
         let proxied = config("127.0.0.1:3000").with_public_url("https://exam.example.org".into());
         assert!(proxied.secure_cookies);
         assert_eq!(proxied.public_url, "https://exam.example.org");
@@ -103,6 +106,8 @@ mod tests {
         let local = config("127.0.0.1:3000").with_public_url("http://localhost:3000".into());
         assert!(!local.secure_cookies);
         let open = config("10.0.0.5:3000").with_public_url("http://exam.internal".into());
-        assert!(open.secure_cookies);
+        assert!(!open.secure_cookies, "a plain-HTTP site's cookies must come back");
+        let public = config("0.0.0.0:443").with_public_url("https://exam.example.org".into());
+        assert!(public.secure_cookies);
     }
 }

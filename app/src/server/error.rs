@@ -103,6 +103,8 @@ tokio::task_local! {
     static DISPLAY: crate::display::DisplaySettings;
     /// Whether the request being answered is a GET, which its error page may repeat by itself.
     static IS_GET: bool;
+    /// The path and query of the request being answered, to return to after signing in.
+    static REQUEST_PAGE: String;
 }
 
 /// Seconds after which a page that met an unavailable database asks again (and what
@@ -119,15 +121,24 @@ pub async fn with_display(
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
     let lang = settings.lang(request.headers());
     let get = request.method() == axum::http::Method::GET;
+    let page = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_default();
     let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
+    let run = REQUEST_PAGE.scope(page, run);
     DISPLAY.scope(settings, IS_GET.scope(get, run)).await
+}
+
+/// A small page that tells a form's outcome that cannot travel in an address (a one-time
+/// code), with a way back; 200, in the same frame as [`error_page`].
+pub fn notice_page(title: &str, message: &str, back: Option<(&str, &str)>) -> Response {
+    simple_page(StatusCode::OK, title, message, "status", back)
 }
 
 /// A small, accessible error page for plain form posts, with a way back.
 pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>) -> Response {
-    let display = DISPLAY
-        .try_with(|d| d.html_attributes())
-        .unwrap_or_default();
     // Plain words for the heading rather than the protocol's ("Bad Request").
     let title = match status.as_u16() {
         400 => crate::t!("error-title-400"),
@@ -140,6 +151,20 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
         _ if status.is_server_error() => crate::t!("error-title-500"),
         _ => crate::t!("error-title-other"),
     };
+    simple_page(status, &title, message, "alert", back)
+}
+
+fn simple_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    role: &str,
+    back: Option<(&str, &str)>,
+) -> Response {
+    let display = DISPLAY
+        .try_with(|d| d.html_attributes())
+        .unwrap_or_default();
+    let title = escape(title);
     let lang = crate::i18n::page_lang().code();
     let dashboard = crate::t!("back-to-dashboard");
     let back = back
@@ -164,7 +189,7 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
         (String::new(), String::new())
     };
     let body = format!(
-        r#"<!DOCTYPE html><html lang="{lang}"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{refresh}<title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="alert">{}</p>{retry_note}{back}<p><a href="/dashboard">{dashboard}</a></p></main></body></html>"#,
+        r#"<!DOCTYPE html><html lang="{lang}"{display}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{refresh}<title>{title} · Certamen</title><link rel="stylesheet" href="/assets/certamen.css"></head><body><main id="main" class="page"><h1>{title}</h1><p role="{role}">{}</p>{retry_note}{back}<p><a href="/dashboard">{dashboard}</a></p></main></body></html>"#,
         escape(message)
     );
     let mut response = (status, Html(body)).into_response();
@@ -180,7 +205,21 @@ pub fn error_page(status: StatusCode, message: &str, back: Option<(&str, &str)>)
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::Unauthenticated => Redirect::to("/signin").into_response(),
+            // To the sign-in page, and back to this page afterwards when it is one to open
+            // (a GET; a form post is sent again by the person, from its page).
+            AppError::Unauthenticated => {
+                let get = IS_GET.try_with(|g| *g).unwrap_or(false);
+                let page = if get {
+                    REQUEST_PAGE.try_with(Clone::clone).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                Redirect::to(&format!(
+                    "/signin{}",
+                    super::forms::next_query(&page, "?")
+                ))
+                .into_response()
+            }
             other => error_page(other.status(), &other.public_message(), None),
         }
     }

@@ -127,8 +127,12 @@ pub fn required_reason<'a>(raw: &'a str, missing: &str) -> Result<&'a str, AppEr
 pub struct SignInForm {
     pub email: String,
     pub password: String,
+    /// The page to return to after signing in (a path of this site; anything else is ignored).
+    #[serde(default)]
+    pub next: String,
 }
 
+/// `POST /auth/signin`: a password sign-in, within the limits of `sign_in_limits`.
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
@@ -136,20 +140,36 @@ pub async fn sign_in(
     headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, AppError> {
+    use super::sign_in_limits::{self, Bucket};
     if form.email.trim().is_empty() || form.password.is_empty() {
         return Err(AppError::BadRequest(crate::t!(
             "dashboard-sign-in-incomplete"
         )));
     }
     let now = state.clock.now_ms();
-    let address = peer.ip().to_string();
-    if let Some(held) = super::sign_in_limits::check(&state.db, &form.email, &address, now).await? {
-        tracing::warn!(%address, "sign-in held back after repeated failures");
-        return Ok(
-            Redirect::to(&format!("/signin?error=held&minutes={}", held.minutes)).into_response(),
-        );
-    }
+    let address =
+        super::client_address::client(peer.ip(), &headers, &state.trusted_proxies).to_string();
     let found = users::find_for_sign_in(&state.db, &form.email).await?;
+    // A browser the account knows draws on its own budget; any other on the account's.
+    let bucket = match &found {
+        Some((user, _)) => match super::devices::known_for(&state.db, &headers, user.id).await? {
+            Some(device) => Bucket::Device(device),
+            None => Bucket::Account(form.email.clone()),
+        },
+        None => Bucket::Account(form.email.clone()),
+    };
+    let taken = match sign_in_limits::take(&state.db, &bucket, now).await? {
+        Ok(taken) => taken,
+        Err(held) => {
+            tracing::warn!(%address, "sign-in held back: the account's tries are spent");
+            let next = next_query(&form.next, "&");
+            return Ok(Redirect::to(&format!(
+                "/signin?error=held&minutes={}{next}",
+                held.minutes
+            ))
+            .into_response());
+        }
+    };
     let ok = match &found {
         Some((_, hash)) => auth::verify_password(form.password, hash.clone()).await?,
         None => {
@@ -160,18 +180,63 @@ pub async fn sign_in(
     };
     match found {
         Some((user, _)) if ok => {
-            super::sign_in_limits::clear(&state.db, &form.email).await?;
-            auth::sign_in(&session, &user).await?;
-            auth::record_method(&session, auth::Method::Password).await?;
+            sign_in_limits::give_back(&state.db, taken).await?;
+            let cookies =
+                auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Password)
+                    .await?;
             tracing::info!(user_id = user.id, "signed in");
-            let cookie = super::language::cookie_for_account(&state, &headers, user.id).await?;
-            Ok(super::language::redirect_with_cookie("/dashboard", cookie))
+            let target = after_sign_in(&form.next);
+            Ok(with_cookies(Redirect::to(&target).into_response(), cookies))
         }
         _ => {
-            super::sign_in_limits::record_failure(&state.db, &form.email, &address, now).await?;
-            Ok(Redirect::to("/signin?error=credentials").into_response())
+            let wait = sign_in_limits::address_failed(&state.db, &address, now).await?;
+            if !wait.is_zero() {
+                tracing::warn!(%address, wait_ms = wait.as_millis() as u64, "many failed sign-ins from one address: answer slowed");
+                tokio::time::sleep(wait).await;
+            }
+            let next = next_query(&form.next, "&");
+            Ok(Redirect::to(&format!("/signin?error=credentials{next}")).into_response())
         }
     }
+}
+
+/// Where a sign-in goes: the page the person was sent from, if it is one of this site's.
+pub fn after_sign_in(next: &str) -> String {
+    if next.trim().is_empty() {
+        return "/dashboard".into();
+    }
+    let target = crate::pages::settings::safe_return(next.trim());
+    // Signing in again from the sign-in page itself would loop.
+    if target.starts_with("/signin") || target.starts_with("/auth/") {
+        "/dashboard".into()
+    } else {
+        target
+    }
+}
+
+/// `next=…` for a sign-in page address, joined by `sep`; empty when there is nowhere to return.
+pub fn next_query(next: &str, sep: &str) -> String {
+    let target = after_sign_in(next);
+    if target == "/dashboard" {
+        String::new()
+    } else {
+        format!(
+            "{sep}next={}",
+            crate::pages::layout::encode_query(&target)
+        )
+    }
+}
+
+/// Adds each `Set-Cookie` value to a response.
+pub fn with_cookies(mut response: Response, cookies: Vec<String>) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 pub async fn sign_out(session: Session) -> Result<Response, AppError> {

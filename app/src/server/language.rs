@@ -76,14 +76,6 @@ pub async fn cookie_for_account(
     }))
 }
 
-/// A redirect that also sets the display cookie when there is one to set.
-pub fn redirect_with_cookie(target: &str, cookie: Option<String>) -> Response {
-    match cookie {
-        Some(c) => ([(header::SET_COOKIE, c)], Redirect::to(target)).into_response(),
-        None => Redirect::to(target).into_response(),
-    }
-}
-
 /// The request's interface language outside a page (English outside a request).
 pub fn request_lang() -> Lang {
     REQUEST_LANG.try_with(|l| *l).unwrap_or_default()

@@ -2,6 +2,7 @@
 //! background jobs. Nothing here is compiled into the browser bundle.
 
 pub mod accommodations;
+pub mod account_changes;
 pub mod account_forms;
 pub mod accounts;
 pub mod admin;
@@ -13,11 +14,15 @@ pub mod auth;
 pub mod bank;
 pub mod calibration;
 pub mod checkpoints;
+pub mod client_address;
 pub mod clock;
 pub mod complaints;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod devices;
+pub mod enrolment;
 pub mod error;
 pub mod flash;
 pub mod forms;

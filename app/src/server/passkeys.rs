@@ -135,6 +135,50 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<PasskeyRow>, AppError> {
 pub struct StartRegistration {
     #[serde(default)]
     pub name: String,
+    /// The one-time enrolment code (a staff, vendor or administrator account's first passkey).
+    #[serde(default)]
+    pub code: String,
+}
+
+/// What lets this session add a passkey to its account: for a candidate, being signed in; for
+/// a staff, vendor or administrator account, something a password thief lacks — an enrolment
+/// code (the first passkey) or a sign-in with a passkey the account already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Enrolment {
+    SignedIn,
+    Code(i64),
+    ExistingPasskey,
+}
+
+impl Enrolment {
+    fn describe(self) -> &'static str {
+        match self {
+            Enrolment::SignedIn => "signed in",
+            Enrolment::Code(_) => "enrolment code",
+            Enrolment::ExistingPasskey => "signed in with an existing passkey",
+        }
+    }
+}
+
+/// Decides [`Enrolment`], or refuses in the person's words.
+async fn enrolment(
+    state: &AppState,
+    session: &Session,
+    user: &users::User,
+    has_passkeys: bool,
+    code: &str,
+) -> Result<Enrolment, AppError> {
+    if !super::enrolment::needs_code(user.role) {
+        return Ok(Enrolment::SignedIn);
+    }
+    if auth::signed_in_with(session).await? == Some(auth::Method::Passkey) {
+        return Ok(Enrolment::ExistingPasskey);
+    }
+    if has_passkeys {
+        return Err(AppError::Forbidden(crate::t!("passkeys-sign-in-with-one")));
+    }
+    let id = super::enrolment::check(&state.db, user.id, code, state.clock.now_ms()).await?;
+    Ok(Enrolment::Code(id))
 }
 
 /// `POST /passkeys/register/start` (JSON `{name}`): the options for `navigator.credentials.create`.
@@ -154,12 +198,20 @@ pub async fn register_start(
             crate::t!("passkeys-name-needed"),
         ));
     }
-    let handle = user_handle(&state.db, user.id).await?;
     let existing: Vec<_> = stored(&state.db, user.id)
         .await?
         .iter()
         .map(|(_, p)| p.cred_id().clone())
         .collect();
+    let how = match enrolment(&state, &session, &user, !existing.is_empty(), &body.code).await {
+        Ok(how) => how,
+        Err(AppError::Forbidden(message)) => {
+            tracing::warn!(user_id = user.id, "passkey enrolment refused: no code or passkey");
+            return Ok(refuse(StatusCode::FORBIDDEN, message));
+        }
+        Err(e) => return Err(e),
+    };
+    let handle = user_handle(&state.db, user.id).await?;
     let (options, registration) = rp
         .start_passkey_registration(handle, &user.email, &user.display_name, Some(existing))
         .map_err(internal)?;
@@ -168,7 +220,7 @@ pub async fn register_start(
     session
         .insert(
             REGISTRATION,
-            (user.id, state.clock.now_ms(), name, registration),
+            (user.id, state.clock.now_ms(), name, how, registration),
         )
         .await
         .map_err(internal)?;
@@ -186,13 +238,13 @@ pub async fn register_finish(
         return Ok(unavailable());
     };
     let pending = session
-        .remove::<(i64, i64, String, PasskeyRegistration)>(REGISTRATION)
+        .remove::<(i64, i64, String, Enrolment, PasskeyRegistration)>(REGISTRATION)
         .await
         .map_err(internal)?
-        .filter(|(owner, started, _, _)| {
+        .filter(|(owner, started, _, _, _)| {
             *owner == user.id && state.clock.now_ms() - started <= CEREMONY_MS
         });
-    let Some((_, _, name, registration)) = pending else {
+    let Some((_, _, name, how, registration)) = pending else {
         return Ok(refuse(
             StatusCode::CONFLICT,
             crate::t!("passkeys-register-expired"),
@@ -208,35 +260,73 @@ pub async fn register_finish(
             ));
         }
     };
-    let inserted = state.db.write(sqlx::query(
+    let now = state.clock.now_ms();
+    match add(&state, &user, &name, how, &passkey, now).await {
+        Ok(()) => {}
+        Err(AppError::Conflict(message) | AppError::Forbidden(message)) => {
+            return Ok(refuse(StatusCode::CONFLICT, message))
+        }
+        Err(e) => return Err(e),
+    }
+    tracing::info!(user_id = user.id, "passkey added");
+    Ok(Json(serde_json::json!({ "added": name })).into_response())
+}
+
+/// Stores the passkey, uses up its enrolment code, and audits both, in one transaction.
+async fn add(
+    state: &AppState,
+    user: &users::User,
+    name: &str,
+    how: Enrolment,
+    passkey: &Passkey,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    if let Enrolment::Code(id) = how {
+        super::enrolment::consume(&mut tx, id, now).await?;
+    }
+    let inserted = sqlx::query(
         "INSERT INTO passkeys (user_id, credential_id, name, passkey, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(user.id)
     .bind(hex(passkey.cred_id().as_ref()))
-    .bind(&name)
-    .bind(serde_json::to_string(&passkey).map_err(internal)?)
-    .bind(state.clock.now_ms())
-    )
+    .bind(name)
+    .bind(serde_json::to_string(passkey).map_err(internal)?)
+    .bind(now)
+    .execute(&mut *tx)
     .await;
     match inserted {
         Ok(_) => {}
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Ok(refuse(
-                StatusCode::CONFLICT,
-                crate::t!("passkeys-already-registered"),
-            ))
+            return Err(AppError::Conflict(crate::t!("passkeys-already-registered")))
         }
         Err(e) => return Err(e.into()),
     }
-    tracing::info!(user_id = user.id, "passkey added");
-    Ok(Json(serde_json::json!({ "added": name })).into_response())
+    super::audit::append(
+        &mut tx,
+        state.db.kind,
+        now,
+        user,
+        "passkey.add",
+        &format!("user:{}", user.email),
+        serde_json::json!({ "name": name, "by": how.describe() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
 pub struct StartSignIn {
     #[serde(default)]
     pub email: String,
+    /// The page to return to afterwards (the sign-in form's `next`).
+    #[serde(default)]
+    pub next: String,
 }
+
+/// Where a passkey sign-in goes when it succeeds, kept from its start.
+const SIGN_IN_NEXT: &str = "passkey_sign_in_next";
 
 /// `POST /passkeys/sign-in/start` (JSON `{email}`): the options for `navigator.credentials.get`.
 pub async fn sign_in_start(
@@ -253,31 +343,64 @@ pub async fn sign_in_start(
             crate::t!("passkeys-email-first"),
         ));
     }
-    // An unknown address and an account without passkeys get the same answer. (An account with
-    // passkeys answers with their ids, as WebAuthn without discoverable keys must.)
-    let none = || {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            crate::t!("passkeys-none-for-email"),
-        )
+    // An unknown address, an account without passkeys and one with passkeys get answers of
+    // the same shape: a decoy for the first two, whose credential ids are stable per email (a
+    // keyed hash) so asking twice cannot tell them apart; no device holds them, so the
+    // ceremony ends in the browser. Real credentials go without their transports hints, which
+    // a decoy could not have.
+    let found = users::find_for_sign_in(&state.db, &body.email).await?;
+    let keys: Vec<Passkey> = match &found {
+        Some((user, _)) => stored(&state.db, user.id)
+            .await?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect(),
+        None => Vec::new(),
     };
-    let Some((user, _)) = users::find_for_sign_in(&state.db, &body.email).await? else {
-        return Ok(none());
+    let (Some((user, _)), false) = (found, keys.is_empty()) else {
+        return Ok(Json(decoy_options(&state, &body.email).await?).into_response());
     };
-    let keys: Vec<Passkey> = stored(&state.db, user.id)
-        .await?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
-    if keys.is_empty() {
-        return Ok(none());
-    }
     let (options, authentication) = rp.start_passkey_authentication(&keys).map_err(internal)?;
     session
         .insert(SIGN_IN, (user.id, state.clock.now_ms(), authentication))
         .await
         .map_err(internal)?;
+    session
+        .insert(SIGN_IN_NEXT, super::forms::after_sign_in(&body.next))
+        .await
+        .map_err(internal)?;
+    let mut options = serde_json::to_value(options).map_err(internal)?;
+    if let Some(list) = options["publicKey"]["allowCredentials"].as_array_mut() {
+        for credential in list {
+            if let Some(c) = credential.as_object_mut() {
+                c.remove("transports");
+            }
+        }
+    }
     Ok(Json(options).into_response())
+}
+
+/// Sign-in options for an email with no passkey, shaped as real ones.
+async fn decoy_options(state: &AppState, email: &str) -> Result<serde_json::Value, AppError> {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let secret = super::crypto::server_secret(&state.db, "passkey-decoy").await?;
+    let id = super::crypto::keyed_hash(&secret, &email.trim().to_lowercase());
+    let mut challenge = [0u8; 32];
+    getrandom::fill(&mut challenge).map_err(internal)?;
+    let rp_id = Url::parse(&state.public_url)
+        .ok()
+        .and_then(|u| u.domain().map(str::to_string))
+        .unwrap_or_default();
+    Ok(serde_json::json!({
+        "publicKey": {
+            "challenge": b64(&challenge),
+            "timeout": webauthn_rs::DEFAULT_AUTHENTICATOR_TIMEOUT.as_millis() as u64,
+            "rpId": rp_id,
+            "allowCredentials": [{ "type": "public-key", "id": b64(&id[..16]) }],
+            "userVerification": "required",
+        }
+    }))
 }
 
 /// `POST /passkeys/sign-in/finish` (JSON: the browser's assertion): signs the account in.
@@ -343,14 +466,19 @@ pub async fn sign_in_finish(
     let user = users::find_by_id(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    auth::sign_in(&session, &user).await?;
-    auth::record_method(&session, auth::Method::Passkey).await?;
+    let body_next: String = session
+        .remove(SIGN_IN_NEXT)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    let cookies =
+        auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Passkey).await?;
     tracing::info!(user_id, "signed in with a passkey");
-    let json = Json(serde_json::json!({ "go": "/dashboard" }));
-    match super::language::cookie_for_account(&state, &headers, user_id).await? {
-        Some(cookie) => Ok(([(axum::http::header::SET_COOKIE, cookie)], json).into_response()),
-        None => Ok(json.into_response()),
-    }
+    let go = super::forms::after_sign_in(&body_next);
+    Ok(super::forms::with_cookies(
+        Json(serde_json::json!({ "go": go })).into_response(),
+        cookies,
+    ))
 }
 
 /// `POST /passkeys/{id}/remove` (a plain form on the settings page).
@@ -361,18 +489,40 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let user = auth::require_user(&session, &state).await?;
     let id = super::forms::parse_record_id(&raw_id, "passkey")?;
-    let done = state
-        .db
-        .write(
-            sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user.id),
-        )
-        .await?;
-    if done.rows_affected() == 0 {
+    // A password thief must not be able to take the owner's passkeys away either.
+    if super::enrolment::needs_code(user.role)
+        && auth::signed_in_with(&session).await? != Some(auth::Method::Passkey)
+    {
+        return Err(AppError::Forbidden(crate::t!("passkeys-remove-needs-passkey")));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM passkeys WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(name) = name else {
         let message = crate::t!("passkeys-not-found", id = id.to_string());
         return Err(AppError::NotFound(message));
-    }
+    };
+    sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    super::audit::append(
+        &mut tx,
+        state.db.kind,
+        now,
+        &user,
+        "passkey.remove",
+        &format!("user:{}", user.email),
+        serde_json::json!({ "name": name }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/settings/passkeys?removed=1").into_response())
 }
 

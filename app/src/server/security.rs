@@ -35,10 +35,24 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// Adds the security headers every response carries (the CSP only where the page set none).
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Adds the security headers every response carries (the CSP only where the page set none):
+/// `Cache-Control: no-store` on everything but the static assets (questions, reviews, reports
+/// and staff pages must not stay in a shared computer's cache or a proxy), and HSTS when the
+/// site is reached over https.
+pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let asset = is_static_asset(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !asset {
+        h.entry(axum::http::header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    if state.secure_cookies {
+        h.insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.entry(axum::http::header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_POLICY));
     let fixed: [(HeaderName, &'static str); 5] = [
@@ -58,6 +72,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
         h.insert(name, HeaderValue::from_static(value));
     }
     res
+}
+
+/// The stylesheet, scripts, icons and client bundle: the same for everyone, safe to cache.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/assets/") || path.starts_with("/pkg/") || path.starts_with("/favicon.")
 }
 
 /// `scheme://host[:port]` of a URL, lowercased (the part an `Origin` header carries).
@@ -155,6 +174,16 @@ mod tests {
             ("sec-fetch-site", "same-site"),
             ("origin", "https://exam.example.org")
         ]));
+    }
+
+    #[test]
+    fn only_the_static_assets_may_be_cached() {
+        assert!(is_static_asset("/assets/certamen.css"));
+        assert!(is_static_asset("/pkg/certamen_bg.wasm"));
+        assert!(is_static_asset("/favicon.svg"));
+        assert!(!is_static_asset("/attempts/abc/items/3"));
+        assert!(!is_static_asset("/staff/results"));
+        assert!(!is_static_asset("/assetsx"));
     }
 
     #[test]

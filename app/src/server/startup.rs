@@ -57,6 +57,10 @@ pub struct SharedState {
     pub staff_passwords: bool,
     /// The address people open the site at (its origin is "this site" for the CSRF check).
     pub public_url: String,
+    /// Cookies are Secure and HSTS is sent: the public URL is https.
+    pub secure_cookies: bool,
+    /// Reverse proxies whose forwarding headers name the client (`client_address`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -155,6 +159,8 @@ impl Application {
             webauthn,
             staff_passwords: config.staff_passwords,
             public_url: config.public_url.clone(),
+            secure_cookies: config.secure_cookies,
+            trusted_proxies: config.trusted_proxies.clone(),
         });
         if config.staff_passwords {
             tracing::warn!("staff and administrators may use their pages after a password sign-in (--allow-staff-passwords): for trying the app only; without it they need a passkey");
@@ -222,6 +228,10 @@ impl Application {
             .route("/account/new", post(account_forms::register))
             .route("/admin/accounts", post(super::admin::create_account))
             .route("/admin/accounts/{id}", post(super::admin::change_account))
+            .route(
+                "/admin/accounts/{id}/enrolment-code",
+                post(super::admin::enrolment_code),
+            )
             .route("/assets/passkey.js", get(forms::passkey_script))
             .route("/assets/signin.js", get(forms::signin_script))
             .route("/passkeys/register/start", post(passkeys::register_start))
@@ -268,7 +278,10 @@ impl Application {
                 super::security::same_origin,
             ))
             .layer(axum::middleware::from_fn(super::error::with_display))
-            .layer(axum::middleware::from_fn(super::security::headers))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                super::security::headers,
+            ))
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             // Request start and end at debug level (`RUST_LOG=tower_http=debug`): the first place
             // to look when a page does not answer.

@@ -291,8 +291,21 @@ pub fn export(exam: &ExamDefinition, items: &[Item]) -> Vec<PackageFile> {
     files
 }
 
+/// Refuses a package any of whose files would land outside its folder (an identifier such as
+/// `../x` read from another tool's package), naming the file.
+fn check_paths(files: &[PackageFile]) -> Result<(), String> {
+    for f in files {
+        for part in f.path.split('/') {
+            crate::check_file_name(part)
+                .map_err(|e| format!("package file {:?}: {e}", f.path))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes a package into the new folder `dir` (which must not exist).
 pub fn write_package(dir: &Path, files: &[PackageFile]) -> std::io::Result<()> {
+    check_paths(files).map_err(std::io::Error::other)?;
     for f in files {
         let path = dir.join(&f.path);
         if let Some(parent) = path.parent() {
@@ -560,6 +573,7 @@ fn unzip(path: &Path) -> Result<BTreeMap<String, String>, QtiError> {
 pub fn write_zip(path: &Path, files: &[PackageFile]) -> Result<(), QtiError> {
     use std::io::Write;
     let name = path.display().to_string();
+    check_paths(files).map_err(|e| err(&name, e))?;
     let file =
         std::fs::File::create(path).map_err(|e| err(&name, format!("cannot create: {e}")))?;
     let mut zip = zip::ZipWriter::new(file);

@@ -415,6 +415,7 @@ pub async fn dashboard(
         certification,
         passkey_needed: matches!(user.role, dto::Role::Staff | dto::Role::Admin)
             && !user.console_sign_in,
+        account_changes: Vec::new(),
     })
 }
 
