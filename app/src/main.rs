@@ -280,8 +280,8 @@ async fn run() -> anyhow::Result<()> {
                     &certamen_app::server::clock::SystemClock,
                 ),
             )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Enrolment code for {}: {code}\nSingle use, valid for 24 hours: sign in with the password, open /settings/passkeys and enter it to add the first passkey.",
                 email.trim().to_lowercase()

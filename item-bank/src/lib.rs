@@ -33,6 +33,13 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// The sample Peer Support bank shipped with the source tree.
+pub fn sample_bank_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("banks")
+        .join("peer-support")
+}
+
 #[cfg(test)]
 mod file_name_tests {
     use super::check_file_name;
@@ -42,16 +49,11 @@ mod file_name_tests {
         for ok in ["PS-C01-01", "PS-SET-02.es.xml", "item_7"] {
             assert!(check_file_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "C:x", "a\u{0}b", "x\ny"] {
+        for bad in [
+            "", ".", "..", "../x", "a/b", "a\\b", ".hidden", "C:x", "a\u{0}b", "x\ny",
+        ] {
             assert!(check_file_name(bad).is_err(), "{bad:?}");
         }
         assert!(check_file_name(&"a".repeat(201)).is_err());
     }
-}
-
-/// The sample Peer Support bank shipped with the source tree.
-pub fn sample_bank_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("banks")
-        .join("peer-support")
 }

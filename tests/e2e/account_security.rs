@@ -59,12 +59,11 @@ async fn a_shared_address_never_stops_a_right_password() {
     );
     // The address's failures were counted (they slow its failed answers; see the unit tests).
     let pool = app.db().await;
-    let counted: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_tries WHERE bucket = $1")
-            .bind(format!("address:{centre}"))
-            .fetch_one(&pool)
-            .await
-            .expect("count");
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_tries WHERE bucket = $1")
+        .bind(format!("address:{centre}"))
+        .fetch_one(&pool)
+        .await
+        .expect("count");
     assert_eq!(counted, 150);
     pool.close().await;
     app.cleanup().await;
@@ -114,7 +113,8 @@ async fn guessers_get_a_fixed_budget_and_the_owners_browser_is_never_held() {
         "/dashboard"
     );
     // An hour on, the account's budget is back.
-    app.clock.advance_ms(certamen_app::server::sign_in_limits::WINDOW_MS + 1);
+    app.clock
+        .advance_ms(certamen_app::server::sign_in_limits::WINDOW_MS + 1);
     assert_eq!(
         sign_in_from(&guesser, "10.9.9.9", CANDIDATE, "still guessing").await,
         "/signin?error=credentials"
@@ -148,7 +148,11 @@ async fn parallel_guesses_are_all_counted() {
         .iter()
         .filter(|a| a.starts_with("/signin?error=held"))
         .count();
-    assert_eq!((checked, held), (PER_ACCOUNT, 50 - PER_ACCOUNT), "{answers:?}");
+    assert_eq!(
+        (checked, held),
+        (PER_ACCOUNT, 50 - PER_ACCOUNT),
+        "{answers:?}"
+    );
     app.cleanup().await;
 }
 
@@ -181,11 +185,9 @@ async fn post_json(b: &Browser, path: &str, body: Value) -> (StatusCode, Value) 
 /// The shape of a JSON value: its keys and the kinds of its leaves, not their contents.
 fn shape(v: &Value) -> Value {
     match v {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), shape(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
         Value::String(_) => json!("string"),
         Value::Number(_) => json!("number"),
@@ -268,7 +270,10 @@ async fn a_privileged_accounts_first_passkey_needs_an_enrolment_code() {
     // Typed loosely, the right code opens the ceremony.
     let (status, options) = start(&code.to_lowercase().replace('-', " ")).await;
     assert_eq!(status, StatusCode::OK, "{options}");
-    assert_eq!(options["publicKey"]["user"]["name"], "staff@demo.certamen.test");
+    assert_eq!(
+        options["publicKey"]["user"]["name"],
+        "staff@demo.certamen.test"
+    );
     // A refused finish leaves the code unused (and adds nothing).
     let forged = json!({
         "id": "AAAA", "rawId": "AAAA", "type": "public-key",
@@ -346,7 +351,10 @@ async fn an_administrator_issues_an_enrolment_code_from_the_accounts_page() {
         Some("no-store")
     );
     let body = r.text().await.expect("body");
-    assert!(body.contains("Enrolment code for staff@demo.certamen.test"), "{body}");
+    assert!(
+        body.contains("Enrolment code for staff@demo.certamen.test"),
+        "{body}"
+    );
     let (actor, subject): (String, String) = sqlx::query_as(
         "SELECT actor, subject FROM audit_log WHERE action = 'account.enrolment_code'",
     )
@@ -410,7 +418,11 @@ async fn a_signed_out_person_signs_in_and_returns_to_the_page_they_opened() {
     let r = b
         .post(
             "/auth/signin",
-            &[("email", CANDIDATE), ("password", PASSWORD), ("next", &question)],
+            &[
+                ("email", CANDIDATE),
+                ("password", PASSWORD),
+                ("next", &question),
+            ],
         )
         .await;
     assert_eq!(location(&r), question);

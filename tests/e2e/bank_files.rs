@@ -97,6 +97,21 @@ async fn an_import_with_one_invalid_item_imports_nothing() {
     let report = import(&dir, &app.database_url).await.expect("import");
     assert_eq!(report.new_item_versions, 1);
     assert_eq!(item_versions(&db).await, before + 1);
+    // The import is in the audit log, by the operator, naming the item it changed; the refused
+    // one left no entry.
+    let entries: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT actor, action, details FROM audit_log WHERE action = 'bank.import'")
+            .fetch_all(&db)
+            .await
+            .expect("audit");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].0, "operator (command line)");
+    assert!(entries[0].2.contains("\"PS-C01-01\""), "{}", entries[0].2);
+    assert!(
+        entries[0].2.contains("certamen bank import"),
+        "{}",
+        entries[0].2
+    );
     let _ = std::fs::remove_dir_all(&dir);
     app.cleanup().await;
 }
@@ -131,6 +146,13 @@ async fn a_qti_package_round_trips_through_the_database_and_a_bad_one_imports_no
         .expect("zip import");
     assert_eq!(from_zip.new_item_versions, 0);
     let _ = std::fs::remove_file(&zipped);
+    // Imports that changed nothing record nothing.
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'bank.import'")
+            .fetch_one(&db)
+            .await
+            .expect("audit");
+    assert_eq!(audited, 0);
 
     // One item whose key names no choice: the whole package is refused, naming the file.
     let file = out.join("items/PS-C05-01.xml");

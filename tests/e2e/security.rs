@@ -162,4 +162,3 @@ async fn a_request_from_another_site_changes_nothing() {
     assert_eq!(saved, 1);
     app.cleanup().await;
 }
-

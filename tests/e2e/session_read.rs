@@ -54,8 +54,10 @@ fn location(r: &reqwest::Response) -> String {
 async fn all_signed_out(browser: &Browser, attempt: &str, seq: i64, why: &str) {
     let item = format!("/attempts/{attempt}/items/1");
     let page = browser.get(&item).await;
+    // To sign in, and back to this question afterwards.
     assert!(
-        page.status().is_redirection() && location(&page).ends_with("/signin"),
+        page.status().is_redirection()
+            && location(&page) == format!("/signin?next=%2Fattempts%2F{attempt}%2Fitems%2F1"),
         "{why}: the question page answered {} to {:?}",
         page.status(),
         location(&page)

@@ -27,9 +27,16 @@ fn now_ms() -> i64 {
 pub async fn import(dir: &Path, database_url: &str) -> anyhow::Result<SyncReport> {
     let bank = load_bank(dir)?;
     let db = Db::connect(database_url, 2).await?;
-    let report = bank::sync_bank(&db, &bank, now_ms(), bank::WorkspaceChanges::Refuse)
-        .await
-        .with_context(|| format!("nothing was imported from {}", dir.display()))?;
+    let source = format!("certamen bank import {}", dir.display());
+    let report = bank::sync_bank_audited(
+        &db,
+        &bank,
+        now_ms(),
+        bank::WorkspaceChanges::Refuse,
+        &source,
+    )
+    .await
+    .with_context(|| format!("nothing was imported from {}", dir.display()))?;
     db.pool.close().await;
     Ok(report)
 }
@@ -271,9 +278,16 @@ pub async fn qti_import(
         items,
         practice: Vec::new(),
     };
-    let report = bank::sync_bank(&db, &package, now_ms(), bank::WorkspaceChanges::Refuse)
-        .await
-        .with_context(|| format!("nothing was imported from {}", dir.display()))?;
+    let source = format!("certamen bank qti-import {}", dir.display());
+    let report = bank::sync_bank_audited(
+        &db,
+        &package,
+        now_ms(),
+        bank::WorkspaceChanges::Refuse,
+        &source,
+    )
+    .await
+    .with_context(|| format!("nothing was imported from {}", dir.display()))?;
     db.pool.close().await;
     Ok(report)
 }

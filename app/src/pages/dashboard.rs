@@ -15,10 +15,9 @@ pub async fn load_dashboard() -> Result<Dashboard, ServerFnError> {
         let mut dashboard =
             crate::server::attempts::dashboard(&state.db, state.clock.now_ms(), &user).await?;
         let (at, previous) = crate::server::auth::sign_in_times(&session).await?;
-        dashboard.account_changes = crate::server::account_changes::since_previous_sign_in(
-            &state.db, &user, previous, at,
-        )
-        .await?;
+        dashboard.account_changes =
+            crate::server::account_changes::since_previous_sign_in(&state.db, &user, previous, at)
+                .await?;
         Ok(dashboard)
     };
     load.await

@@ -260,8 +260,7 @@ pub async fn enrolment_code(
     let user = auth::require_user(&session, &state).await?;
     users::require_admin(&user, "issue enrolment codes")?;
     let id = parse_record_id(&raw_id, "account")?;
-    let issued =
-        super::enrolment::issue_by_admin(&state.db, &user, id, state.clock.now_ms()).await;
+    let issued = super::enrolment::issue_by_admin(&state.db, &user, id, state.clock.now_ms()).await;
     let code = match issued {
         Ok(code) => code,
         Err(e) => return recorded_answer(Err(e), BACK, ""),

@@ -52,7 +52,31 @@ pub async fn sync_bank(
     now: i64,
     workspace: WorkspaceChanges,
 ) -> Result<SyncReport, AppError> {
+    sync(db, bank, now, workspace, None).await
+}
+
+/// [`sync_bank`] from the operator's command line (`source` names the command): whatever it
+/// changed (the exam definition, new item versions, whose keys may differ) is in the audit
+/// log, in the same transaction; an import that changed nothing records nothing.
+pub async fn sync_bank_audited(
+    db: &Db,
+    bank: &Bank,
+    now: i64,
+    workspace: WorkspaceChanges,
+    source: &str,
+) -> Result<SyncReport, AppError> {
+    sync(db, bank, now, workspace, Some(source)).await
+}
+
+async fn sync(
+    db: &Db,
+    bank: &Bank,
+    now: i64,
+    workspace: WorkspaceChanges,
+    audit_source: Option<&str>,
+) -> Result<SyncReport, AppError> {
     let mut report = SyncReport::default();
+    let mut changed: Vec<&str> = Vec::new();
     let mut tx = db.begin().await?;
 
     let definition = json(&bank.exam)?;
@@ -148,6 +172,26 @@ pub async fn sync_bank(
         .execute(&mut *tx)
         .await?;
         report.new_item_versions += 1;
+        changed.push(&item.id);
+    }
+    if let Some(source) = audit_source {
+        if report.exam_loaded || !changed.is_empty() {
+            super::audit::append_as(
+                &mut tx,
+                db.kind,
+                now,
+                super::audit::Actor::OPERATOR,
+                "bank.import",
+                &format!("exam:{}", bank.exam.id),
+                serde_json::json!({
+                    "source": source,
+                    "exam_version": bank.exam.version,
+                    "exam_loaded": report.exam_loaded,
+                    "new_item_versions": changed,
+                }),
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(report)

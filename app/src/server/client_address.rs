@@ -117,10 +117,7 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "203.0.113.9")]);
         assert_eq!(client(ip("198.51.100.1"), &h, &[]), ip("198.51.100.1"));
         let trusted = parse_trusted("10.0.0.0/8").unwrap();
-        assert_eq!(
-            client(ip("198.51.100.1"), &h, &trusted),
-            ip("198.51.100.1")
-        );
+        assert_eq!(client(ip("198.51.100.1"), &h, &trusted), ip("198.51.100.1"));
         assert_eq!(client(ip("10.1.2.3"), &h, &trusted), ip("203.0.113.9"));
     }
 

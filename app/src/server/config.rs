@@ -106,7 +106,10 @@ mod tests {
         let local = config("127.0.0.1:3000").with_public_url("http://localhost:3000".into());
         assert!(!local.secure_cookies);
         let open = config("10.0.0.5:3000").with_public_url("http://exam.internal".into());
-        assert!(!open.secure_cookies, "a plain-HTTP site's cookies must come back");
+        assert!(
+            !open.secure_cookies,
+            "a plain-HTTP site's cookies must come back"
+        );
         let public = config("0.0.0.0:443").with_public_url("https://exam.example.org".into());
         assert!(public.secure_cookies);
     }

@@ -115,9 +115,8 @@ pub async fn issue_by_operator(db: &Db, email: &str, now: i64) -> Result<String,
         .bind(email.trim().to_lowercase())
         .fetch_optional(&db.pool)
         .await?;
-    let id = id.ok_or_else(|| {
-        AppError::NotFound(format!("there is no account {:?}", email.trim()))
-    })?;
+    let id =
+        id.ok_or_else(|| AppError::NotFound(format!("there is no account {:?}", email.trim())))?;
     issue(db, Actor::OPERATOR, id, now).await
 }
 
@@ -148,11 +147,7 @@ pub async fn check(db: &Db, user_id: i64, code: &str, now: i64) -> Result<i64, A
 
 /// Uses the code up inside the transaction that adds the passkey; refused if another request
 /// used it first or it expired meanwhile.
-pub async fn consume(
-    tx: &mut sqlx::AnyConnection,
-    code_id: i64,
-    now: i64,
-) -> Result<(), AppError> {
+pub async fn consume(tx: &mut sqlx::AnyConnection, code_id: i64, now: i64) -> Result<(), AppError> {
     let done = sqlx::query(
         "UPDATE enrolment_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
     )

@@ -214,11 +214,8 @@ impl IntoResponse for AppError {
                 } else {
                     String::new()
                 };
-                Redirect::to(&format!(
-                    "/signin{}",
-                    super::forms::next_query(&page, "?")
-                ))
-                .into_response()
+                Redirect::to(&format!("/signin{}", super::forms::next_query(&page, "?")))
+                    .into_response()
             }
             other => error_page(other.status(), &other.public_message(), None),
         }

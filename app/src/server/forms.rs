@@ -220,10 +220,7 @@ pub fn next_query(next: &str, sep: &str) -> String {
     if target == "/dashboard" {
         String::new()
     } else {
-        format!(
-            "{sep}next={}",
-            crate::pages::layout::encode_query(&target)
-        )
+        format!("{sep}next={}", crate::pages::layout::encode_query(&target))
     }
 }
 

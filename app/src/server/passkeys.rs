@@ -206,7 +206,10 @@ pub async fn register_start(
     let how = match enrolment(&state, &session, &user, !existing.is_empty(), &body.code).await {
         Ok(how) => how,
         Err(AppError::Forbidden(message)) => {
-            tracing::warn!(user_id = user.id, "passkey enrolment refused: no code or passkey");
+            tracing::warn!(
+                user_id = user.id,
+                "passkey enrolment refused: no code or passkey"
+            );
             return Ok(refuse(StatusCode::FORBIDDEN, message));
         }
         Err(e) => return Err(e),
@@ -493,7 +496,9 @@ pub async fn remove(
     if super::enrolment::needs_code(user.role)
         && auth::signed_in_with(&session).await? != Some(auth::Method::Passkey)
     {
-        return Err(AppError::Forbidden(crate::t!("passkeys-remove-needs-passkey")));
+        return Err(AppError::Forbidden(crate::t!(
+            "passkeys-remove-needs-passkey"
+        )));
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
