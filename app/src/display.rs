@@ -158,13 +158,19 @@ impl DisplaySettings {
 
     /// The settings in a request's `Cookie` header (defaults when absent).
     pub fn from_cookie_header(header: &str) -> DisplaySettings {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == COOKIE)
-            .map(|(_, value)| DisplaySettings::from_cookie_value(value))
+        cookie_value(header, COOKIE)
+            .map(DisplaySettings::from_cookie_value)
             .unwrap_or_default()
     }
+}
+
+/// The value of cookie `name` in a `Cookie` header, if it is there.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ async fn run() -> anyhow::Result<()> {
                 },
         } => {
             let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
-            let code = certamen_app::server::enrolment::issue_by_operator(
+            let issued = certamen_app::server::enrolment::issue_by_operator(
                 &db,
                 &email,
                 certamen_app::server::clock::Clock::now_ms(
@@ -283,8 +283,8 @@ async fn run() -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
-                "Enrolment code for {}: {code}\nSingle use, valid for 24 hours: sign in with the password, open /settings/passkeys and enter it to add the first passkey.",
-                email.trim().to_lowercase()
+                "Enrolment code for {}: {}\nSingle use, valid for 24 hours: sign in with the password, open /settings/passkeys and enter it to add the first passkey.",
+                issued.email, issued.code
             );
         }
         Command::Bank {

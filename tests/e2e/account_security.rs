@@ -3,21 +3,14 @@
 //! account's first passkey, and a signed-out person brought back to the page they opened.
 
 use certamen_app::server::clock::Clock;
-use reqwest::header::LOCATION;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_behind_proxy, Browser, CANDIDATE, PASSWORD};
+use crate::helpers::{
+    location, post_json, spawn_app, spawn_app_behind_proxy, Browser, CANDIDATE, PASSWORD,
+};
 
 const PER_ACCOUNT: usize = certamen_app::server::sign_in_limits::PER_ACCOUNT as usize;
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
 
 /// A password sign-in from `address` (the proxy's `X-Forwarded-For`); where it went.
 async fn sign_in_from(b: &Browser, address: &str, email: &str, password: &str) -> String {
@@ -170,18 +163,6 @@ where
     out
 }
 
-async fn post_json(b: &Browser, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = b
-        .client
-        .post(format!("{}{path}", b.app))
-        .json(&body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 /// The shape of a JSON value: its keys and the kinds of its leaves, not their contents.
 fn shape(v: &Value) -> Value {
     match v {
@@ -255,16 +236,19 @@ async fn a_privileged_accounts_first_passkey_needs_an_enrolment_code() {
     use certamen_app::server::enrolment::issue_by_operator;
     let vendor_code = issue_by_operator(&db, "vendor@demo.certamen.test", now)
         .await
-        .expect("code");
+        .expect("code")
+        .code;
     // Another account's code is no good.
     let (status, _) = start(&vendor_code).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let first = issue_by_operator(&db, "staff@demo.certamen.test", now)
         .await
-        .expect("code");
+        .expect("code")
+        .code;
     let code = issue_by_operator(&db, "staff@demo.certamen.test", now)
         .await
-        .expect("code");
+        .expect("code")
+        .code;
     let (status, _) = start(&first).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a newer code supersedes");
     // Typed loosely, the right code opens the ceremony.

@@ -250,6 +250,32 @@ impl TestApp {
     }
 }
 
+/// Where a redirect sends the browser (empty if it is none).
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A JSON POST as a page's script sends it: the status and the JSON answer (null if none).
+pub async fn post_json(
+    b: &Browser,
+    path: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let r = b
+        .client
+        .post(format!("{}{path}", b.app))
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let status = r.status();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
 /// A browser without JavaScript: cookies, HTML forms, redirects followed by hand.
 pub struct Browser {
     pub client: Client,

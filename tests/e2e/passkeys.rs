@@ -3,21 +3,9 @@
 //! against Chromium's virtual authenticator.)
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpers::{spawn_app, Browser, CANDIDATE};
-
-async fn post_json(b: &Browser, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = b
-        .client
-        .post(format!("{}{path}", b.app))
-        .json(&body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use crate::helpers::{post_json, spawn_app, CANDIDATE};
 
 #[tokio::test]
 async fn passkey_ceremonies_start_for_the_right_people_and_refuse_bad_answers() {

@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{candidate_in_exam, Browser, CANDIDATE};
+use crate::helpers::{candidate_in_exam, location, Browser, CANDIDATE};
 
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
@@ -40,14 +40,6 @@ async fn last_seq(pool: &sqlx::AnyPool, attempt: &str) -> i64 {
         .fetch_one(pool)
         .await
         .expect("the attempt")
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string()
 }
 
 /// The three reads, each expected to send the candidate to the sign-in page.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use certamen_item_bank::item::{Item, SetFile};
-use certamen_item_bank::load::load_bank;
+use certamen_item_bank::load::{load_bank, Bank};
 use certamen_item_bank::write;
 
 use crate::server::bank::{self, SyncReport};
@@ -27,16 +27,21 @@ fn now_ms() -> i64 {
 pub async fn import(dir: &Path, database_url: &str) -> anyhow::Result<SyncReport> {
     let bank = load_bank(dir)?;
     let db = Db::connect(database_url, 2).await?;
-    let source = format!("certamen bank import {}", dir.display());
-    let report = bank::sync_bank_audited(
-        &db,
-        &bank,
-        now_ms(),
-        bank::WorkspaceChanges::Refuse,
-        &source,
-    )
-    .await
-    .with_context(|| format!("nothing was imported from {}", dir.display()))?;
+    import_audited(db, &bank, "bank import", dir).await
+}
+
+/// Loads `bank` as the command `certamen <command> <dir>` did, recorded in the audit log.
+async fn import_audited(
+    db: Db,
+    bank: &Bank,
+    command: &str,
+    dir: &Path,
+) -> anyhow::Result<SyncReport> {
+    let source = format!("certamen {command} {}", dir.display());
+    let report =
+        bank::sync_bank_audited(&db, bank, now_ms(), bank::WorkspaceChanges::Refuse, &source)
+            .await
+            .with_context(|| format!("nothing was imported from {}", dir.display()))?;
     db.pool.close().await;
     Ok(report)
 }
@@ -278,16 +283,5 @@ pub async fn qti_import(
         items,
         practice: Vec::new(),
     };
-    let source = format!("certamen bank qti-import {}", dir.display());
-    let report = bank::sync_bank_audited(
-        &db,
-        &package,
-        now_ms(),
-        bank::WorkspaceChanges::Refuse,
-        &source,
-    )
-    .await
-    .with_context(|| format!("nothing was imported from {}", dir.display()))?;
-    db.pool.close().await;
-    Ok(report)
+    import_audited(db, &package, "bank qti-import", dir).await
 }

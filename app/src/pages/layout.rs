@@ -160,20 +160,13 @@ pub(crate) mod ssr {
     /// gets the 302; a server function called from a script (or any other client) gets 401,
     /// not a server error, beside the redirect header.
     pub fn not_signed_in() -> ServerFnError {
-        // Back to this page after signing in: the address of a page request (a server function
-        // called by a script has its own address, which is no page to return to).
-        let parts = use_context::<axum::http::request::Parts>();
-        let page = parts
-            .as_ref()
-            .filter(|p| p.method == axum::http::Method::GET && !p.uri.path().starts_with("/api/"))
-            .and_then(|p| p.uri.path_and_query())
-            .map(|pq| pq.as_str().to_string())
-            .unwrap_or_default();
+        // Back to this page after signing in (a server function called by a script has no page).
+        let page = crate::server::error::page_to_return_to();
         let moved = redirect_to(&format!(
             "/signin{}",
             crate::server::forms::next_query(&page, "?")
         ));
-        let html = parts.is_some_and(|p| {
+        let html = use_context::<axum::http::request::Parts>().is_some_and(|p| {
             p.headers
                 .get(axum::http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())

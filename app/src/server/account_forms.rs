@@ -40,8 +40,16 @@ pub async fn register(
         .ok_or_else(|| AppError::Internal(format!("account {id} vanished after creation")))?;
     // The browser takes the language just chosen as preferred (unless it chose one itself)
     // and becomes known to the account.
-    let cookies =
-        auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Password).await?;
+    // A new account: no browser knows it yet.
+    let cookies = auth::complete_sign_in(
+        &state,
+        &session,
+        &headers,
+        &user,
+        auth::Method::Password,
+        None,
+    )
+    .await?;
     tracing::info!(user_id = id, "candidate account created");
     Ok(super::forms::with_cookies(
         Redirect::to("/dashboard").into_response(),

@@ -261,14 +261,10 @@ pub async fn enrolment_code(
     users::require_admin(&user, "issue enrolment codes")?;
     let id = parse_record_id(&raw_id, "account")?;
     let issued = super::enrolment::issue_by_admin(&state.db, &user, id, state.clock.now_ms()).await;
-    let code = match issued {
-        Ok(code) => code,
+    let super::enrolment::Issued { code, email } = match issued {
+        Ok(issued) => issued,
         Err(e) => return recorded_answer(Err(e), BACK, ""),
     };
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_one(&state.db.pool)
-        .await?;
     let message = format!(
         "Enrolment code for {email}: {code} — give it to the person by a channel other than the one their password travelled on. It works once, within 24 hours, for the first passkey on /settings/passkeys; issuing another cancels it. It is not shown again."
     );

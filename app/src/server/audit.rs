@@ -41,10 +41,7 @@ impl Entry {
             self.details
         ])
         .to_string();
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        super::crypto::hex(&Sha256::digest(text.as_bytes()))
     }
 }
 

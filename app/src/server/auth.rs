@@ -101,42 +101,41 @@ pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
 
 /// Everything a sign-in does besides checking who it is, for passwords and passkeys alike:
 /// the session (new id, the method), the account's previous sign-in kept for the dashboard's
-/// "since you last signed in" notice, the browser remembered as known to the account, and the
-/// account's preferred language. Returns the cookies to set.
+/// "since you last signed in" notice, the browser remembered as known to the account
+/// (`known_device`: what `devices::known_for` found for this request), and the account's
+/// preferred language. The two writes share one transaction (one commit in the sign-in storm
+/// at an exam's start). Returns the cookies to set.
 pub async fn complete_sign_in(
     state: &super::startup::AppState,
     session: &Session,
     headers: &axum::http::HeaderMap,
     user: &User,
     method: Method,
+    known_device: Option<&str>,
 ) -> Result<Vec<String>, AppError> {
     let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
     let previous: Option<i64> =
         sqlx::query_scalar("SELECT last_sign_in_at FROM users WHERE id = $1")
             .bind(user.id)
-            .fetch_optional(&state.db.pool)
+            .fetch_optional(&mut *tx)
             .await?
             .flatten();
-    state
-        .db
-        .write(
-            sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(user.id),
-        )
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user.id)
+        .execute(&mut *tx)
         .await?;
+    let device_cookie =
+        super::devices::remember(&mut tx, known_device, user.id, now, state.secure_cookies).await?;
+    tx.commit().await?;
     sign_in(session, user).await?;
     record_method(session, method).await?;
     session
         .insert(PREVIOUS_SIGN_IN_KEY, previous)
         .await
         .map_err(session_error)?;
-    let mut cookies = Vec::new();
-    if let Some(c) =
-        super::devices::remember(&state.db, headers, user.id, now, state.secure_cookies).await?
-    {
-        cookies.push(c);
-    }
+    let mut cookies: Vec<String> = device_cookie.into_iter().collect();
     if let Some(c) = super::language::cookie_for_account(state, headers, user.id).await? {
         cookies.push(c);
     }
@@ -144,8 +143,7 @@ pub async fn complete_sign_in(
 }
 
 /// When this session signed in and the account's sign-in before it (Unix ms, the first by the
-/// system clock), for the
-/// dashboard's notice of what changed on the account in between.
+/// system clock), for the dashboard's notice of what changed on the account in between.
 pub async fn sign_in_times(session: &Session) -> Result<(Option<i64>, Option<i64>), AppError> {
     let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
     let previous: Option<Option<i64>> = session
@@ -239,13 +237,7 @@ async fn signed_in_user(session: &Session, db: &Db) -> Result<User, AppError> {
 /// A random password for demo accounts: 16 characters from an unambiguous alphabet.
 pub fn random_password() -> Result<String, AppError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect())
+    super::crypto::random_chars(ALPHABET, 16)
 }
 
 #[cfg(test)]

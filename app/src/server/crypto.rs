@@ -19,6 +19,19 @@ pub fn random_hex(n: usize) -> Result<String, AppError> {
     Ok(hex(&bytes))
 }
 
+/// `n` characters drawn from `alphabet` with the operating system's randomness (a byte
+/// modulo the alphabet's length: the slight bias toward its first letters costs a fraction of
+/// a bit per character).
+pub fn random_chars(alphabet: &[u8], n: usize) -> Result<String, AppError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(alphabet[usize::from(*b) % alphabet.len()]))
+        .collect())
+}
+
 /// SHA-256 of `text`, as hex.
 pub fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
@@ -27,6 +40,15 @@ pub fn sha256_hex(text: &str) -> String {
 /// The secret called `name`, made on first use and shared through the database by every
 /// server (the first to store it wins; the others read it back).
 pub async fn server_secret(db: &Db, name: &str) -> Result<String, AppError> {
+    let read = || {
+        sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&db.pool)
+    };
+    // Made once per database: every later call is a read, never a write.
+    if let Some(row) = read().await? {
+        return Ok(row.try_get("value")?);
+    }
     let fresh = random_hex(32)?;
     db.write(
         sqlx::query(
@@ -36,13 +58,10 @@ pub async fn server_secret(db: &Db, name: &str) -> Result<String, AppError> {
         .bind(&fresh),
     )
     .await?;
-    Ok(
-        sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&db.pool)
-            .await?
-            .try_get("value")?,
-    )
+    let row = read()
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("server secret {name} vanished")))?;
+    Ok(row.try_get("value")?)
 }
 
 /// A keyed hash of `text` under `secret` (HMAC would do as well; SHA-256 over the secret and

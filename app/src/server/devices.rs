@@ -5,7 +5,6 @@
 //! The token proves nothing by itself: the password is still checked.
 
 use axum::http::HeaderMap;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::db::Db;
@@ -15,7 +14,7 @@ pub const COOKIE: &str = "certamen_device";
 const MAX_AGE_S: i64 = 365 * 24 * 3600;
 
 fn hash(token: &str) -> String {
-    super::crypto::hex(&Sha256::digest(token.as_bytes()))
+    super::crypto::sha256_hex(token)
 }
 
 /// The device token this request carries, if it carries one of the right shape.
@@ -24,11 +23,9 @@ pub fn token(headers: &HeaderMap) -> Option<String> {
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
+        .find_map(|header| crate::display::cookie_value(header, COOKIE))
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
 }
 
 /// The hash of this request's device token when the account `user_id` knows that browser.
@@ -51,35 +48,34 @@ pub async fn known_for(
     })
 }
 
-/// After a sign-in: the browser is known to the account from now on. Returns the `Set-Cookie`
-/// value when a new token was made (a browser that already holds this account's token keeps
-/// it; one holding another account's gets a new one, so a shared computer knows both).
+/// After a sign-in, inside its transaction: the browser is known to the account from now on.
+/// `known` is what [`known_for`] found for this request. Returns the `Set-Cookie` value when a
+/// new token was made (a browser that already holds this account's token keeps it; one
+/// holding another account's gets a new one, so a shared computer knows both).
 pub async fn remember(
-    db: &Db,
-    headers: &HeaderMap,
+    tx: &mut sqlx::AnyConnection,
+    known: Option<&str>,
     user_id: i64,
     now: i64,
     secure: bool,
 ) -> Result<Option<String>, AppError> {
-    if let Some(hashed) = known_for(db, headers, user_id).await? {
-        db.write(
-            sqlx::query("UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(hashed),
-        )
-        .await?;
+    if let Some(hashed) = known {
+        sqlx::query("UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(hashed)
+            .execute(&mut *tx)
+            .await?;
         return Ok(None);
     }
     let token = super::crypto::random_hex(32)?;
-    db.write(
-        sqlx::query(
-            "INSERT INTO known_devices (token_hash, user_id, created_at, last_used_at) \
-             VALUES ($1, $2, $3, $3)",
-        )
-        .bind(hash(&token))
-        .bind(user_id)
-        .bind(now),
+    sqlx::query(
+        "INSERT INTO known_devices (token_hash, user_id, created_at, last_used_at) \
+         VALUES ($1, $2, $3, $3)",
     )
+    .bind(hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
     .await?;
     Ok(Some(cookie(&token, secure)))
 }

@@ -20,13 +20,7 @@ const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
 
 /// A fresh code: 4 groups of 4 characters (about 74 bits), e.g. `K7QD-3MFX-...`.
 fn new_code() -> Result<String, AppError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
-    let chars: Vec<char> = bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
+    let chars: Vec<char> = super::crypto::random_chars(ALPHABET, 16)?.chars().collect();
     Ok(chars
         .chunks(4)
         .map(|c| c.iter().collect::<String>())
@@ -46,8 +40,15 @@ fn code_hash(code: &str) -> String {
     super::crypto::sha256_hex(&format!("enrolment:{}", canonical(code)))
 }
 
+/// A code just issued, and the email of the account it is for.
+#[derive(Debug)]
+pub struct Issued {
+    pub code: String,
+    pub email: String,
+}
+
 /// Issues a code for account `user_id` on behalf of `issuer`, superseding any unused one.
-async fn issue(db: &Db, issuer: Actor<'_>, user_id: i64, now: i64) -> Result<String, AppError> {
+async fn issue(db: &Db, issuer: Actor<'_>, user_id: i64, now: i64) -> Result<Issued, AppError> {
     let code = new_code()?;
     let mut tx = db.begin().await?;
     let row = sqlx::query("SELECT email, role, disabled_at FROM users WHERE id = $1")
@@ -96,7 +97,7 @@ async fn issue(db: &Db, issuer: Actor<'_>, user_id: i64, now: i64) -> Result<Str
     )
     .await?;
     tx.commit().await?;
-    Ok(code)
+    Ok(Issued { code, email })
 }
 
 /// An administrator issues a code (from the accounts page).
@@ -105,12 +106,12 @@ pub async fn issue_by_admin(
     admin: &User,
     user_id: i64,
     now: i64,
-) -> Result<String, AppError> {
+) -> Result<Issued, AppError> {
     issue(db, Actor::from(admin), user_id, now).await
 }
 
 /// The operator issues a code from the command line (for the first administrator).
-pub async fn issue_by_operator(db: &Db, email: &str, now: i64) -> Result<String, AppError> {
+pub async fn issue_by_operator(db: &Db, email: &str, now: i64) -> Result<Issued, AppError> {
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email.trim().to_lowercase())
         .fetch_optional(&db.pool)

@@ -121,14 +121,21 @@ pub async fn with_display(
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
     let lang = settings.lang(request.headers());
     let get = request.method() == axum::http::Method::GET;
-    let page = request
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str().to_string())
-        .unwrap_or_default();
+    // Only a page opened with GET is one to return to; a POST (the answer saves of exam day
+    // among them) keeps an empty string, which allocates nothing.
+    let page = match request.uri().path_and_query() {
+        Some(pq) if get && !pq.path().starts_with("/api/") => pq.as_str().to_string(),
+        _ => String::new(),
+    };
     let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
     let run = REQUEST_PAGE.scope(page, run);
     DISPLAY.scope(settings, IS_GET.scope(get, run)).await
+}
+
+/// The page this request opened, to return to after signing in: a GET's path and query
+/// (not a server function's); empty otherwise.
+pub fn page_to_return_to() -> String {
+    REQUEST_PAGE.try_with(Clone::clone).unwrap_or_default()
 }
 
 /// A small page that tells a form's outcome that cannot travel in an address (a one-time
@@ -207,16 +214,11 @@ impl IntoResponse for AppError {
         match self {
             // To the sign-in page, and back to this page afterwards when it is one to open
             // (a GET; a form post is sent again by the person, from its page).
-            AppError::Unauthenticated => {
-                let get = IS_GET.try_with(|g| *g).unwrap_or(false);
-                let page = if get {
-                    REQUEST_PAGE.try_with(Clone::clone).unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                Redirect::to(&format!("/signin{}", super::forms::next_query(&page, "?")))
-                    .into_response()
-            }
+            AppError::Unauthenticated => Redirect::to(&format!(
+                "/signin{}",
+                super::forms::next_query(&page_to_return_to(), "?")
+            ))
+            .into_response(),
             other => error_page(other.status(), &other.public_message(), None),
         }
     }

@@ -151,11 +151,12 @@ pub async fn sign_in(
         super::client_address::client(peer.ip(), &headers, &state.trusted_proxies).to_string();
     let found = users::find_for_sign_in(&state.db, &form.email).await?;
     // A browser the account knows draws on its own budget; any other on the account's.
-    let bucket = match &found {
-        Some((user, _)) => match super::devices::known_for(&state.db, &headers, user.id).await? {
-            Some(device) => Bucket::Device(device),
-            None => Bucket::Account(form.email.clone()),
-        },
+    let known_device = match &found {
+        Some((user, _)) => super::devices::known_for(&state.db, &headers, user.id).await?,
+        None => None,
+    };
+    let bucket = match &known_device {
+        Some(device) => Bucket::Device(device.clone()),
         None => Bucket::Account(form.email.clone()),
     };
     let taken = match sign_in_limits::take(&state.db, &bucket, now).await? {
@@ -181,9 +182,15 @@ pub async fn sign_in(
     match found {
         Some((user, _)) if ok => {
             sign_in_limits::give_back(&state.db, taken).await?;
-            let cookies =
-                auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Password)
-                    .await?;
+            let cookies = auth::complete_sign_in(
+                &state,
+                &session,
+                &headers,
+                &user,
+                auth::Method::Password,
+                known_device.as_deref(),
+            )
+            .await?;
             tracing::info!(user_id = user.id, "signed in");
             let target = after_sign_in(&form.next);
             Ok(with_cookies(Redirect::to(&target).into_response(), cookies))

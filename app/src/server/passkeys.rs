@@ -45,9 +45,7 @@ pub fn relying_party(public_url: &str) -> Result<Webauthn, String> {
         .map_err(|e| format!("public URL {public_url:?}: {e}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use super::crypto::hex;
 
 /// A JSON error the page's script shows as it is.
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
@@ -474,8 +472,16 @@ pub async fn sign_in_finish(
         .await
         .map_err(internal)?
         .unwrap_or_default();
-    let cookies =
-        auth::complete_sign_in(&state, &session, &headers, &user, auth::Method::Passkey).await?;
+    let known_device = super::devices::known_for(&state.db, &headers, user_id).await?;
+    let cookies = auth::complete_sign_in(
+        &state,
+        &session,
+        &headers,
+        &user,
+        auth::Method::Passkey,
+        known_device.as_deref(),
+    )
+    .await?;
     tracing::info!(user_id, "signed in with a passkey");
     let go = super::forms::after_sign_in(&body_next);
     Ok(super::forms::with_cookies(

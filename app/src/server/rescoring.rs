@@ -199,7 +199,7 @@ fn digest(request: &Request, changes: &[Change]) -> String {
     for c in changes {
         h.update(format!("{}:{}\n", c.attempt_id, c.new.json));
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    super::crypto::hex(&h.finalize())
 }
 
 fn to_dto(c: &Change) -> RescoreEffect {

@@ -113,11 +113,7 @@ pub async fn seed(
         .await?
         .try_get("n")?;
     // One hash of a password nobody is told: simulated accounts cannot be signed in to.
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret)
-        .map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))?;
-    let hash =
-        super::auth::hash_password(secret.iter().map(|b| format!("{b:02x}")).collect()).await?;
+    let hash = super::auth::hash_password(super::crypto::random_hex(32)?).await?;
     let mut rng = attempt_rng(plan.seed);
     let mut report = SeedReport {
         exam_id: exam_id.clone(),
