@@ -14,7 +14,7 @@ use certamen_app::server::config::Config;
 
 /// mimalloc instead of the system allocator: under exam-day load the server allocates and
 /// frees for every request on many threads, where glibc's allocator spent a seventh of the
-/// CPU and kept hundreds of MiB it had freed (see README, operations).
+/// CPU and kept hundreds of MiB it had freed (see docs/operations.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use certamen_app::server::startup::Application;

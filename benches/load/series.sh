@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The exam-day figures in README (operations): the load series on SQLite and PostgreSQL, the
+# The exam-day figures in docs/operations.md: the load series on SQLite and PostgreSQL, the
 # same 2,000 candidates without group commit, and the three fault runs. Each run writes its
 # figures as JSON into OUT (default $CARGO_TARGET_DIR/load-reports) and stops the script if
 # an acknowledged answer is missing or wrong or a fault check fails.

@@ -311,6 +311,44 @@ async fn a_privileged_accounts_first_passkey_needs_an_enrolment_code() {
     app.cleanup().await;
 }
 
+/// What changed on an account's sign-in since its previous sign-in is on the dashboard at the
+/// next one, once.
+#[tokio::test]
+async fn the_next_sign_in_shows_what_changed_on_the_account_since_the_last() {
+    let app = crate::helpers::spawn_app_passkeys_for_staff().await;
+    let staff = app.browser();
+    let first = staff.sign_in("staff@demo.certamen.test").await;
+    assert!(!first.body.contains("since you last signed in"));
+    staff.submit("/auth/signout", &[]).await;
+    app.clock.advance_ms(60_000);
+    let db = certamen_app::server::db::Db::connect(&app.database_url, 2)
+        .await
+        .expect("db");
+    certamen_app::server::enrolment::issue_by_operator(
+        &db,
+        "staff@demo.certamen.test",
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("code");
+    app.clock.advance_ms(60_000);
+    let next = staff.sign_in("staff@demo.certamen.test").await;
+    assert!(
+        next.body
+            .contains("issued a passkey enrolment code for your account"),
+        "{}",
+        next.body
+    );
+    staff.submit("/auth/signout", &[]).await;
+    app.clock.advance_ms(60_000);
+    let later = staff.sign_in("staff@demo.certamen.test").await;
+    assert!(
+        !later.body.contains("since you last signed in"),
+        "shown once"
+    );
+    app.cleanup().await;
+}
+
 /// An administrator issues a code from the accounts page: shown once on the answer, never
 /// cached, audited under the administrator's name.
 #[tokio::test]

@@ -222,8 +222,8 @@ fn build_debug(bins: &[(&str, &str)]) -> anyhow::Result<()> {
 /// credited), and a tenth of the candidates leaving their attempts to the deadline finalizer.
 /// Each run fails if an acknowledged answer is missing or wrong, a candidate could not finish,
 /// downtime went uncredited, a request in the outage met a server fault rather than 503, or an
-/// abandoned attempt was not submitted exactly once. (The figures for the README come from
-/// release builds; see its section on operations.)
+/// abandoned attempt was not submitted exactly once. (The figures in docs/operations.md come from
+/// release builds.)
 fn load_smoke(with_postgres: bool) -> anyhow::Result<()> {
     build_debug(&[
         ("certamen-app", "certamen"),

@@ -161,12 +161,16 @@ pub(crate) mod ssr {
     /// not a server error, beside the redirect header.
     pub fn not_signed_in() -> ServerFnError {
         // Back to this page after signing in (a server function called by a script has no page).
-        let page = crate::server::error::page_to_return_to();
+        let parts = use_context::<axum::http::request::Parts>();
+        let page = parts
+            .as_ref()
+            .map(|p| crate::server::error::page_of(&p.method, &p.uri))
+            .unwrap_or_default();
         let moved = redirect_to(&format!(
             "/signin{}",
             crate::server::forms::next_query(&page, "?")
         ));
-        let html = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+        let html = parts.is_some_and(|p| {
             p.headers
                 .get(axum::http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())

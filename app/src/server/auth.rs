@@ -11,10 +11,12 @@ use super::users::{self, User};
 
 use super::session_store::{ACCOUNT_KEY, USER_KEY};
 const METHOD_KEY: &str = "signed_in_with";
-/// When the session signed in (Unix ms): a session ends [`ABSOLUTE_LIFETIME_MS`] after it,
-/// however busy it is.
+/// When the session signed in (Unix ms by the system clock, to the second): a session ends
+/// [`ABSOLUTE_LIFETIME_MS`] after it, however busy it is.
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
-const PREVIOUS_SIGN_IN_KEY: &str = "previous_sign_in_at";
+/// This sign-in and the account's one before it, by the server's clock (the audit log's), for
+/// the dashboard's notice of what changed in between.
+const SIGN_IN_TIMES_KEY: &str = "sign_in_times";
 /// The longest a sign-in lasts: beyond the longest exam (2.5 hours at +300 % is 10 hours, with
 /// breaks), short enough that a session left open on a shared computer ends the same day.
 pub const ABSOLUTE_LIFETIME_MS: i64 = 14 * 3600 * 1000;
@@ -132,7 +134,7 @@ pub async fn complete_sign_in(
     sign_in(session, user).await?;
     record_method(session, method).await?;
     session
-        .insert(PREVIOUS_SIGN_IN_KEY, previous)
+        .insert(SIGN_IN_TIMES_KEY, (now, previous))
         .await
         .map_err(session_error)?;
     let mut cookies: Vec<String> = device_cookie.into_iter().collect();
@@ -142,15 +144,17 @@ pub async fn complete_sign_in(
     Ok(cookies)
 }
 
-/// When this session signed in and the account's sign-in before it (Unix ms, the first by the
-/// system clock), for the dashboard's notice of what changed on the account in between.
+/// When this session signed in and the account's sign-in before it (Unix ms by the server's
+/// clock, as the audit log's times), for the dashboard's notice of what changed in between.
 pub async fn sign_in_times(session: &Session) -> Result<(Option<i64>, Option<i64>), AppError> {
-    let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
-    let previous: Option<Option<i64>> = session
-        .get(PREVIOUS_SIGN_IN_KEY)
+    let times: Option<(i64, Option<i64>)> = session
+        .get(SIGN_IN_TIMES_KEY)
         .await
         .map_err(session_error)?;
-    Ok((at, previous.flatten()))
+    Ok(match times {
+        Some((at, previous)) => (Some(at), previous),
+        None => (None, None),
+    })
 }
 
 pub fn unix_now() -> i64 {

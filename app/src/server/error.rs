@@ -121,20 +121,27 @@ pub async fn with_display(
     let settings = crate::display::DisplaySettings::from_headers(request.headers());
     let lang = settings.lang(request.headers());
     let get = request.method() == axum::http::Method::GET;
-    // Only a page opened with GET is one to return to; a POST (the answer saves of exam day
-    // among them) keeps an empty string, which allocates nothing.
-    let page = match request.uri().path_and_query() {
-        Some(pq) if get && !pq.path().starts_with("/api/") => pq.as_str().to_string(),
-        _ => String::new(),
-    };
+    let page = page_of(request.method(), request.uri());
     let run = crate::server::language::REQUEST_LANG.scope(lang, next.run(request));
     let run = REQUEST_PAGE.scope(page, run);
     DISPLAY.scope(settings, IS_GET.scope(get, run)).await
 }
 
-/// The page this request opened, to return to after signing in: a GET's path and query
-/// (not a server function's); empty otherwise.
-pub fn page_to_return_to() -> String {
+/// The page a request opened, to return to after signing in: a GET's path and query (not a
+/// server function's); empty otherwise, which allocates nothing (the answer saves of exam day
+/// are POSTs).
+pub fn page_of(method: &axum::http::Method, uri: &axum::http::Uri) -> String {
+    match uri.path_and_query() {
+        Some(pq) if method == axum::http::Method::GET && !pq.path().starts_with("/api/") => {
+            pq.as_str().to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// [`page_of`] the request being answered by a handler. (A page's resources may load on
+/// another task, where this is not set: they read the request's parts from their context.)
+fn page_to_return_to() -> String {
     REQUEST_PAGE.try_with(Clone::clone).unwrap_or_default()
 }
 
