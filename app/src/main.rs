@@ -5,7 +5,7 @@
 #![recursion_limit = "256"]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -73,6 +73,23 @@ enum Command {
         /// peer is the client, whatever the headers say.
         #[arg(long, env = "CERTAMEN_TRUSTED_PROXIES", value_parser = parse_trusted_proxies)]
         trusted_proxies: Option<Vec<ipnet::IpNet>>,
+        /// The Ed25519 key that signs the audit log's checkpoints: made on first start if
+        /// absent (its public key beside it, in FILE.pub). Keep it off the database's machine
+        /// and backups if you can. `CERTAMEN_AUDIT_KEY` (64 hex characters) overrides it.
+        #[arg(
+            long,
+            env = "CERTAMEN_AUDIT_KEY_FILE",
+            default_value = "certamen-audit.key"
+        )]
+        audit_key: PathBuf,
+        /// The file each signed checkpoint of the audit log is appended to (one JSON line
+        /// each): ship it elsewhere; `certamen audit verify --checkpoints FILE` reads it.
+        #[arg(
+            long,
+            env = "CERTAMEN_AUDIT_CHECKPOINTS",
+            default_value = "certamen-audit-checkpoints.jsonl"
+        )]
+        audit_checkpoints: PathBuf,
     },
     /// Accounts, for the operator of the server.
     Account {
@@ -147,6 +164,20 @@ enum AuditCommand {
         /// entry (a chain alone cannot show that its newest entries were removed).
         #[arg(long)]
         expect_hash: Option<String>,
+        /// The server's checkpoint log: every entry a checkpoint signed must still be there,
+        /// unchanged, even if the chain was recomputed after a change.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+        /// The audit key's public half (64 hex characters, printed at the server's start);
+        /// without it, read from AUDIT_KEY.pub or AUDIT_KEY.
+        #[arg(long)]
+        public_key: Option<String>,
+        #[arg(
+            long,
+            env = "CERTAMEN_AUDIT_KEY_FILE",
+            default_value = "certamen-audit.key"
+        )]
+        audit_key: PathBuf,
     },
 }
 
@@ -231,6 +262,8 @@ async fn run() -> anyhow::Result<()> {
             no_group_commit,
             max_connections,
             trusted_proxies,
+            audit_key,
+            audit_checkpoints,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
@@ -243,6 +276,11 @@ async fn run() -> anyhow::Result<()> {
             config.trusted_proxies = trusted_proxies.unwrap_or_default();
             config.demo_password = demo_password;
             config.site_root = site_root;
+            config.audit_anchor = Some(certamen_app::server::audit_anchor::AnchorConfig {
+                key_file: audit_key,
+                log_file: audit_checkpoints,
+                ..certamen_app::server::audit_anchor::AnchorConfig::in_folder(Path::new("."))
+            });
             if let Some(bank) = bank {
                 config.bank_dir = bank;
             }
@@ -250,6 +288,21 @@ async fn run() -> anyhow::Result<()> {
                 .await
                 .context("cannot start the server")?;
             let port = app.port();
+            if let Some(anchor) = &app.anchor_info {
+                let shown = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+                let key = if anchor.key_from_env {
+                    "from CERTAMEN_AUDIT_KEY".to_string()
+                } else if anchor.key_created {
+                    format!("made now in {}", shown(&anchor.key_file).display())
+                } else {
+                    format!("in {}", shown(&anchor.key_file).display())
+                };
+                println!(
+                    "\nAudit checkpoints: signed with the key {key} (public key {}),\n  appended to {}",
+                    anchor.public_key,
+                    shown(&anchor.log_file).display()
+                );
+            }
             if let Some(logins) = &app.demo_logins {
                 println!("\nDemo accounts (password for all: {}):", logins.password);
                 for (email, role) in &logins.accounts {
@@ -375,15 +428,39 @@ async fn run() -> anyhow::Result<()> {
                 AuditCommand::Verify {
                     database_url,
                     expect_hash,
+                    checkpoints,
+                    public_key,
+                    audit_key,
                 },
         } => {
+            use certamen_app::server::audit_anchor;
+            // The file and key first: a mistyped path is said before the database is read.
+            let signed = match &checkpoints {
+                Some(file) => Some((
+                    audit_anchor::read_log(file)?,
+                    audit_anchor::verifying_key(public_key.as_deref(), &audit_key)?,
+                )),
+                None => None,
+            };
             let db = certamen_app::server::db::Db::connect(&database_url, 2).await?;
             let found = certamen_app::server::audit::verify(&db).await?;
             let kept = match &expect_hash {
                 Some(h) => Some(certamen_app::server::audit::holds(&db, h).await?),
                 None => None,
             };
+            let anchored = match &signed {
+                Some((log, key)) => Some(audit_anchor::verify(&db, log, key).await?),
+                None => None,
+            };
             db.pool.close().await;
+            if let Some(report) = &anchored {
+                // The signed checkpoints outrank the chain: a recomputed chain looks intact.
+                if let Some((seq, why)) = &report.broken {
+                    anyhow::bail!(
+                        "audit log: entry {seq} does not match the signed checkpoints: {why}"
+                    );
+                }
+            }
             if let Some(None) = kept {
                 anyhow::bail!(
                     "audit log: no entry has the hash {}: the log was cut short or changed after it was recorded",
@@ -391,10 +468,28 @@ async fn run() -> anyhow::Result<()> {
                 );
             }
             match found.broken {
-                None => println!(
-                    "audit log: {} entries, chain intact (last hash {})",
-                    found.entries, found.last_hash
-                ),
+                None => {
+                    println!(
+                        "audit log: {} entries, chain intact (last hash {})",
+                        found.entries, found.last_hash
+                    );
+                    if let Some(report) = anchored {
+                        println!(
+                            "checkpoints: {} signed, entries 1 to {} match them{}",
+                            report.checkpoints,
+                            report.anchored_to,
+                            if found.entries > report.anchored_to {
+                                format!(
+                                    "; entries {} to {} are newer than the newest checkpoint (chain only)",
+                                    report.anchored_to + 1,
+                                    found.entries
+                                )
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                }
                 Some((seq, why)) => anyhow::bail!(
                     "audit log: entry {seq} breaks the chain: {why} (entries before it are intact)"
                 ),

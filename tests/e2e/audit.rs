@@ -38,12 +38,13 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
             &[("decision", "deny")],
         )
         .await;
+    // Entry 1 is the demo accounts' reset at start, by the operator.
     assert_eq!(
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
             .fetch_one(&pool)
             .await
             .expect("n"),
-        0
+        1
     );
     staff
         .submit(
@@ -73,11 +74,12 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
         )
         .await;
 
-    let entries: Vec<(i64, String, String, String, String)> =
-        sqlx::query_as("SELECT seq, actor, action, subject, details FROM audit_log ORDER BY seq")
-            .fetch_all(&pool)
-            .await
-            .expect("entries");
+    let entries: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT seq, actor, action, subject, details FROM audit_log WHERE seq > 1 ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("entries");
     let actions: Vec<(i64, &str, &str)> = entries
         .iter()
         .map(|e| (e.0, e.2.as_str(), e.3.as_str()))
@@ -86,17 +88,17 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
         actions,
         [
             (
-                1,
+                2,
                 "accommodation.deny",
                 format!("accommodation_request:{request}").as_str()
             ),
             (
-                2,
+                3,
                 "provider.list",
                 format!("training_provider:{provider}").as_str()
             ),
             (
-                3,
+                4,
                 "provider.remove",
                 format!("training_provider:{provider}").as_str()
             ),
@@ -108,13 +110,23 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
     );
     assert!(entries[0].4.contains("Please send the letter itself."));
 
+    // The demo accounts' reset at start is entry 1, by the operator, naming every account.
+    let (actor, details): (String, String) = sqlx::query_as(
+        "SELECT actor, details FROM audit_log WHERE seq = 1 AND action = 'demo.accounts_reset'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the reset is audited");
+    assert_eq!(actor, "operator (command line)");
+    assert!(details.contains(STAFF) && details.contains("admin@demo.certamen.test"));
+
     let db = Db::connect(&app.database_url, 2).await.expect("db");
     let intact = audit::verify(&db).await.expect("verify");
-    assert_eq!((intact.entries, intact.broken.clone()), (3, None));
+    assert_eq!((intact.entries, intact.broken.clone()), (4, None));
     // The last hash, kept elsewhere, finds its entry (and would miss it were the log cut short).
     assert_eq!(
         audit::holds(&db, &intact.last_hash).await.expect("holds"),
-        Some(3)
+        Some(4)
     );
     assert_eq!(
         audit::holds(&db, &"f".repeat(64)).await.expect("holds"),
@@ -148,26 +160,26 @@ async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
     for sql in unguard {
         sqlx::query(sql).execute(&pool).await.expect("unguard");
     }
-    sqlx::query("UPDATE audit_log SET details = '{\"note\":\"Approved.\"}' WHERE seq = 1")
+    sqlx::query("UPDATE audit_log SET details = '{\"note\":\"Approved.\"}' WHERE seq = 2")
         .execute(&pool)
         .await
         .expect("tamper");
     let found = audit::verify(&db).await.expect("verify");
-    assert_eq!(found.broken.as_ref().map(|b| b.0), Some(1), "{found:?}");
+    assert_eq!(found.broken.as_ref().map(|b| b.0), Some(2), "{found:?}");
     assert!(found.broken.unwrap().1.contains("changed"));
     // Put it back exactly and remove the middle entry instead.
-    sqlx::query("UPDATE audit_log SET details = $1 WHERE seq = 1")
+    sqlx::query("UPDATE audit_log SET details = $1 WHERE seq = 2")
         .bind(&entries[0].4)
         .execute(&pool)
         .await
         .expect("restore");
     assert_eq!(audit::verify(&db).await.expect("verify").broken, None);
-    sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+    sqlx::query("DELETE FROM audit_log WHERE seq = 3")
         .execute(&pool)
         .await
         .expect("remove");
     let found = audit::verify(&db).await.expect("verify");
-    assert_eq!(found.broken.as_ref().map(|b| b.0), Some(3), "{found:?}");
+    assert_eq!(found.broken.as_ref().map(|b| b.0), Some(4), "{found:?}");
     assert!(found.broken.unwrap().1.contains("missing"));
     db.pool.close().await;
     pool.close().await;

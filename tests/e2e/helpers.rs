@@ -37,15 +37,23 @@ fn init_logs() {
 
 pub struct TestApp {
     pub address: String,
-    /// Staff may use their pages after a password sign-in (as the tests' staff do); false:
-    /// they need a passkey, as in a real program.
-    staff_passwords: bool,
     pub clock: ManualClock,
     pub database_url: String,
     bank_dir: std::path::PathBuf,
     server: Option<tokio::task::JoinHandle<()>>,
-    trusted_proxies: Vec<ipnet::IpNet>,
+    options: Options,
     postgres_admin: Option<(String, String)>,
+}
+
+/// How a test's server is set up beyond its database and bank.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Staff may use their pages after a password sign-in (as the tests' staff do); false:
+    /// they need a passkey, as in a real program.
+    pub staff_passwords: bool,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Signed checkpoints of the audit log (none by default).
+    pub audit_anchor: Option<certamen_app::server::audit_anchor::AnchorConfig>,
 }
 
 /// A fresh database URL: a temporary SQLite file, or a new PostgreSQL database.
@@ -78,8 +86,7 @@ async fn start(
     database_url: &str,
     clock: &ManualClock,
     bank_dir: &std::path::Path,
-    staff_passwords: bool,
-    trusted_proxies: &[ipnet::IpNet],
+    options: &Options,
 ) -> (String, tokio::task::JoinHandle<()>) {
     let mut config = Config::new(
         "127.0.0.1:0".parse().expect("literal address"),
@@ -92,8 +99,9 @@ async fn start(
     config.clock = Arc::new(clock.clone());
     config.jobs_every = Duration::from_millis(100);
     config.max_connections = 8;
-    config.staff_passwords = staff_passwords;
-    config.trusted_proxies = trusted_proxies.to_vec();
+    config.staff_passwords = options.staff_passwords;
+    config.trusted_proxies = options.trusted_proxies.clone();
+    config.audit_anchor = options.audit_anchor.clone();
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(async move {
@@ -113,44 +121,48 @@ pub async fn spawn_app_with_bank(bank_dir: std::path::PathBuf) -> TestApp {
 
 /// The app as a real program runs it: staff and administrators need a passkey.
 pub async fn spawn_app_passkeys_for_staff() -> TestApp {
-    spawn(certamen_item_bank::sample_bank_dir(), false).await
+    spawn_app_with(Options::default()).await
 }
 
 /// The app behind a reverse proxy on this machine (`--trusted-proxies 127.0.0.1`): the tests'
 /// `X-Forwarded-For` names the client's address.
 pub async fn spawn_app_behind_proxy() -> TestApp {
-    let proxies = vec!["127.0.0.1/32".parse().expect("literal CIDR")];
-    spawn_with(certamen_item_bank::sample_bank_dir(), true, proxies).await
+    spawn_app_with(Options {
+        staff_passwords: true,
+        trusted_proxies: vec!["127.0.0.1/32".parse().expect("literal CIDR")],
+        ..Options::default()
+    })
+    .await
 }
 
 async fn spawn(bank_dir: std::path::PathBuf, staff_passwords: bool) -> TestApp {
-    spawn_with(bank_dir, staff_passwords, Vec::new()).await
+    spawn_with(
+        bank_dir,
+        Options {
+            staff_passwords,
+            ..Options::default()
+        },
+    )
+    .await
 }
 
-async fn spawn_with(
-    bank_dir: std::path::PathBuf,
-    staff_passwords: bool,
-    trusted_proxies: Vec<ipnet::IpNet>,
-) -> TestApp {
+/// The app with the sample bank, set up as `options` say.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    spawn_with(certamen_item_bank::sample_bank_dir(), options).await
+}
+
+async fn spawn_with(bank_dir: std::path::PathBuf, options: Options) -> TestApp {
     init_logs();
     let (database_url, postgres_admin) = fresh_database().await;
     let clock = ManualClock::starting_at(START_MS);
-    let (address, handle) = start(
-        &database_url,
-        &clock,
-        &bank_dir,
-        staff_passwords,
-        &trusted_proxies,
-    )
-    .await;
+    let (address, handle) = start(&database_url, &clock, &bank_dir, &options).await;
     TestApp {
         address,
-        staff_passwords,
-        trusted_proxies,
         clock,
         database_url,
         bank_dir,
         server: Some(handle),
+        options,
         postgres_admin,
     }
 }
@@ -171,8 +183,7 @@ impl TestApp {
             &self.database_url,
             &self.clock,
             &self.bank_dir,
-            self.staff_passwords,
-            &self.trusted_proxies,
+            &self.options,
         )
         .await;
         self.address = address;

@@ -8,6 +8,7 @@ mod access;
 mod account_security;
 mod adaptive;
 mod audit;
+mod audit_anchor;
 mod bad_input;
 mod bank_files;
 mod candidate_records;

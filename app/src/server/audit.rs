@@ -27,6 +27,23 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry and its stored hash, from a row of `audit_log` with every column.
+    pub fn from_row(row: &sqlx::any::AnyRow) -> Result<(Entry, String), sqlx::Error> {
+        Ok((
+            Entry {
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                actor_id: row.try_get("actor_id")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                subject: row.try_get("subject")?,
+                details: row.try_get("details")?,
+                prev_hash: row.try_get("prev_hash")?,
+            },
+            row.try_get("hash")?,
+        ))
+    }
+
     /// The entry's hash: SHA-256 over its fields and the previous hash, encoded as a JSON array
     /// so no two different entries can hash the same text.
     pub fn hash(&self) -> String {
@@ -174,17 +191,7 @@ pub async fn verify(db: &Db) -> Result<Verification, AppError> {
     let mut expected_prev = GENESIS.to_string();
     let mut count = 0;
     for (index, row) in rows.iter().enumerate() {
-        let entry = Entry {
-            seq: row.try_get("seq")?,
-            at: row.try_get("at")?,
-            actor_id: row.try_get("actor_id")?,
-            actor: row.try_get("actor")?,
-            action: row.try_get("action")?,
-            subject: row.try_get("subject")?,
-            details: row.try_get("details")?,
-            prev_hash: row.try_get("prev_hash")?,
-        };
-        let stored: String = row.try_get("hash")?;
+        let (entry, stored) = Entry::from_row(row)?;
         let expected_seq = i64::try_from(index + 1).unwrap_or(i64::MAX);
         let problem = if entry.seq != expected_seq {
             Some(format!(

@@ -40,6 +40,9 @@ pub struct Config {
     /// Let staff and administrators use their pages after a password sign-in. Off: they
     /// must sign in with a passkey. Only for trying the app (`cargo xtask start` turns it on).
     pub staff_passwords: bool,
+    /// Signed checkpoints of the audit log, kept outside the database (`audit_anchor`);
+    /// `None`: none are made (tests that do not look at them).
+    pub audit_anchor: Option<super::audit_anchor::AnchorConfig>,
     /// Answer saves and page positions share commits (see `attempts::group_commit`). Off:
     /// each commits alone (kept to measure the difference).
     pub group_commit: bool,
@@ -67,6 +70,7 @@ impl Config {
                 format!("http://{addr}")
             },
             staff_passwords: false,
+            audit_anchor: None,
             group_commit: true,
         }
     }

@@ -11,6 +11,18 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The bytes of hex text (either case), or `None` if it is not hex of whole bytes.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    // Digits only: `from_str_radix` alone would also take a sign ("+1").
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
 /// `n` bytes from the operating system's randomness, as hex.
 pub fn random_hex(n: usize) -> Result<String, AppError> {
     let mut bytes = vec![0u8; n];
@@ -77,6 +89,18 @@ pub fn keyed_hash(secret: &str, text: &str) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_reads_back_what_it_wrote_and_refuses_the_rest() {
+        assert_eq!(
+            from_hex(&hex(&[0, 1, 254, 255])),
+            Some(vec![0, 1, 254, 255])
+        );
+        assert_eq!(from_hex("FF"), Some(vec![255]));
+        for bad in ["f", "zz", "+1", "é1"] {
+            assert_eq!(from_hex(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn random_hex_has_the_asked_length_and_differs_each_time() {

@@ -42,6 +42,8 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
 ];
 
 /// Creates (or resets) the demo accounts with `password`, returning (email, role) pairs.
+/// A reset sets every demo account's password and role, so it is audited, by the operator
+/// who started the server with `--demo`, in the same transaction.
 pub async fn create_accounts(
     db: &Db,
     password: &str,
@@ -49,10 +51,34 @@ pub async fn create_accounts(
 ) -> Result<Vec<(&'static str, Role)>, AppError> {
     let hash = auth::hash_password(password.to_string()).await?;
     let mut made = Vec::new();
+    let mut tx = db.begin().await?;
     for account in &DEMO_ACCOUNTS {
-        users::upsert(db, account.email, account.name, account.role, &hash, now).await?;
+        users::upsert_on(
+            &mut tx,
+            account.email,
+            account.name,
+            account.role,
+            &hash,
+            now,
+        )
+        .await?;
         made.push((account.email, account.role));
     }
+    let accounts: Vec<_> = made
+        .iter()
+        .map(|(email, role)| serde_json::json!({ "email": email, "role": role.as_str() }))
+        .collect();
+    super::audit::append_as(
+        &mut tx,
+        db.kind,
+        now,
+        super::audit::Actor::OPERATOR,
+        "demo.accounts_reset",
+        "demo accounts",
+        serde_json::json!({ "accounts": accounts, "password": "set anew" }),
+    )
+    .await?;
+    tx.commit().await?;
     demo_candidate_records(db, now).await?;
     Ok(made)
 }

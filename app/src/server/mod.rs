@@ -10,6 +10,7 @@ pub mod application_forms;
 pub mod applications;
 pub mod attempts;
 pub mod audit;
+pub mod audit_anchor;
 pub mod auth;
 pub mod bank;
 pub mod calibration;

@@ -76,12 +76,25 @@ pub struct DemoLogins {
     pub accounts: Vec<(&'static str, crate::dto::Role)>,
 }
 
+/// Where the audit log's checkpoints are signed and written, for printing at start.
+#[derive(Debug, Clone)]
+pub struct AnchorInfo {
+    pub key_file: std::path::PathBuf,
+    /// The key was read from the environment (`CERTAMEN_AUDIT_KEY`), not the file.
+    pub key_from_env: bool,
+    pub key_created: bool,
+    pub public_key: String,
+    pub log_file: std::path::PathBuf,
+}
+
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     state: AppState,
     config: Config,
+    anchor: Option<super::audit_anchor::Anchor>,
     pub demo_logins: Option<DemoLogins>,
+    pub anchor_info: Option<AnchorInfo>,
 }
 
 /// Largest request body accepted: answers and sign-ins are tiny.
@@ -97,6 +110,23 @@ impl Application {
         };
         tracing::info!(database = %redact(&config.database_url), kind = db.kind.name(), "database ready");
         let now = config.clock.now_ms();
+
+        // The audit key before anything is audited: a key that cannot be read stops the start.
+        let anchor = match &config.audit_anchor {
+            Some(anchor_config) => Some(
+                super::audit_anchor::Anchor::open(anchor_config.clone())
+                    .map_err(|e| e.context("the audit log's signing key"))?,
+            ),
+            None => None,
+        };
+        let anchor_info = anchor.as_ref().map(|(a, created)| AnchorInfo {
+            key_file: a.config().key_file.clone(),
+            key_from_env: std::env::var_os(super::audit_anchor::KEY_ENV).is_some(),
+            key_created: *created,
+            public_key: a.public_key(),
+            log_file: a.config().log_file.clone(),
+        });
+        let anchor = anchor.map(|(a, _)| a);
 
         let mut demo_logins = None;
         if config.demo {
@@ -292,7 +322,9 @@ impl Application {
             router,
             state,
             config,
+            anchor,
             demo_logins,
+            anchor_info,
         })
     }
 
@@ -317,6 +349,16 @@ impl Application {
             }
         }
         let _jobs = AbortOnDrop(jobs);
+        let _anchor = self.anchor.map(|anchor| {
+            AbortOnDrop(super::audit_anchor::spawn(
+                anchor,
+                self.state.db.clone(),
+                self.state.clock.clone(),
+                self.config
+                    .jobs_every
+                    .min(std::time::Duration::from_secs(5)),
+            ))
+        });
         // The peer's address reaches handlers (the sign-in limit counts failures by address).
         axum::serve(
             self.listener,

@@ -101,19 +101,33 @@ pub async fn upsert(
     password_hash: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    db.write(
-        sqlx::query(
-            "INSERT INTO users (email, display_name, role, password_hash, created_at) \
+    let mut tx = db.begin().await?;
+    upsert_on(&mut tx, email, display_name, role, password_hash, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`upsert`] inside the caller's transaction.
+pub async fn upsert_on(
+    tx: &mut sqlx::AnyConnection,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO users (email, display_name, role, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name, \
          role = excluded.role, password_hash = excluded.password_hash",
-        )
-        .bind(email.trim().to_lowercase())
-        .bind(display_name)
-        .bind(role.as_str())
-        .bind(password_hash)
-        .bind(now),
     )
+    .bind(email.trim().to_lowercase())
+    .bind(display_name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
