@@ -77,6 +77,57 @@ fn form_from(
         .collect()
 }
 
+/// Refuses a new real attempt when the candidate has used every attempt the exam allows (in
+/// its window), saying when the next one may start.
+async fn refuse_if_none_left(
+    db: &Db,
+    exam: &ExamDefinition,
+    user_id: i64,
+    exam_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let (used, next) = attempts_counted(exam, &attempt_starts(db, user_id, exam_id).await?, now);
+    if used < exam.max_attempts {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(
+        match (exam.attempt_window_days, next) {
+            (Some(days), Some(at)) => crate::t!(
+                "exam-error-attempts-used-window",
+                max = exam.max_attempts,
+                days = days,
+                day = day_text(at)
+            ),
+            _ => crate::t!("exam-error-attempts-used", max = exam.max_attempts),
+        },
+    ))
+}
+
+/// How many real attempts a candidate may have started after a moment: the limit counted in
+/// the new attempt's own transaction, after its insert, so two starts racing each other (or a
+/// start racing a submit) cannot both take the last attempt.
+#[derive(Debug, Clone, Copy)]
+struct AttemptLimit {
+    max: i64,
+    /// Attempts started after this count (the exam's window; `i64::MIN`: all of them).
+    counted_after: i64,
+}
+
+impl AttemptLimit {
+    fn of(exam: &ExamDefinition, now: i64) -> AttemptLimit {
+        AttemptLimit {
+            max: i64::from(exam.max_attempts),
+            counted_after: exam
+                .attempt_window_days
+                .map_or(i64::MIN, |d| now - i64::from(d) * 24 * 60 * 60 * 1000),
+        }
+    }
+}
+
+/// Counts the candidate's real attempts the limit covers, the new one included.
+const COUNT_COUNTED: &str = "SELECT COUNT(*) FROM attempts WHERE user_id = $1 AND exam_id = $2 \
+     AND practice = 0 AND started_at > $3";
+
 /// A real attempt, or the practice exam (never counted, any number of times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptKind {
@@ -147,20 +198,9 @@ pub async fn start_or_resume(
     }
     applications::require_approved(db, user_id).await?;
     let (exam_version, exam) = bank::latest_exam(db, exam_id).await?;
-    let (used, next) = attempts_counted(&exam, &attempt_starts(db, user_id, exam_id).await?, now);
-    if used >= exam.max_attempts {
-        return Err(AppError::Forbidden(
-            match (exam.attempt_window_days, next) {
-                (Some(days), Some(at)) => crate::t!(
-                    "exam-error-attempts-used-window",
-                    max = exam.max_attempts,
-                    days = days,
-                    day = day_text(at)
-                ),
-                _ => crate::t!("exam-error-attempts-used", max = exam.max_attempts),
-            },
-        ));
-    }
+    // Checked here so a candidate with none left costs no form assembly, and again in the
+    // attempt's own transaction (`insert_attempt`), which decides.
+    refuse_if_none_left(db, &exam, user_id, exam_id, now).await?;
 
     let pool = bank::approved_pool(db).await?;
     // Items from this candidate's earlier attempts at the exam: a retake prefers unseen items.
@@ -215,8 +255,16 @@ pub async fn start_or_resume(
         exam_version,
         seed,
         kind: AttemptKind::Real,
+        limit: Some(AttemptLimit::of(&exam, now)),
     };
-    insert_attempt(db, now, &begun, &timing, &begin).await
+    match insert_attempt(db, now, &begun, &timing, &begin).await {
+        // No attempt of its own and none open: the last one was taken meanwhile.
+        Err(AppError::Conflict(_)) if open_attempt(db, user_id, exam_id, kind).await?.is_none() => {
+            refuse_if_none_left(db, &exam, user_id, exam_id, now).await?;
+            Err(AppError::Conflict(crate::t!("exam-error-start-race")))
+        }
+        other => other,
+    }
 }
 
 /// Starts a practice attempt: the practice form, its own time and break, an approved
@@ -262,6 +310,7 @@ async fn start_practice(
         exam_version,
         seed,
         kind: AttemptKind::Practice,
+        limit: None,
     };
     insert_attempt(db, now, &begun, &timing, &begin).await
 }
@@ -280,6 +329,8 @@ struct Begin<'a> {
     exam_version: i64,
     seed: u64,
     kind: AttemptKind,
+    /// The attempt limit of a real attempt (none for practice).
+    limit: Option<AttemptLimit>,
 }
 
 /// The standard time, and where and how long the scheduled break is.
@@ -317,6 +368,7 @@ async fn insert_attempt(
         exam_version,
         seed,
         kind,
+        limit: attempt_limit,
     } = *begun;
     let id = random_id()?;
     // An approved accommodation sets the exam time and the break for attempts started after it.
@@ -359,7 +411,7 @@ async fn insert_attempt(
         breaks_left,
     };
     if let (Start::Linear(form), Some(writer)) = (begin, &db.saves) {
-        let apply = linear_start_on_writer(id.clone(), row.clone(), form);
+        let apply = linear_start_on_writer(id.clone(), row.clone(), attempt_limit, form);
         match writer.apply(apply).await {
             Some(Ok(true)) => {
                 tracing::info!(attempt = %id, user_id, exam_id, practice = kind == AttemptKind::Practice, "attempt started");
@@ -399,6 +451,26 @@ async fn insert_attempt(
         }
     }
     inserted?;
+    if let Some(limit) = attempt_limit {
+        // On PostgreSQL two starts' transactions do not see each other's insert; the lock on
+        // the candidate's row makes the second wait for the first's commit, then count it.
+        if db.kind == super::super::db::DbKind::Postgres {
+            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let counted: i64 = sqlx::query_scalar(COUNT_COUNTED)
+            .bind(user_id)
+            .bind(exam_id)
+            .bind(limit.counted_after)
+            .fetch_one(&mut *tx)
+            .await?;
+        if counted > limit.max {
+            drop(tx);
+            return raced(db, user_id, exam_id, kind).await;
+        }
+    }
     match begin {
         Start::Linear(form) => {
             // The questions in a few statements of many rows, not one statement per question:
@@ -482,6 +554,7 @@ struct AttemptValues {
 fn linear_start_on_writer(
     id: String,
     row: AttemptValues,
+    limit: Option<AttemptLimit>,
     form: &[(PoolEntry, Vec<u8>)],
 ) -> super::sqlite_commit::Apply {
     let questions: Vec<adaptive::QuestionValues> = form
@@ -518,6 +591,17 @@ fn linear_start_on_writer(
             }
             other => other?,
         };
+        // The attempt limit, counted after the insert in the same transaction (its
+        // savepoint is rolled back when it is exceeded).
+        if let Some(limit) = limit {
+            let counted: i64 = conn.prepare_cached(COUNT_COUNTED)?.query_row(
+                rusqlite::params![r.user_id, r.exam_id, limit.counted_after],
+                |row| row.get(0),
+            )?;
+            if counted > limit.max {
+                return Ok(false);
+            }
+        }
         let mut insert = conn.prepare_cached(&format!(
             "INSERT INTO {} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             adaptive::QUESTION_COLUMNS
