@@ -84,6 +84,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/display") view=DisplaySettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/passkeys") view=PasskeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/password") view=crate::pages::password::ChangePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/forgot") view=crate::pages::password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/reset") view=crate::pages::password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/new") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/accommodations") view=AccommodationsPage ssr=SsrMode::Async/>

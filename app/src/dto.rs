@@ -806,6 +806,12 @@ pub fn select_hint(language: &str, count: usize) -> String {
     }
 }
 
+/// The shortest password accepted (the account form, the password pages).
+pub const MIN_PASSWORD: usize = 10;
+
+/// How long a password recovery link works, in minutes.
+pub const RESET_LINK_MINUTES: i64 = 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,18 @@ enum Command {
             default_value = "certamen-audit-checkpoints.jsonl"
         )]
         audit_checkpoints: PathBuf,
+        /// Send mail through this SMTP server: smtp://HOST:25 (add ?tls=required for
+        /// STARTTLS) or smtps://USER:PASSWORD@HOST:465. Without it, mail is written as .eml
+        /// files into --mail-folder.
+        #[arg(long, env = "CERTAMEN_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// Where mail is written when there is no --smtp-url.
+        #[arg(long, env = "CERTAMEN_MAIL_FOLDER", default_value = "mail")]
+        mail_folder: PathBuf,
+        /// The sender of every message, e.g. "Peer Support Certification <certification@example.org>".
+        /// Default: Certamen <no-reply@HOST> for the --public-url's host.
+        #[arg(long, env = "CERTAMEN_MAIL_FROM")]
+        mail_from: Option<String>,
     },
     /// Accounts, for the operator of the server.
     Account {
@@ -264,6 +276,9 @@ async fn run() -> anyhow::Result<()> {
             trusted_proxies,
             audit_key,
             audit_checkpoints,
+            smtp_url,
+            mail_folder,
+            mail_from,
         } => {
             let mut config = Config::new(addr, database_url);
             if let Some(url) = public_url {
@@ -280,6 +295,12 @@ async fn run() -> anyhow::Result<()> {
                 key_file: audit_key,
                 log_file: audit_checkpoints,
                 ..certamen_app::server::audit_anchor::AnchorConfig::in_folder(Path::new("."))
+            });
+            config.mail = Some(certamen_app::server::config::MailConfig {
+                smtp_url,
+                folder: std::path::absolute(&mail_folder).unwrap_or(mail_folder),
+                from: mail_from,
+                every: std::time::Duration::from_secs(2),
             });
             if let Some(bank) = bank {
                 config.bank_dir = bank;
@@ -302,6 +323,9 @@ async fn run() -> anyhow::Result<()> {
                     anchor.public_key,
                     shown(&anchor.log_file).display()
                 );
+            }
+            if let Some(mail) = &app.mail_info {
+                println!("\nMail: {mail}");
             }
             if let Some(logins) = &app.demo_logins {
                 println!("\nDemo accounts (password for all: {}):", logins.password);

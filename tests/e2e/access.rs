@@ -344,6 +344,51 @@ async fn each_role_reaches_exactly_what_it_should() {
             [SignIn, Refused, Refused, Refused, Yes],
         ),
         (
+            "GET",
+            "/settings/password".into(),
+            vec![],
+            [SignIn, Yes, Yes, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/settings/password".into(),
+            vec![
+                ("current", "not the password"),
+                ("new", "0123456789"),
+                ("repeat", "0123456789"),
+            ],
+            [SignIn, Yes, Yes, Yes, Yes],
+        ),
+        // Recovery is for people who cannot sign in: open to all, telling nobody anything.
+        (
+            "GET",
+            "/signin/forgot".into(),
+            vec![],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
+        (
+            "GET",
+            "/signin/reset?token=0".into(),
+            vec![],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/auth/recovery".into(),
+            vec![("email", "nobody@example.org")],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/auth/reset".into(),
+            vec![
+                ("token", "0"),
+                ("new", "0123456789"),
+                ("repeat", "0123456789"),
+            ],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
+        (
             "POST",
             "/vendor/items/NO-SUCH-ITEM/status".into(),
             vec![("action", "submit"), ("base_version", "1")],
@@ -375,7 +420,9 @@ async fn each_role_reaches_exactly_what_it_should() {
                 .and_then(|l| l.to_str().ok())
                 .unwrap_or("")
                 .to_string();
-            let got = if status.is_redirection() && location.starts_with("/signin") {
+            // To the sign-in page itself (not its forgotten-password pages).
+            let to_sign_in = location == "/signin" || location.starts_with("/signin?");
+            let got = if status.is_redirection() && to_sign_in {
                 SignIn
             } else if status == StatusCode::FORBIDDEN {
                 Refused
@@ -475,7 +522,27 @@ async fn an_administrator_manages_staff_and_vendor_accounts() {
             ],
         )
         .await;
-    assert!(signed.url.ends_with("/dashboard"));
+    // The administrator's password is temporary: she chooses her own first.
+    assert!(
+        signed.url.ends_with("/settings/password") && signed.body.contains("Choose your own"),
+        "{}",
+        signed.url
+    );
+    let own = nina
+        .submit(
+            "/settings/password",
+            &[
+                ("current", "a temporary one"),
+                ("new", "nina's own passphrase"),
+                ("repeat", "nina's own passphrase"),
+            ],
+        )
+        .await;
+    assert!(
+        own.body.contains("Your password is changed"),
+        "{}",
+        own.body
+    );
     assert_eq!(nina.visit("/staff/results").await.status, StatusCode::OK);
 
     let path = format!("/admin/accounts/{id}");
@@ -544,6 +611,7 @@ async fn an_administrator_manages_staff_and_vendor_accounts() {
         actions,
         [
             "account.create",
+            "password.change",
             "account.role",
             "account.disable",
             "account.enable"
@@ -656,6 +724,7 @@ async fn every_server_function_answers_each_role_as_the_table_says() {
         ("load_results", staff),
         ("load_statistics", staff),
         ("load_accounts", admin),
+        ("load_password_page", signed_in),
     ]
     .into_iter()
     .collect();

@@ -54,6 +54,8 @@ pub struct Options {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Signed checkpoints of the audit log (none by default).
     pub audit_anchor: Option<certamen_app::server::audit_anchor::AnchorConfig>,
+    /// Where mail goes (none by default: it waits in the outbox).
+    pub mail: Option<certamen_app::server::config::MailConfig>,
 }
 
 /// A fresh database URL: a temporary SQLite file, or a new PostgreSQL database.
@@ -102,6 +104,7 @@ async fn start(
     config.staff_passwords = options.staff_passwords;
     config.trusted_proxies = options.trusted_proxies.clone();
     config.audit_anchor = options.audit_anchor.clone();
+    config.mail = options.mail.clone();
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(async move {

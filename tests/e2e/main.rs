@@ -19,6 +19,7 @@ mod fuzz_save;
 mod group_commit;
 mod helpers;
 mod item_health;
+mod mail;
 mod multiple_answer;
 mod outage;
 mod passkeys;

@@ -178,7 +178,32 @@ fn postgres_reachable() -> bool {
     .is_ok()
 }
 
+/// The mail tests send through a real SMTP server, aiosmtpd (Python), pinned in
+/// tests/smtp/requirements.txt: installed from PyPI when missing.
+fn smtp_server_for_tests() -> anyhow::Result<()> {
+    let present = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !present {
+        eprintln!("xtask: installing the tests' SMTP server (pip install aiosmtpd)");
+        run(Command::new("python3").current_dir(workspace_root()).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            "tests/smtp/requirements.txt",
+        ]))?;
+    }
+    Ok(())
+}
+
 fn test() -> anyhow::Result<()> {
+    smtp_server_for_tests()?;
     eprintln!("xtask: every test on the embedded SQLite database");
     run(cargo()
         .current_dir(workspace_root())

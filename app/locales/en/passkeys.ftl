@@ -39,3 +39,17 @@ passkeys-code-needed = Enter the enrolment code your administrator gave you: a s
 passkeys-code-wrong = This enrolment code is not valid for your account: it may be mistyped, used, replaced by a newer one or more than 24 hours old. Ask your administrator for a new one.
 passkeys-sign-in-with-one = To add or remove a passkey on this account, sign out and sign in with a passkey you already have. If you lost them all, ask your administrator for an enrolment code.
 passkeys-remove-needs-passkey = to remove a passkey from a staff, vendor or administrator account, sign in with one of its passkeys first
+mail-passkey-added-subject = A passkey was added to your Certamen account
+mail-passkey-added-body =
+    Hello { $name },
+
+    A passkey named "{ $passkey }" was just added to your Certamen account. It can sign in to your account.
+
+    If you did not add it, remove it at once at { $settings }, change your password, and tell the certification program.
+mail-passkey-removed-subject = A passkey was removed from your Certamen account
+mail-passkey-removed-body =
+    Hello { $name },
+
+    The passkey named "{ $passkey }" was just removed from your Certamen account.
+
+    If you did not remove it, check your passkeys at { $settings }, change your password, and tell the certification program.

@@ -39,3 +39,17 @@ passkeys-code-needed = Escriba el código de inscripción que le dio su administ
 passkeys-code-wrong = Este código de inscripción no es válido para su cuenta: puede estar mal escrito, usado, reemplazado por uno más nuevo o tener más de 24 horas. Pida uno nuevo a su administrador.
 passkeys-sign-in-with-one = Para agregar o quitar una llave de acceso en esta cuenta, cierre sesión e inicie sesión con una llave de acceso que ya tenga. Si las perdió todas, pida un código de inscripción a su administrador.
 passkeys-remove-needs-passkey = para quitar una llave de acceso de una cuenta de personal, proveedor o administrador, inicie sesión primero con una de sus llaves de acceso
+mail-passkey-added-subject = Se agregó una llave de acceso a su cuenta de Certamen
+mail-passkey-added-body =
+    Hola, { $name }:
+
+    Se acaba de agregar a su cuenta de Certamen una llave de acceso llamada "{ $passkey }". Con ella se puede iniciar sesión en su cuenta.
+
+    Si no la agregó usted, quítela de inmediato en { $settings }, cambie su contraseña y avise al programa de certificación.
+mail-passkey-removed-subject = Se quitó una llave de acceso de su cuenta de Certamen
+mail-passkey-removed-body =
+    Hola, { $name }:
+
+    Se acaba de quitar de su cuenta de Certamen la llave de acceso llamada "{ $passkey }".
+
+    Si no la quitó usted, revise sus llaves de acceso en { $settings }, cambie su contraseña y avise al programa de certificación.

@@ -147,6 +147,7 @@ pub(crate) mod ssr {
     pub fn signed_in_error(e: AppError) -> ServerFnError {
         match e {
             AppError::Unauthenticated => not_signed_in(),
+            AppError::MustChangePassword => redirect_to("/settings/password?required=1"),
             e => e.into_server_fn_error(),
         }
     }

@@ -15,6 +15,7 @@ pub mod instructions;
 pub mod item;
 pub mod layout;
 pub mod passkeys;
+pub mod password;
 pub mod print_button;
 pub mod read_aloud;
 pub mod registry;

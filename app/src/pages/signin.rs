@@ -34,6 +34,9 @@ pub fn SignInPage() -> impl IntoView {
             {came_from_page.then(|| view! {
                 <p class="notice" role="status">{t!("signin-to-continue")}</p>
             })}
+            {query.read_untracked().get("reset").is_some().then(|| view! {
+                <p class="notice" role="status">{t!("signin-password-reset")}</p>
+            })}
             {move || failed().then(|| view! {
                 <div class="notice error" role="alert">
                     <p>{t!("signin-failed")}</p>
@@ -52,6 +55,7 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">{t!("signin-submit")}</button>
             </form>
+            <p><a href="/signin/forgot">{t!("password-forgot-link")}</a></p>
             // Filled by signin.js while a sign-in takes long (many candidates arriving).
             <div
                 id="signin-status"

@@ -53,7 +53,7 @@ pub struct Registration {
     pub language: &'static str,
 }
 
-pub const MIN_PASSWORD: usize = 10;
+pub const MIN_PASSWORD: usize = crate::dto::MIN_PASSWORD;
 pub const MIN_AGE: i32 = 18;
 
 /// Today's date in California. Pacific standard time (UTC−8) all year: during daylight time

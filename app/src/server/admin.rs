@@ -97,7 +97,8 @@ async fn create(db: &Db, admin: &User, form: &NewAccountForm, now: i64) -> Resul
     let hash = auth::hash_password(form.password.clone()).await?;
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
-        "INSERT INTO users (email, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO users (email, display_name, role, password_hash, created_at, password_must_change) \
+         VALUES ($1, $2, $3, $4, $5, 1)",
     )
     .bind(&email)
     .bind(&name)
@@ -121,7 +122,7 @@ async fn create(db: &Db, admin: &User, form: &NewAccountForm, now: i64) -> Resul
         admin,
         "account.create",
         &format!("user:{email}"),
-        serde_json::json!({ "name": name, "role": role.as_str() }),
+        serde_json::json!({ "name": name, "role": role.as_str(), "password": "temporary: to be changed at first sign-in" }),
     )
     .await?;
     tx.commit().await?;

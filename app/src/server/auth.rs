@@ -20,6 +20,9 @@ const SIGN_IN_TIMES_KEY: &str = "sign_in_times";
 /// The longest a sign-in lasts: beyond the longest exam (2.5 hours at +300 % is 10 hours, with
 /// breaks), short enough that a session left open on a shared computer ends the same day.
 pub const ABSOLUTE_LIFETIME_MS: i64 = 14 * 3600 * 1000;
+/// Set when the account signed in with a password an administrator chose: until the person
+/// chooses their own, every page but the password page refuses.
+const MUST_CHANGE_KEY: &str = "must_change_password";
 /// When the session was last written (Unix seconds); see [`RENEW_AFTER_S`].
 const RENEWED_KEY: &str = "renewed_at";
 
@@ -123,6 +126,7 @@ pub async fn complete_sign_in(
             .fetch_optional(&mut *tx)
             .await?
             .flatten();
+    let must_change = super::passwords::must_change(&mut tx, user.id).await?;
     sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user.id)
@@ -137,6 +141,12 @@ pub async fn complete_sign_in(
         .insert(SIGN_IN_TIMES_KEY, (now, previous))
         .await
         .map_err(session_error)?;
+    if must_change {
+        session
+            .insert(MUST_CHANGE_KEY, true)
+            .await
+            .map_err(session_error)?;
+    }
     let mut cookies: Vec<String> = device_cookie.into_iter().collect();
     if let Some(c) = super::language::cookie_for_account(state, headers, user.id).await? {
         cookies.push(c);
@@ -191,6 +201,21 @@ pub fn session_data_current(data: &str, user_id: i64, now: i64) -> bool {
         && !renewal_due(renewed, now)
 }
 
+/// The person chose their own password: the rest of the site opens.
+pub async fn password_changed(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(MUST_CHANGE_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Whether this session must choose its own password first (for the password page's words).
+pub async fn must_change_password(session: &Session) -> Result<bool, AppError> {
+    let flag: Option<bool> = session.get(MUST_CHANGE_KEY).await.map_err(session_error)?;
+    Ok(flag == Some(true))
+}
+
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
@@ -198,6 +223,20 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// The signed-in user, or `Unauthenticated`; `console_sign_in` says whether this session may
 /// use the staff and administrator pages.
 pub async fn require_user(
+    session: &Session,
+    state: &super::startup::AppState,
+) -> Result<User, AppError> {
+    let user = require_user_changing_password(session, state).await?;
+    let must_change: Option<bool> = session.get(MUST_CHANGE_KEY).await.map_err(session_error)?;
+    if must_change == Some(true) {
+        return Err(AppError::MustChangePassword);
+    }
+    Ok(user)
+}
+
+/// [`require_user`] for the password page itself, which a person with an administrator's
+/// temporary password may (and must) use.
+pub async fn require_user_changing_password(
     session: &Session,
     state: &super::startup::AppState,
 ) -> Result<User, AppError> {

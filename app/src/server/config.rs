@@ -43,6 +43,9 @@ pub struct Config {
     /// Signed checkpoints of the audit log, kept outside the database (`audit_anchor`);
     /// `None`: none are made (tests that do not look at them).
     pub audit_anchor: Option<super::audit_anchor::AnchorConfig>,
+    /// Where the outbox's mail goes (`mail`); `None`: it waits in the outbox (tests that do
+    /// not look at mail).
+    pub mail: Option<MailConfig>,
     /// Answer saves and page positions share commits (see `attempts::group_commit`). Off:
     /// each commits alone (kept to measure the difference).
     pub group_commit: bool,
@@ -71,6 +74,7 @@ impl Config {
             },
             staff_passwords: false,
             audit_anchor: None,
+            mail: None,
             group_commit: true,
         }
     }
@@ -82,6 +86,18 @@ impl Config {
         self.public_url = public_url;
         self
     }
+}
+
+/// Where mail goes and who it is from.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `--smtp-url`; `None`: `.eml` files into `folder`.
+    pub smtp_url: Option<String>,
+    pub folder: PathBuf,
+    /// `--mail-from`; `None`: `Certamen <no-reply@HOST>` for the public URL's host.
+    pub from: Option<String>,
+    /// How often the worker looks at the outbox.
+    pub every: Duration,
 }
 
 pub fn is_https(public_url: &str) -> bool {

@@ -21,6 +21,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Signed in with a password an administrator chose: the person must choose their own
+    /// before anything else (the password page, `/settings/password`).
+    #[error("choose your own password first, at /settings/password")]
+    MustChangePassword,
     #[error("{0}")]
     TooLarge(String),
     #[error("database error: {0}")]
@@ -38,7 +42,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::MustChangePassword => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -60,6 +64,8 @@ impl AppError {
         } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
             crate::t!("error-server")
+        } else if matches!(self, AppError::MustChangePassword) {
+            crate::t!("password-must-change")
         } else {
             self.to_string()
         }
@@ -226,6 +232,9 @@ impl IntoResponse for AppError {
                 super::forms::next_query(&page_to_return_to(), "?")
             ))
             .into_response(),
+            AppError::MustChangePassword => {
+                Redirect::to("/settings/password?required=1").into_response()
+            }
             other => error_page(other.status(), &other.public_message(), None),
         }
     }

@@ -313,8 +313,43 @@ async fn add(
         serde_json::json!({ "name": name, "by": how.describe() }),
     )
     .await?;
+    let notice = passkey_notice(&mut tx, user, name, true, &state.public_url).await?;
+    super::mail::enqueue(&mut tx, now, &notice).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The email telling a person a passkey was added to or removed from their account, in
+/// their language: if it was not them, they hear of it at once.
+async fn passkey_notice(
+    tx: &mut sqlx::AnyConnection,
+    user: &users::User,
+    name: &str,
+    added: bool,
+    public_url: &str,
+) -> Result<super::mail::Outgoing, AppError> {
+    let lang = super::mail::language_of(tx, user.id).await?;
+    let settings = format!("{}/settings/passkeys", public_url.trim_end_matches('/'));
+    let (kind, subject, body) = if added {
+        (
+            "passkey.added",
+            crate::t!(in lang, "mail-passkey-added-subject"),
+            crate::t!(in lang, "mail-passkey-added-body", name = user.display_name.as_str(), passkey = name, settings = settings.as_str()),
+        )
+    } else {
+        (
+            "passkey.removed",
+            crate::t!(in lang, "mail-passkey-removed-subject"),
+            crate::t!(in lang, "mail-passkey-removed-body", name = user.display_name.as_str(), passkey = name, settings = settings.as_str()),
+        )
+    };
+    Ok(super::mail::Outgoing {
+        kind,
+        to: user.email.clone(),
+        lang,
+        subject,
+        body,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -533,6 +568,8 @@ pub async fn remove(
         serde_json::json!({ "name": name }),
     )
     .await?;
+    let notice = passkey_notice(&mut tx, &user, &name, false, &state.public_url).await?;
+    super::mail::enqueue(&mut tx, now, &notice).await?;
     tx.commit().await?;
     Ok(Redirect::to("/settings/passkeys?removed=1").into_response())
 }

@@ -93,8 +93,11 @@ pub struct Application {
     state: AppState,
     config: Config,
     anchor: Option<super::audit_anchor::Anchor>,
+    mailer: Option<(super::mail::Mailer, std::time::Duration)>,
     pub demo_logins: Option<DemoLogins>,
     pub anchor_info: Option<AnchorInfo>,
+    /// Where mail goes, for printing at start.
+    pub mail_info: Option<String>,
 }
 
 /// Largest request body accepted: answers and sign-ins are tiny.
@@ -127,6 +130,25 @@ impl Application {
             log_file: a.config().log_file.clone(),
         });
         let anchor = anchor.map(|(a, _)| a);
+        let mailer = match &config.mail {
+            Some(mail) => {
+                let transport = match &mail.smtp_url {
+                    Some(url) => super::mail::Transport::smtp(url).map_err(anyhow::Error::msg)?,
+                    None => super::mail::Transport::Folder(mail.folder.clone()),
+                };
+                let from = match &mail.from {
+                    Some(text) => text
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("--mail-from {text:?}: {e}"))?,
+                    None => super::mail::default_from(&config.public_url),
+                };
+                Some((super::mail::Mailer::new(transport, from)?, mail.every))
+            }
+            None => None,
+        };
+        let mail_info = mailer
+            .as_ref()
+            .map(|(m, _)| format!("{}, from {}", m.transport.describe(), m.from));
 
         let mut demo_logins = None;
         if config.demo {
@@ -269,6 +291,9 @@ impl Application {
             .route("/passkeys/sign-in/start", post(passkeys::sign_in_start))
             .route("/passkeys/sign-in/finish", post(passkeys::sign_in_finish))
             .route("/passkeys/{id}/remove", post(passkeys::remove))
+            .route("/settings/password", post(super::passwords::change_form))
+            .route("/auth/recovery", post(super::passwords::forgot_form))
+            .route("/auth/reset", post(super::passwords::reset_form))
             .route("/application", post(application_forms::submit))
             .route(
                 "/staff/applications/{id}/decision",
@@ -323,8 +348,10 @@ impl Application {
             state,
             config,
             anchor,
+            mailer,
             demo_logins,
             anchor_info,
+            mail_info,
         })
     }
 
@@ -357,6 +384,14 @@ impl Application {
                 self.config
                     .jobs_every
                     .min(std::time::Duration::from_secs(5)),
+            ))
+        });
+        let _mail = self.mailer.map(|(mailer, every)| {
+            AbortOnDrop(super::mail::spawn(
+                self.state.db.clone(),
+                mailer,
+                self.state.clock.clone(),
+                every,
             ))
         });
         // The peer's address reaches handlers (the sign-in limit counts failures by address).

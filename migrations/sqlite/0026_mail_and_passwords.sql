@@ -1,0 +1,38 @@
+-- Mail and the password lifecycle (issue 30).
+
+-- Messages to send, written in the same transaction as the event they tell of, and sent by a
+-- background worker on any server: a worker claims a row (claimed_by, until claimed_until)
+-- before sending it, marks it sent after, and on failure sets the next try further off.
+CREATE TABLE mail_outbox (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind          TEXT NOT NULL,
+    to_address    TEXT NOT NULL,
+    language      TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    tries         BIGINT NOT NULL DEFAULT 0,
+    next_try_at   BIGINT NOT NULL,
+    claimed_by    TEXT,
+    claimed_until BIGINT,
+    sent_at       BIGINT,
+    given_up_at   BIGINT,
+    last_error    TEXT
+);
+CREATE INDEX mail_outbox_waiting ON mail_outbox (next_try_at) WHERE sent_at IS NULL AND given_up_at IS NULL;
+
+-- One-time links to choose a new password (account recovery). Only a hash of the token is
+-- kept; a link works once, until it expires.
+CREATE TABLE password_resets (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX password_resets_by_user ON password_resets (user_id);
+
+-- A password an administrator chose (for a new staff, vendor or administrator account): the
+-- person must choose their own before using the account.
+ALTER TABLE users ADD COLUMN password_must_change BIGINT NOT NULL DEFAULT 0;
