@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin/forgot") view=crate::pages::password::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/reset") view=crate::pages::password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/new") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/confirm") view=crate::pages::account::ConfirmAccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/accommodations") view=AccommodationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/application") view=ApplicationPage ssr=SsrMode::Async/>

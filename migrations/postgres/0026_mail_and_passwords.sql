@@ -36,3 +36,17 @@ CREATE INDEX password_resets_by_user ON password_resets (user_id);
 -- A password an administrator chose (for a new staff, vendor or administrator account): the
 -- person must choose their own before using the account.
 ALTER TABLE users ADD COLUMN password_must_change BIGINT NOT NULL DEFAULT 0;
+
+-- Candidate registrations waiting for their email to be confirmed: the account is made only
+-- when the link is opened, so registering tells nobody whether an email already has one (its
+-- owner gets a notice instead). Only a hash of the link's token is kept.
+CREATE TABLE pending_registrations (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email         TEXT NOT NULL,
+    token_hash    TEXT NOT NULL UNIQUE,
+    details       TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT NOT NULL
+);
+CREATE INDEX pending_registrations_by_email ON pending_registrations (email, created_at);

@@ -359,6 +359,18 @@ async fn each_role_reaches_exactly_what_it_should() {
             ],
             [SignIn, Yes, Yes, Yes, Yes],
         ),
+        (
+            "GET",
+            "/account/confirm?token=0".into(),
+            vec![],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/account/confirm".into(),
+            vec![("token", "0")],
+            [Yes, Yes, Yes, Yes, Yes],
+        ),
         // Recovery is for people who cannot sign in: open to all, telling nobody anything.
         (
             "GET",

@@ -87,9 +87,9 @@ async fn a_new_candidate_creates_an_account_with_every_mistake_shown_beside_its_
     );
 
     // 18 today in California (the test clock is 2026-11-23) is old enough.
-    let welcome = visitor
-        .submit(
-            "/account/new",
+    let welcome = app
+        .register(
+            &visitor,
             &[
                 ("name", "Ana Ruiz"),
                 ("email", "Ana.Ruiz@Example.org"),
@@ -100,7 +100,7 @@ async fn a_new_candidate_creates_an_account_with_every_mistake_shown_beside_its_
             ],
         )
         .await;
-    assert_eq!(welcome.url, "/dashboard", "signed in at once");
+    assert_eq!(welcome.url, "/dashboard", "signed in once confirmed");
     // Spanish was chosen as preferred language: this browser, which had not chosen one, now
     // shows the interface in Spanish.
     assert!(
@@ -128,27 +128,69 @@ async fn a_new_candidate_creates_an_account_with_every_mistake_shown_beside_its_
         "the preferred language is chosen for the questions"
     );
 
-    // The same address again is refused on the email field, and nothing is written.
+    // The same address again: the page says what it says for any address (nobody learns that
+    // it has an account), the owner is told by mail, and nothing else is written.
     let again = app.browser();
-    let page = again
-        .submit(
-            "/account/new",
-            &[
-                ("name", "Someone Else"),
-                ("email", "ana.ruiz@example.org"),
-                ("password", "another long password"),
-                ("date_of_birth", "1990-01-01"),
-                ("county", "Fresno"),
-                ("language", "en"),
-            ],
-        )
+    let form = |email: &'static str| {
+        [
+            ("name", "Someone Else"),
+            ("email", email),
+            ("password", "another long password"),
+            ("date_of_birth", "1990-01-01"),
+            ("county", "Fresno"),
+            ("language", "en"),
+        ]
+    };
+    let taken = again
+        .submit("/account/new", &form("ana.ruiz@example.org"))
         .await;
-    assert!(page.body.contains("already exists"), "{}", page.body);
+    let fresh = again
+        .submit("/account/new", &form("nobody.yet@example.org"))
+        .await;
+    // The page's main part, the address aside (the rest holds per-response nonces and the
+    // page's own address).
+    let main = |body: &str, email: &str| {
+        let start = body.find("<main").expect("main");
+        let end = body.find("</main>").expect("main end");
+        body[start..end].replace(email, "EMAIL")
+    };
+    assert_eq!(
+        main(&taken.body, "ana.ruiz@example.org"),
+        main(&fresh.body, "nobody.yet@example.org"),
+        "an address with an account and one without get the same page"
+    );
+    assert_eq!(
+        (taken.status, taken.url.as_str()),
+        (fresh.status, fresh.url.as_str())
+    );
+    assert!(taken.body.contains("Check your email"));
     assert_eq!(
         count(&pool, "SELECT COUNT(*) FROM users").await,
-        users_before + 1
+        users_before + 1,
+        "no account until a link is confirmed"
     );
     assert_eq!(count(&pool, "SELECT COUNT(*) FROM candidate_profiles WHERE county = 'Fresno' AND date_of_birth = '1990-01-01'").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'account.exists' AND to_address = 'ana.ruiz@example.org'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM pending_registrations WHERE email = 'nobody.yet@example.org'"
+        )
+        .await,
+        1
+    );
+    // A confirmation link works once.
+    let used = again
+        .submit("/account/confirm", &[("token", "0123456789abcdef")])
+        .await;
+    assert!(
+        used.body.contains("This link does not work"),
+        "{}",
+        used.body
+    );
 
     // The new account signs in with its password like any other.
     let later = app.browser();
@@ -400,9 +442,9 @@ async fn a_candidate_applies_staff_return_then_approve_and_only_then_the_exam_st
     let app = spawn_app().await;
     let pool = app.db().await;
     let candidate = app.browser();
-    let welcome = candidate
-        .submit(
-            "/account/new",
+    let welcome = app
+        .register(
+            &candidate,
             &[
                 ("name", "Lee Park"),
                 ("email", "lee@example.org"),

@@ -230,6 +230,44 @@ impl TestApp {
         }
     }
 
+    /// Registers a candidate through the form and confirms the emailed link (read from the
+    /// outbox) in `browser`, as a newcomer does; returns the page the confirmation lands on.
+    pub async fn register(&self, browser: &Browser, form: &[(&str, &str)]) -> Page {
+        let sent = browser.submit("/account/new", form).await;
+        assert!(
+            sent.body.contains("Check your email"),
+            "registration asks to confirm by email: {}",
+            sent.body
+        );
+        let email = form
+            .iter()
+            .find(|(k, _)| *k == "email")
+            .map(|(_, v)| v.trim().to_lowercase())
+            .expect("an email");
+        let pool = self.db().await;
+        let body: String = sqlx::query_scalar(
+            "SELECT body FROM mail_outbox WHERE kind = 'account.confirm' AND to_address = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&email)
+        .fetch_one(&pool)
+        .await
+        .expect("a confirmation message");
+        pool.close().await;
+        let token = body
+            .split("token=")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .expect("a link with a token")
+            .to_string();
+        let page = browser
+            .visit(&format!("/account/confirm?token={token}"))
+            .await;
+        assert!(page.body.contains("name=\"token\""), "{}", page.body);
+        browser
+            .submit("/account/confirm", &[("token", token.as_str())])
+            .await
+    }
+
     /// Adds a candidate account (password [`PASSWORD`]).
     pub async fn add_candidate(&self, email: &str) {
         self.add_user(

@@ -22,19 +22,18 @@ async fn a_practice_exam_is_open_before_approval_never_counts_and_never_shares_a
 
     // A new candidate without an application: practice yes, the real exam no.
     let newcomer = app.browser();
-    newcomer
-        .submit(
-            "/account/new",
-            &[
-                ("name", "Sam Ortiz"),
-                ("email", "sam@example.org"),
-                ("password", PASSWORD),
-                ("date_of_birth", "1995-07-04"),
-                ("county", "Kern"),
-                ("language", "en"),
-            ],
-        )
-        .await;
+    app.register(
+        &newcomer,
+        &[
+            ("name", "Sam Ortiz"),
+            ("email", "sam@example.org"),
+            ("password", PASSWORD),
+            ("date_of_birth", "1995-07-04"),
+            ("county", "Kern"),
+            ("language", "en"),
+        ],
+    )
+    .await;
     let dashboard = newcomer.visit("/dashboard").await;
     assert!(dashboard.body.contains("10 sample questions in 15 minutes"));
     assert!(

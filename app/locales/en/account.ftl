@@ -37,3 +37,31 @@ account-error-county = Choose the California county you live in.
 account-error-language = Choose English or Spanish.
 account-error-exists = An account with this email address already exists. Sign in instead.
 account-back-to-accommodations = Back to your accommodations
+account-check-mail-title = Check your email
+account-check-mail = We sent a message to { $email }. Open the link in it within { $hours } hours to confirm your address and finish creating your account.
+account-check-mail-none = No message after a few minutes? Check your spam folder. If the address already has an account, the message says so: sign in, or choose a new password if you forgot it.
+account-confirm-title = Confirm your account
+account-confirm-intro = Confirm that this is your email address to finish creating your account. You are then signed in.
+account-confirm-submit = Confirm and create my account
+account-confirm-link = This link does not work: it was used already, it expired, or it is incomplete. Create your account again, or sign in if you already confirmed it.
+account-confirm-exists = This email address already has an account. Sign in, or choose a new password if you forgot it.
+account-confirm-again = Create your account again
+mail-register-confirm-subject = Confirm your Certamen account
+mail-register-confirm-body =
+    Hello { $name },
+
+    To finish creating your Certamen account for the Medi-Cal Peer Support Specialist certification, open this link and confirm:
+
+    { $link }
+
+    It works once, for { $hours } hours. If you did not create an account, ignore this message: nothing is made without it.
+mail-register-exists-subject = Someone tried to create a Certamen account with your email
+mail-register-exists-body =
+    Hello { $name },
+
+    Someone (perhaps you) just tried to create a new Certamen account with this email address, which already has one. No new account was made.
+
+    To sign in: { $signin }
+    Forgot your password? Choose a new one: { $recover }
+
+    If it was not you, you need not do anything.

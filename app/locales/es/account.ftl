@@ -37,3 +37,31 @@ account-error-county = Elija el condado de California donde vive.
 account-error-language = Elija inglés o español.
 account-error-exists = Ya existe una cuenta con este correo electrónico. Inicie sesión.
 account-back-to-accommodations = Volver a sus adaptaciones
+account-check-mail-title = Revise su correo
+account-check-mail = Enviamos un mensaje a { $email }. Abra el enlace que contiene antes de { $hours } horas para confirmar su dirección y terminar de crear su cuenta.
+account-check-mail-none = ¿No llegó nada en unos minutos? Revise la carpeta de correo no deseado. Si la dirección ya tiene una cuenta, el mensaje lo dice: inicie sesión o elija una contraseña nueva si la olvidó.
+account-confirm-title = Confirmar su cuenta
+account-confirm-intro = Confirme que esta es su dirección de correo para terminar de crear su cuenta. Después quedará con la sesión iniciada.
+account-confirm-submit = Confirmar y crear mi cuenta
+account-confirm-link = Este enlace no funciona: ya se usó, venció o está incompleto. Vuelva a crear su cuenta, o inicie sesión si ya la confirmó.
+account-confirm-exists = Esta dirección de correo ya tiene una cuenta. Inicie sesión o elija una contraseña nueva si la olvidó.
+account-confirm-again = Volver a crear su cuenta
+mail-register-confirm-subject = Confirme su cuenta de Certamen
+mail-register-confirm-body =
+    Hola, { $name }:
+
+    Para terminar de crear su cuenta de Certamen para la certificación de Especialista en Apoyo entre Pares de Medi-Cal, abra este enlace y confirme:
+
+    { $link }
+
+    Funciona una vez, durante { $hours } horas. Si usted no creó una cuenta, ignore este mensaje: sin él no se crea nada.
+mail-register-exists-subject = Alguien intentó crear una cuenta de Certamen con su correo
+mail-register-exists-body =
+    Hola, { $name }:
+
+    Alguien (quizás usted) acaba de intentar crear una cuenta nueva de Certamen con esta dirección de correo, que ya tiene una. No se creó ninguna cuenta nueva.
+
+    Para iniciar sesión: { $signin }
+    ¿Olvidó su contraseña? Elija una nueva: { $recover }
+
+    Si no fue usted, no tiene que hacer nada.

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::layout::Header;
 use crate::dto::FormState;
@@ -57,6 +58,21 @@ pub fn described_by(form: &FormState, field: &str, hint: bool) -> Option<String>
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let form = Resource::new(|| (), |_| load_register_form());
+    // After a registration: the address the link went to (if it has no account yet).
+    let sent = use_query_map().read_untracked().get("sent");
+    if let Some(email) = sent {
+        return view! {
+            <Title text=format!("{} · Certamen", t!("account-check-mail-title"))/>
+            <Header/>
+            <main id="main" class="page narrow">
+                <h1>{t!("account-check-mail-title")}</h1>
+                <p class="notice" role="status">{t!("account-check-mail", email = email.as_str(), hours = 24)}</p>
+                <p>{t!("account-check-mail-none")}</p>
+                <p><a href="/signin">{t!("account-sign-in")}</a></p>
+            </main>
+        }
+        .into_any();
+    }
     view! {
         <Title text=format!("{} · Certamen", t!("account-title"))/>
         <Header/>
@@ -70,6 +86,37 @@ pub fn RegisterPage() -> impl IntoView {
                 })}
             </Suspense>
             <p>{t!("account-have-one")} " " <a href="/signin">{t!("account-sign-in")}</a></p>
+        </main>
+    }
+    .into_any()
+}
+
+/// `/account/confirm?token=…`: the emailed link's page. Confirming is a button (a POST), so a
+/// mail scanner that opens links does not use the link up.
+#[component]
+pub fn ConfirmAccountPage() -> impl IntoView {
+    let q = use_query_map();
+    let token = q.read_untracked().get("token").unwrap_or_default();
+    let error = q.read_untracked().get("error");
+    view! {
+        <Title text=format!("{} · Certamen", t!("account-confirm-title"))/>
+        <Header/>
+        <main id="main" class="page narrow">
+            <h1>{t!("account-confirm-title")}</h1>
+            {error.map(|code| view! {
+                <div class="notice error" role="alert"><p>{if code == "exists" { t!("account-confirm-exists") } else { t!("account-confirm-link") }}</p></div>
+            })}
+            {if token.is_empty() {
+                view! { <p><a href="/account/new">{t!("account-confirm-again")}</a> " · " <a href="/signin">{t!("account-sign-in")}</a></p> }.into_any()
+            } else {
+                view! {
+                    <p>{t!("account-confirm-intro")}</p>
+                    <form method="post" action="/account/confirm" class="stack">
+                        <input type="hidden" name="token" value=token/>
+                        <button type="submit" class="primary">{t!("account-confirm-submit")}</button>
+                    </form>
+                }.into_any()
+            }}
         </main>
     }
 }

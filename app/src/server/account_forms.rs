@@ -19,7 +19,6 @@ use super::users;
 pub async fn register(
     State(state): State<AppState>,
     session: Session,
-    headers: axum::http::HeaderMap,
     ValidForm(form): ValidForm<RegisterForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now_ms();
@@ -28,33 +27,14 @@ pub async fn register(
         Err(errors) => return back_to_register(&session, &form, errors).await,
     };
     let hash = auth::hash_password(registration.password.clone()).await?;
-    let id = match accounts::create_candidate(&state.db, &registration, &hash, now).await {
-        Ok(id) => id,
-        Err(AppError::Conflict(message)) => {
-            return back_to_register(&session, &form, vec![("email", message)]).await
-        }
-        Err(e) => return Err(e),
-    };
-    let user = users::find_by_id(&state.db, id)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("account {id} vanished after creation")))?;
-    // The browser takes the language just chosen as preferred (unless it chose one itself)
-    // and becomes known to the account.
-    // A new account: no browser knows it yet.
-    let cookies = auth::complete_sign_in(
-        &state,
-        &session,
-        &headers,
-        &user,
-        auth::Method::Password,
-        None,
-    )
-    .await?;
-    tracing::info!(user_id = id, "candidate account created");
-    Ok(super::forms::with_cookies(
-        Redirect::to("/dashboard").into_response(),
-        cookies,
+    // The account is made when the emailed link is confirmed; the answer is the same whether
+    // or not the address has one already (`registration`).
+    super::registration::request(&state, &registration, &hash).await?;
+    Ok(Redirect::to(&format!(
+        "/account/new?sent={}",
+        crate::pages::layout::encode_query(&registration.email)
     ))
+    .into_response())
 }
 
 async fn back_to_register(

@@ -192,6 +192,18 @@ pub async fn create_candidate(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
+    let id = create_candidate_on(&mut tx, registration, password_hash, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_candidate`] inside the caller's transaction.
+pub async fn create_candidate_on(
+    tx: &mut sqlx::AnyConnection,
+    registration: &Registration,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
     let inserted = sqlx::query(
         "INSERT INTO users (email, display_name, role, password_hash, created_at) \
          VALUES ($1, $2, 'candidate', $3, $4) RETURNING id",
@@ -220,7 +232,6 @@ pub async fn create_candidate(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -36,6 +36,7 @@ pub mod language;
 pub mod mail;
 pub mod passkeys;
 pub mod passwords;
+pub mod registration;
 pub mod registry;
 pub mod rescoring;
 pub mod results;

@@ -278,6 +278,7 @@ impl Application {
                 get(super::statistics::csv_download),
             )
             .route("/account/new", post(account_forms::register))
+            .route("/account/confirm", post(super::registration::confirm_form))
             .route("/admin/accounts", post(super::admin::create_account))
             .route("/admin/accounts/{id}", post(super::admin::change_account))
             .route(
