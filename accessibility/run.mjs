@@ -8,7 +8,7 @@
 // Each check prints ok/FAIL; the exit code is the number of failures.
 
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +22,31 @@ const ADAPTIVE = process.env.CERTAMEN_ADAPTIVE_URL;
 const ADAPTIVE_STAFF_CODE = process.env.CERTAMEN_ADAPTIVE_STAFF_CODE;
 // A third server whose every form holds a multiple-answer question and a scenario set.
 const EVERY_TYPE = process.env.CERTAMEN_EVERY_TYPE_URL;
+// Where the main server writes its mail (.eml files; it has no mail server).
+const MAIL_FOLDER = process.env.CERTAMEN_MAIL_FOLDER;
+
+/** The text body of the newest message to `to` in the server's mail folder (waits up to 10 s). */
+async function mailTo(to) {
+  for (let i = 0; i < 100; i++) {
+    const files = (() => { try { return readdirSync(MAIL_FOLDER); } catch { return []; } })()
+      .filter((f) => f.endsWith('.eml')).sort().reverse();
+    for (const f of files) {
+      const raw = readFileSync(`${MAIL_FOLDER}/${f}`, 'utf8');
+      const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+      if (!head.toLowerCase().includes(to.toLowerCase())) continue;
+      const body = rest.join('\n\n');
+      const encoding = (head.match(/content-transfer-encoding:\s*(\S+)/i) ?? [])[1]?.toLowerCase();
+      if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+      if (encoding === 'quoted-printable') {
+        const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+        return Buffer.from(bytes, 'latin1').toString('utf8');
+      }
+      return body;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no message to ${to} in ${MAIL_FOLDER}`);
+}
 const CANDIDATE = 'candidate@demo.certamen.test';
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // The island status line once hydration has run and no answer is chosen yet.
@@ -406,6 +431,9 @@ try {
         ['settings', '/settings/display?return_to=/dashboard'],
         ['register', '/account/new'],
         ['registry', '/registry?q=Dana'],
+        ['forgot-password', '/signin/forgot'],
+        ['reset-password', '/signin/reset?token=0'],
+        ['confirm-account', '/account/confirm?token=0'],
       ];
       const signedIn = [
         ['dashboard', '/dashboard'],
@@ -414,6 +442,7 @@ try {
         ['review', `${attemptPath}/review`],
         ['accommodations', '/accommodations'],
         ['application', '/application'],
+        ['change-password', '/settings/password'],
       ];
       const visit = async (label, path) => {
         await p.goto(`${BASE}${path}`);
@@ -607,7 +636,17 @@ try {
     await p.fill('#date_of_birth', '1985-03-09');
     await p.selectOption('#county', 'Humboldt');
     await p.check('#language-es');
-    await Promise.all([p.waitForURL(/\/dashboard$/), p.click('text=Create account')]);
+    await Promise.all([p.waitForURL(/\/account\/new\?sent=/), p.click('text=Create account')]);
+    assert((await p.textContent('h1')).includes('Check your email'), 'the address is confirmed by email first');
+    await axeClean(p, 'register-check-mail');
+    // The link in the message (Spanish, the language chosen), opened in the same browser.
+    const message = await mailTo(newEmail);
+    const token = (message.match(/token=([0-9a-f]+)/) ?? [])[1];
+    assert(token, `a confirmation link in the message: ${message}`);
+    assert(message.includes('Confirme su cuenta') || message.includes('Para terminar de crear'), 'the message is in Spanish');
+    await p.goto(`${BASE}/account/confirm?token=${token}`);
+    await axeClean(p, 'confirm-account');
+    await Promise.all([p.waitForURL(/\/dashboard$/), p.click('text=Confirm and create my account')]);
     assert((await p.textContent('h1')).includes('Rosa Quintero'), 'the new candidate is signed in');
     await ctx.close();
   });

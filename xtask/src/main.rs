@@ -358,6 +358,7 @@ fn browser_tests() -> anyhow::Result<()> {
         )
         .env("CERTAMEN_PASSWORD", &password)
         .env("CERTAMEN_ADAPTIVE_STAFF_CODE", &staff_code)
+        .env("CERTAMEN_MAIL_FOLDER", work.join("mail-sample"))
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", work.join("screenshots")));
     for child in [&mut server, &mut adaptive, &mut every_type] {
@@ -396,6 +397,13 @@ fn serve_demo(
         .arg("--site-root")
         .arg(site)
         .args(staff_passwords.then_some("--allow-staff-passwords"))
+        // The audit key, its checkpoints and the mail of each server in `work`, its own.
+        .arg("--audit-key")
+        .arg(work.join(format!("{name}-audit.key")))
+        .arg("--audit-checkpoints")
+        .arg(work.join(format!("{name}-checkpoints.jsonl")))
+        .arg("--mail-folder")
+        .arg(work.join(format!("mail-{name}")))
         .stdout(log.try_clone()?)
         .stderr(log)
         .spawn()
