@@ -585,3 +585,56 @@ async fn without_a_mail_server_messages_are_eml_files_in_a_folder() {
     app.cleanup().await;
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+#[tokio::test]
+async fn a_decision_is_told_by_mail_without_its_content() {
+    let app = spawn_app_with(Options {
+        staff_passwords: true,
+        ..Options::default()
+    })
+    .await;
+    let pool = app.db().await;
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    candidate
+        .submit(
+            "/accommodations",
+            &[
+                ("need", "extra_time"),
+                ("details", "Slow reading."),
+                ("documentation", "Letter, 2026."),
+            ],
+        )
+        .await;
+    let request: i64 =
+        sqlx::query_scalar("SELECT MAX(id) FROM accommodation_requests WHERE status = 'pending'")
+            .fetch_one(&pool)
+            .await
+            .expect("request");
+    let staff = app.browser();
+    staff.sign_in("staff@demo.certamen.test").await;
+    staff
+        .submit(
+            &format!("/staff/accommodations/{request}/decision"),
+            &[
+                ("decision", "deny"),
+                ("note", "Please send the letter itself."),
+            ],
+        )
+        .await;
+    let (to, subject, body): (String, String, String) = sqlx::query_as(
+        "SELECT to_address, subject, body FROM mail_outbox WHERE kind = 'accommodation.decided'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a notice in the outbox, with the decision");
+    assert_eq!(to, CANDIDATE);
+    assert_eq!(subject, "News on your accommodation request");
+    assert!(body.contains("/accommodations"), "{body}");
+    assert!(
+        !body.contains("Please send the letter"),
+        "the decision stays behind the sign-in"
+    );
+    pool.close().await;
+    app.cleanup().await;
+}

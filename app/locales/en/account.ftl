@@ -65,3 +65,24 @@ mail-register-exists-body =
     Forgot your password? Choose a new one: { $recover }
 
     If it was not you, you need not do anything.
+mail-application-decided-subject = News on your certification application
+mail-application-decided-body =
+    Hello { $name },
+
+    The certification staff have decided on your application for the Medi-Cal Peer Support Specialist certification. Sign in to read the decision:
+
+    { $link }
+mail-accommodation-decided-subject = News on your accommodation request
+mail-accommodation-decided-body =
+    Hello { $name },
+
+    The certification staff have decided on your request for exam accommodations. Sign in to read the decision:
+
+    { $link }
+mail-result-released-subject = Your exam result is ready
+mail-result-released-body =
+    Hello { $name },
+
+    Your Medi-Cal Peer Support Specialist exam result has been released. Sign in to see it:
+
+    { $link }

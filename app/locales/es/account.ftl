@@ -65,3 +65,24 @@ mail-register-exists-body =
     ¿Olvidó su contraseña? Elija una nueva: { $recover }
 
     Si no fue usted, no tiene que hacer nada.
+mail-application-decided-subject = Novedades sobre su solicitud de certificación
+mail-application-decided-body =
+    Hola, { $name }:
+
+    El personal de certificación tomó una decisión sobre su solicitud para la certificación de Especialista en Apoyo entre Pares de Medi-Cal. Inicie sesión para leerla:
+
+    { $link }
+mail-accommodation-decided-subject = Novedades sobre su solicitud de adaptaciones
+mail-accommodation-decided-body =
+    Hola, { $name }:
+
+    El personal de certificación tomó una decisión sobre su solicitud de adaptaciones para el examen. Inicie sesión para leerla:
+
+    { $link }
+mail-result-released-subject = Su resultado del examen está listo
+mail-result-released-body =
+    Hola, { $name }:
+
+    Se publicó su resultado del examen de Especialista en Apoyo entre Pares de Medi-Cal. Inicie sesión para verlo:
+
+    { $link }

@@ -214,6 +214,7 @@ pub async fn decide(
     request_id: i64,
     decision: &Decision,
     now: i64,
+    site: &str,
 ) -> Result<(), AppError> {
     let (status, note, profile) = match decision {
         Decision::Approve { profile, note } => ("approved", note.as_str(), Some(profile)),
@@ -265,6 +266,19 @@ pub async fn decide(
             "break_count": p.break_count,
             "speech": p.speech,
         })) }),
+    )
+    .await?;
+    let candidate: i64 =
+        sqlx::query_scalar("SELECT user_id FROM accommodation_requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    super::mail::notify(
+        &mut tx,
+        now,
+        candidate,
+        super::mail::Notice::AccommodationDecided,
+        site,
     )
     .await?;
     tx.commit().await?;

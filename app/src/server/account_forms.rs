@@ -104,7 +104,14 @@ pub async fn decide_accommodation(
         Ok(d) => d,
         Err(message) => return Ok(refused_decision("Request", id, &message, back)),
     };
-    let decided =
-        accommodations::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await;
+    let decided = accommodations::decide(
+        &state.db,
+        &user,
+        id,
+        &decision,
+        state.clock.now_ms(),
+        &state.public_url,
+    )
+    .await;
     decision_answer(decided, id, back)
 }

@@ -81,7 +81,15 @@ pub async fn decide(
         Ok(d) => d,
         Err(message) => return Ok(refused_decision("Application", id, &message, back)),
     };
-    let decided = applications::decide(&state.db, &user, id, &decision, state.clock.now_ms()).await;
+    let decided = applications::decide(
+        &state.db,
+        &user,
+        id,
+        &decision,
+        state.clock.now_ms(),
+        &state.public_url,
+    )
+    .await;
     decision_answer(decided, id, back)
 }
 

@@ -231,6 +231,7 @@ pub async fn decide(
     id: i64,
     decision: &Decision,
     now: i64,
+    site: &str,
 ) -> Result<(), AppError> {
     let (status, note) = match decision {
         Decision::Approve { note } => ("approved", note.as_str()),
@@ -264,6 +265,18 @@ pub async fn decide(
         },
         &format!("application:{id}"),
         serde_json::json!({ "note": note }),
+    )
+    .await?;
+    let candidate: i64 = sqlx::query_scalar("SELECT user_id FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    super::mail::notify(
+        &mut tx,
+        now,
+        candidate,
+        super::mail::Notice::ApplicationDecided,
+        site,
     )
     .await?;
     tx.commit().await?;

@@ -80,6 +80,63 @@ pub async fn language_of(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<L
     Ok(code.as_deref().and_then(Lang::parse).unwrap_or(Lang::En))
 }
 
+/// A decision a person must hear about. The message says only that there is news and where
+/// to read it after signing in: the decision itself stays behind the sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    ApplicationDecided,
+    AccommodationDecided,
+    ResultReleased,
+}
+
+/// Writes the notice of a decision about `user_id` to the outbox inside `tx`, in their
+/// language; `site` is the public URL the link starts with.
+pub async fn notify(
+    tx: &mut sqlx::AnyConnection,
+    now: i64,
+    user_id: i64,
+    notice: Notice,
+    site: &str,
+) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let email: String = row.try_get("email")?;
+    let name: String = row.try_get("display_name")?;
+    let lang = language_of(tx, user_id).await?;
+    let site = site.trim_end_matches('/');
+    let (kind, subject, body) = match notice {
+        Notice::ApplicationDecided => (
+            "application.decided",
+            crate::t!(in lang, "mail-application-decided-subject"),
+            crate::t!(in lang, "mail-application-decided-body", name = name.as_str(), link = format!("{site}/application").as_str()),
+        ),
+        Notice::AccommodationDecided => (
+            "accommodation.decided",
+            crate::t!(in lang, "mail-accommodation-decided-subject"),
+            crate::t!(in lang, "mail-accommodation-decided-body", name = name.as_str(), link = format!("{site}/accommodations").as_str()),
+        ),
+        Notice::ResultReleased => (
+            "result.released",
+            crate::t!(in lang, "mail-result-released-subject"),
+            crate::t!(in lang, "mail-result-released-body", name = name.as_str(), link = format!("{site}/dashboard").as_str()),
+        ),
+    };
+    enqueue(
+        tx,
+        now,
+        &Outgoing {
+            kind,
+            to: email,
+            lang,
+            subject,
+            body,
+        },
+    )
+    .await
+}
+
 /// Where messages go.
 #[derive(Clone)]
 pub enum Transport {

@@ -74,7 +74,13 @@ pub fn check_filter(name: &str, value: &str, allowed: &[&str]) -> Result<(), App
 }
 
 /// Releases a result held for review; a pass certifies an eligible candidate.
-pub async fn release(db: &Db, staff: &User, attempt_id: &str, now: i64) -> Result<(), AppError> {
+pub async fn release(
+    db: &Db,
+    staff: &User,
+    attempt_id: &str,
+    now: i64,
+    site: &str,
+) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE attempts SET released_at = $1 WHERE id = $2 AND status = 'submitted' \
@@ -97,6 +103,18 @@ pub async fn release(db: &Db, staff: &User, attempt_id: &str, now: i64) -> Resul
         "result.release",
         &format!("attempt:{attempt_id}"),
         serde_json::json!({ "certificate": certificate }),
+    )
+    .await?;
+    let candidate: i64 = sqlx::query_scalar("SELECT user_id FROM attempts WHERE id = $1")
+        .bind(attempt_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    super::mail::notify(
+        &mut tx,
+        now,
+        candidate,
+        super::mail::Notice::ResultReleased,
+        site,
     )
     .await?;
     tx.commit().await?;

@@ -26,7 +26,14 @@ pub async fn release(
     let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "release results")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
-    let done = results::release(&state.db, &user, &id, state.clock.now_ms()).await;
+    let done = results::release(
+        &state.db,
+        &user,
+        &id,
+        state.clock.now_ms(),
+        &state.public_url,
+    )
+    .await;
     recorded_answer(done, RESULTS, &format!("released:{id}"))
 }
 
