@@ -723,3 +723,54 @@ async fn editing_a_scenario_redrafts_every_item_of_its_set_and_keys_may_be_sever
     db.close().await;
     app.cleanup().await;
 }
+
+/// Retiring the items of one competency stops at the item that would leave the exam's
+/// blueprint unfillable, with the numbers; exams still start.
+#[tokio::test]
+async fn retiring_stops_before_a_competency_can_no_longer_fill_its_blueprint() {
+    let app = spawn_app().await;
+    let pool = app.db().await;
+    let vendor = app.browser();
+    vendor.sign_in(VENDOR).await;
+    let live =
+        "SELECT i.id, i.version FROM items i WHERE i.competency = 'C01' AND i.status = 'approved' \
+         AND i.version = (SELECT MAX(v.version) FROM items v WHERE v.id = i.id) \
+         AND i.id NOT IN (SELECT item_id FROM practice_items) ORDER BY i.id";
+    let mut refused = None;
+    for _ in 0..20 {
+        let items: Vec<(String, i64)> = sqlx::query_as(live).fetch_all(&pool).await.expect("items");
+        let Some((id, version)) = items.first().cloned() else {
+            break;
+        };
+        let page = step(&vendor, &id, "retire", version, "Worn out.").await;
+        if page.status == StatusCode::CONFLICT {
+            refused = Some((id, items.len(), page.body));
+            break;
+        }
+        assert!(page.body.contains("This item is retired"), "{}", page.body);
+    }
+    let (id, have, body) = refused.expect("a retirement is refused before the pool runs dry");
+    // The sample exam needs 7 C01 items on every form.
+    assert!(have <= 7 + 1, "refused only when it matters: {have} left");
+    assert!(
+        body.contains(&format!(
+            "exam peer-support needs 7 items of competency C01 on every form and the approved pool has {have}, {} without this item",
+            have - 1
+        )),
+        "{body}"
+    );
+    let still: String =
+        sqlx::query_scalar("SELECT status FROM items WHERE id = $1 ORDER BY version DESC LIMIT 1")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .expect("status");
+    assert_eq!(still, "approved", "nothing written on a refusal");
+    // Candidates can still start.
+    let candidate = app.browser();
+    candidate.sign_in(CANDIDATE).await;
+    let (_, first) = candidate.start_exam().await;
+    assert_eq!(first.status, StatusCode::OK);
+    pool.close().await;
+    app.cleanup().await;
+}

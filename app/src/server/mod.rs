@@ -13,6 +13,7 @@ pub mod audit;
 pub mod audit_anchor;
 pub mod auth;
 pub mod bank;
+pub mod blueprint_guard;
 pub mod calibration;
 pub mod checkpoints;
 pub mod client_address;

@@ -520,6 +520,9 @@ pub async fn change_status(
             }
         )));
     }
+    if action == ReviewAction::Retire {
+        super::blueprint_guard::check_retire(&mut tx, db, id).await?;
+    }
     if matches!(action, ReviewAction::Approve | ReviewAction::Return) {
         // Authors since the last approved version (submitters included); a reviewer's own
         // return makes a version too, but reviewing is not authoring.
