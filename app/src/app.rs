@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/training-providers") view=StaffProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/accommodations") view=StaffAccommodationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/results") view=StaffResultsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/proposals") view=crate::pages::staff_proposals::StaffProposalsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/statistics") view=StaffStatisticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/rescoring") view=StaffRescoringPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/item-health") view=StaffItemHealthPage ssr=SsrMode::Async/>

@@ -812,6 +812,20 @@ pub const MIN_PASSWORD: usize = 10;
 /// How long a password recovery link works, in minutes.
 pub const RESET_LINK_MINUTES: i64 = 60;
 
+/// A proposal waiting for a second staff member, as the proposals page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalRow {
+    pub id: i64,
+    /// What it does, for people ("Invalidate the result of attempt …").
+    pub title: String,
+    /// Exactly what will change, one line each.
+    pub changes: Vec<String>,
+    pub proposed_by: String,
+    pub proposed_on: String,
+    /// The viewer proposed it (so cannot approve it).
+    pub own: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

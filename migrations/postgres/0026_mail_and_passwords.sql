@@ -50,3 +50,22 @@ CREATE TABLE pending_registrations (
     expires_at    BIGINT NOT NULL
 );
 CREATE INDEX pending_registrations_by_email ON pending_registrations (email, created_at);
+
+-- Four eyes: a decision that changes a result or a credential is proposed by one staff member
+-- and carried out only when a different one approves it. `basis` is the record's state when
+-- proposed: an approval finds it changed (stale) and refuses.
+CREATE TABLE proposals (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    payload       TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    basis         TEXT NOT NULL,
+    proposed_by   BIGINT NOT NULL REFERENCES users (id),
+    proposed_at   BIGINT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'stale')),
+    decided_by    BIGINT REFERENCES users (id),
+    decided_at    BIGINT
+);
+-- One open proposal of a kind per record.
+CREATE UNIQUE INDEX one_open_proposal ON proposals (kind, subject) WHERE status = 'pending';

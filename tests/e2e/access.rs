@@ -303,6 +303,18 @@ async fn each_role_reaches_exactly_what_it_should() {
             [SignIn, Refused, Refused, Yes, Yes],
         ),
         (
+            "GET",
+            "/staff/proposals".into(),
+            vec![],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
+            "POST",
+            "/staff/proposals/999999/decision".into(),
+            vec![("decision", "approve")],
+            [SignIn, Refused, Refused, Yes, Yes],
+        ),
+        (
             "POST",
             "/staff/certifications/999999/status".into(),
             vec![("action", "revoke"), ("reason", "x")],
@@ -737,6 +749,7 @@ async fn every_server_function_answers_each_role_as_the_table_says() {
         ("load_statistics", staff),
         ("load_accounts", admin),
         ("load_password_page", signed_in),
+        ("load_proposals", staff),
     ]
     .into_iter()
     .collect();

@@ -268,6 +268,31 @@ impl TestApp {
             .await
     }
 
+    /// A second staff member (`second.staff@example.org`) approves the newest waiting
+    /// proposal (four eyes); returns the page the approval lands on.
+    pub async fn second_staff_approves(&self) -> Page {
+        self.add_user(
+            "second.staff@example.org",
+            "Sam Second",
+            certamen_app::dto::Role::Staff,
+        )
+        .await;
+        let pool = self.db().await;
+        let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM proposals WHERE status = 'pending'")
+            .fetch_one(&pool)
+            .await
+            .expect("a waiting proposal");
+        pool.close().await;
+        let second = self.browser();
+        second.sign_in("second.staff@example.org").await;
+        second
+            .submit(
+                &format!("/staff/proposals/{id}/decision"),
+                &[("decision", "approve")],
+            )
+            .await
+    }
+
     /// Adds a candidate account (password [`PASSWORD`]).
     pub async fn add_candidate(&self, email: &str) {
         self.add_user(

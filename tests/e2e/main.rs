@@ -24,6 +24,7 @@ mod multiple_answer;
 mod outage;
 mod passkeys;
 mod practice;
+mod proposals;
 mod registry;
 mod rescoring;
 mod secrets;

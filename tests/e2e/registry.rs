@@ -305,8 +305,20 @@ async fn a_result_held_for_review_shows_nothing_until_released_and_invalidation_
     let empty = staff.post(&path, &[("reason", " ")]).await;
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
     let reason = "A second person was seen helping during the exam (proctor report 88).";
-    let done = staff.submit(&path, &[("reason", reason)]).await;
-    assert!(done.body.contains("is invalidated"));
+    let proposed = staff.submit(&path, &[("reason", reason)]).await;
+    assert!(
+        proposed
+            .body
+            .contains("Another staff member must approve it"),
+        "{}",
+        proposed.body
+    );
+    let done = app.second_staff_approves().await;
+    assert!(
+        done.body.contains("is approved and carried out"),
+        "{}",
+        done.body
+    );
     let report = candidate
         .visit(&format!("/attempts/{attempt}/report"))
         .await;

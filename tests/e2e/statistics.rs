@@ -377,6 +377,8 @@ async fn small_periods_show_nothing_and_invalidation_and_bad_inputs_are_handled(
         )
         .await;
     assert_eq!(done.status, StatusCode::OK);
+    let approved = app.second_staff_approves().await;
+    assert_eq!(approved.status, StatusCode::OK);
     let after = staff.visit("/staff/statistics").await;
     assert!(after
         .body

@@ -81,6 +81,7 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                     <li><a class="button primary" href="/staff/applications">"Applications"</a></li>
                     <li><a class="button primary" href="/staff/accommodations">"Accommodation requests"</a></li>
                     <li><a class="button primary" href="/staff/results">"Results"</a></li>
+                    <li><a class="button primary" href="/staff/proposals">"Proposals to approve"</a></li>
                     <li><a class="button primary" href="/staff/statistics">"Pass rates and competency performance"</a></li>
                     <li><a class="button" href="/staff/certifications">"Certifications"</a></li>
                     <li><a class="button primary" href="/staff/item-health">"Item health and recalibration"</a></li>

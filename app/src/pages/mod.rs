@@ -28,6 +28,7 @@ pub mod staff_applications;
 pub mod staff_certifications;
 pub mod staff_complaints;
 pub mod staff_item_health;
+pub mod staff_proposals;
 pub mod staff_providers;
 pub mod staff_rescoring;
 pub mod staff_results;

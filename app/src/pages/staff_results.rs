@@ -69,6 +69,9 @@ fn done_text(done: &str) -> String {
         Some(("invalidated", id)) => {
             format!("Attempt {id} is invalidated; the candidate sees the reason.")
         }
+        Some(("proposed-invalidation", id)) => format!(
+            "Invalidating attempt {id} is proposed. Another staff member must approve it on the proposals page before it takes effect."
+        ),
         _ => "Done.".to_string(),
     }
 }

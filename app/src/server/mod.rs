@@ -37,6 +37,7 @@ pub mod language;
 pub mod mail;
 pub mod passkeys;
 pub mod passwords;
+pub mod proposals;
 pub mod registration;
 pub mod registry;
 pub mod rescoring;

@@ -121,20 +121,18 @@ pub async fn release(
     Ok(())
 }
 
-/// Invalidates a submitted attempt for a reason the candidate will read. A certification the
-/// attempt earned is revoked with it, in the same transaction.
-pub async fn invalidate(
-    db: &Db,
-    staff: &User,
+/// Invalidates a submitted attempt for a reason the candidate will read, inside `tx` (the
+/// approval of its proposal: see `proposals`). A certification the attempt earned is revoked
+/// with it. `Ok(false)`: the attempt cannot be invalidated (none, open, practice, or already).
+pub async fn invalidate_in(
+    tx: &mut sqlx::AnyConnection,
+    kind: super::db::DbKind,
+    approver: &User,
+    proposer: &str,
     attempt_id: &str,
     reason: &str,
     now: i64,
-) -> Result<(), AppError> {
-    let reason = super::forms::required_reason(
-        reason,
-        "an invalidation needs a reason; the candidate will read it",
-    )?;
-    let mut tx = db.begin().await?;
+) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE attempts SET invalidated_at = $1, invalidated_reason = $2 WHERE id = $3 \
          AND status = 'submitted' AND practice = 0 AND invalidated_at IS NULL",
@@ -145,8 +143,7 @@ pub async fn invalidate(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        drop(tx);
-        return Err(why_not(db, attempt_id, "invalidated").await);
+        return Ok(false);
     }
     let revoked = sqlx::query(
         "UPDATE certifications SET status = 'revoked', status_reason = $1, status_changed_at = $2 \
@@ -159,16 +156,35 @@ pub async fn invalidate(
     .await?
     .rows_affected();
     audit::append(
-        &mut tx,
-        db.kind,
+        tx,
+        kind,
         now,
-        staff,
+        approver,
         "result.invalidate",
         &format!("attempt:{attempt_id}"),
-        serde_json::json!({ "reason": reason, "certification_revoked": revoked > 0 }),
+        serde_json::json!({ "reason": reason, "certification_revoked": revoked > 0, "proposed_by": proposer, "approved_by": approver.email }),
     )
     .await?;
-    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether an attempt can be invalidated now, and if not why (for a proposal).
+pub async fn check_invalidatable(db: &Db, attempt_id: &str) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT status, practice, invalidated_at FROM attempts WHERE id = $1")
+        .bind(attempt_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else {
+        return Err(AppError::NotFound(format!(
+            "there is no attempt {attempt_id}"
+        )));
+    };
+    if row.try_get::<String, _>("status")? != "submitted"
+        || row.try_get::<i64, _>("practice")? != 0
+        || row.try_get::<Option<i64>, _>("invalidated_at")?.is_some()
+    {
+        return Err(why_not(db, attempt_id, "invalidated").await);
+    }
     Ok(())
 }
 

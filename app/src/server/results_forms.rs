@@ -52,8 +52,19 @@ pub async fn invalidate(
     let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "invalidate attempts")?;
     let id = super::attempts::parse_attempt_id(&raw_id)?;
-    let done = results::invalidate(&state.db, &user, &id, &form.reason, state.clock.now_ms()).await;
-    recorded_answer(done, RESULTS, &format!("invalidated:{id}"))
+    // Four eyes: this proposes; another staff member approves on the proposals page.
+    let reason = super::forms::required_reason(
+        &form.reason,
+        "an invalidation needs a reason; the candidate will read it",
+    )?;
+    let proposal = super::proposals::Proposal::Invalidate {
+        attempt_id: id.clone(),
+        reason: reason.to_string(),
+    };
+    let done = super::proposals::propose(&state.db, &user, &proposal, state.clock.now_ms())
+        .await
+        .map(|_| ());
+    recorded_answer(done, RESULTS, &format!("proposed-invalidation:{id}"))
 }
 
 #[derive(Debug, Deserialize)]

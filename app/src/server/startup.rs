@@ -252,6 +252,10 @@ impl Application {
                 post(super::results_forms::invalidate),
             )
             .route(
+                "/staff/proposals/{id}/decision",
+                post(super::proposals::decide_form),
+            )
+            .route(
                 "/staff/certifications/{id}/status",
                 post(super::results_forms::set_status),
             )
