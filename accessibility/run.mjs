@@ -1077,6 +1077,25 @@ try {
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert(overflow <= 0, `complaints in ${mode.name}: ${overflow} px of sideways scrolling`);
       }
+      // Four eyes: staff propose an invalidation; the proposals page lists it, without buttons
+      // for its proposer and with them for another (here the administrator, who rejects it).
+      await ctx.addCookies([{ name: 'certamen_display', value: 'standard.100.0.0', url: EVERY_TYPE }]);
+      await p.goto(`${EVERY_TYPE}/staff/results`);
+      const first = p.locator('form[action$="/invalidate"]').first();
+      await first.locator('xpath=..').locator('summary').click();
+      await first.locator('textarea').fill('Browser check: proctor report.');
+      await Promise.all([p.waitForURL(/done=proposed-invalidation/), first.locator('button[type=submit]').click()]);
+      await p.goto(`${EVERY_TYPE}/staff/proposals`);
+      assert((await p.textContent('main')).includes('You proposed this'), 'the proposer cannot approve their own');
+      await axeClean(p, 'staff-proposals-own');
+      const other = await browser.newContext();
+      const a = await other.newPage();
+      await signIn(a, EVERY_TYPE, 'admin@demo.certamen.test');
+      await a.goto(`${EVERY_TYPE}/staff/proposals`);
+      assert((await a.textContent('main')).includes('becomes invalidated'), 'what will change is shown');
+      await axeClean(a, 'staff-proposals');
+      await Promise.all([a.waitForURL(/done=rejected/), a.click('button:text-is("Reject")')]);
+      await other.close();
       await ctx.close();
     });
   }

@@ -58,12 +58,13 @@ fn ProposalList(rows: Vec<ProposalRow>) -> impl IntoView {
         return view! { <p>"No proposal is waiting."</p> }.into_any();
     }
     view! {
-        <ul class="cards">
+        <div class="stack">
             {rows.into_iter().map(|p| {
                 let heading = format!("proposal-{}", p.id);
+                let form_label = heading.clone();
                 let action = format!("/staff/proposals/{}/decision", p.id);
                 view! {
-                    <li class="card">
+                    <section class="card" aria-labelledby=heading.clone()>
                         <h2 id=heading.clone()>{p.title.clone()}</h2>
                         <p>{format!("Proposed by {} on {}. It will:", p.proposed_by, p.proposed_on)}</p>
                         <ul>{p.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
@@ -71,17 +72,17 @@ fn ProposalList(rows: Vec<ProposalRow>) -> impl IntoView {
                             view! { <p>"You proposed this: another staff member must approve or reject it."</p> }.into_any()
                         } else {
                             view! {
-                                <form method="post" action=action class="inline" aria-labelledby=heading>
+                                <form method="post" action=action class="inline" aria-labelledby=form_label>
                                     <button type="submit" name="decision" value="approve" class="primary">"Approve and carry out"</button>
                                     " "
                                     <button type="submit" name="decision" value="reject">"Reject"</button>
                                 </form>
                             }.into_any()
                         }}
-                    </li>
+                    </section>
                 }
             }).collect_view()}
-        </ul>
+        </div>
     }
     .into_any()
 }

@@ -152,7 +152,8 @@ fn ResultLine(row: ResultRow) -> impl IntoView {
                         <form method="post" action=format!("/staff/results/{id}/invalidate") class="stack">
                             <label for=format!("reason-{id}")>"Reason (the candidate will read it)"</label>
                             <textarea id=format!("reason-{id}") name="reason" rows="2" maxlength="2000" required></textarea>
-                            <button type="submit">"Invalidate"</button>
+                            <button type="submit">"Propose invalidation"</button>
+                            <p class="hint">"Another staff member approves it on the proposals page before it takes effect."</p>
                         </form>
                     </details>
                 })}

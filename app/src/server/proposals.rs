@@ -106,7 +106,7 @@ async fn summary(db: &Db, proposal: &Proposal) -> Result<Vec<String>, AppError> 
                     if passed { "passed" } else { "not passed" },
                     if released { "released" } else { "not yet released" },
                 ),
-                format!("The candidate reads the reason: \"{reason}\"."),
+                format!("The candidate reads the reason: \u{201c}{reason}\u{201d}"),
             ];
             if let Some(c) = row.try_get::<Option<i64>, _>("certification")? {
                 lines.push(format!(
