@@ -158,7 +158,27 @@ async fn a_released_pass_certifies_and_the_registry_shows_each_change_at_once() 
         let done = staff
             .submit(&status_path, &[("action", action), ("reason", reason)])
             .await;
-        assert!(done.body.contains("is recorded"), "{action}");
+        if action == "suspend" {
+            assert!(done.body.contains("is recorded"), "{action}");
+        } else {
+            // Revoking and reinstating take a second staff member.
+            assert!(
+                done.body.contains("Another staff member must approve it"),
+                "{action}: {}",
+                done.body
+            );
+            let page = public.visit(&format!("/registry?q={number}")).await;
+            assert!(
+                !page.body.contains(&format!("<td>{shown}</td>")),
+                "{action} waits for approval"
+            );
+            let approved = app.second_staff_approves().await;
+            assert!(
+                approved.body.contains("is approved and carried out"),
+                "{}",
+                approved.body
+            );
+        }
         let page = public.visit(&format!("/registry?q={number}")).await;
         assert!(
             page.body.contains(&format!("<td>{shown}</td>")),

@@ -32,6 +32,7 @@ pub fn StaffCertificationsPage() -> impl IntoView {
             <h1>"Certifications"</h1>
             {done.map(|d| view! { <p class="notice" role="status">{match d.split_once(':') {
                 Some(("renewal", id)) => format!("Certification {id}: the renewal is recorded and its expiry moved two years on. The public registry shows it now."),
+                Some((action, id)) if action.starts_with("proposed-") => format!("Certification {id}: to {} is proposed. Another staff member must approve it on the proposals page before it takes effect.", action.trim_start_matches("proposed-")),
                 Some((action, id)) => format!("Certification {id}: {action} is recorded. The public registry shows it now."),
                 None => "Done.".to_string(),
             }}</p> })}

@@ -11,9 +11,10 @@
 //! Both people act from the staff pages, which need a passkey sign-in unless the server runs
 //! with `--allow-staff-passwords` (trying the app only).
 //!
-//! Built so far for invalidating a result; the other decisions of issue 30 (rescoring,
-//! revocation and reinstatement, recalibration, accommodations beyond the standard limits,
-//! administrator and staff roles) are to join it as further [`Proposal`] kinds.
+//! Built so far for invalidating a result and for revoking or reinstating a certification;
+//! the other decisions of issue 30 (rescoring, recalibration, accommodations beyond the
+//! standard limits, administrator and staff roles) are to join it as further [`Proposal`]
+//! kinds.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -37,18 +38,29 @@ pub enum Proposal {
     /// Mark a submitted attempt invalidated (the candidate reads `reason`); a certification
     /// it earned is revoked with it.
     Invalidate { attempt_id: String, reason: String },
+    /// Revoke a certification, or reinstate a suspended or revoked one (`action`: revoke or
+    /// reinstate); the reason stays with staff.
+    CertificationStatus {
+        certification_id: i64,
+        action: String,
+        reason: String,
+    },
 }
 
 impl Proposal {
     fn kind(&self) -> &'static str {
         match self {
             Proposal::Invalidate { .. } => "invalidate",
+            Proposal::CertificationStatus { .. } => "certification_status",
         }
     }
 
     fn subject(&self) -> String {
         match self {
             Proposal::Invalidate { attempt_id, .. } => format!("attempt:{attempt_id}"),
+            Proposal::CertificationStatus {
+                certification_id, ..
+            } => format!("certification:{certification_id}"),
         }
     }
 }
@@ -80,6 +92,28 @@ async fn basis(tx: &mut sqlx::AnyConnection, proposal: &Proposal) -> Result<Stri
             ])
             .to_string())
         }
+        Proposal::CertificationStatus {
+            certification_id, ..
+        } => {
+            let row: Option<(String, Option<i64>, i64)> = sqlx::query_as(
+                "SELECT status, status_changed_at, expires_at FROM certifications WHERE id = $1",
+            )
+            .bind(certification_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            Ok(serde_json::json!(row).to_string())
+        }
+    }
+}
+
+/// A certification status action a proposal may carry (revoke or reinstate).
+fn status_action(action: &str) -> Result<super::registry::StatusAction, AppError> {
+    use super::registry::StatusAction;
+    match StatusAction::parse(action) {
+        Some(a @ (StatusAction::Revoke | StatusAction::Reinstate)) => Ok(a),
+        _ => Err(AppError::BadRequest(format!(
+            "action: {action:?} is not one of revoke, reinstate"
+        ))),
     }
 }
 
@@ -115,6 +149,30 @@ async fn summary(db: &Db, proposal: &Proposal) -> Result<Vec<String>, AppError> 
             }
             Ok(lines)
         }
+        Proposal::CertificationStatus {
+            certification_id,
+            action,
+            reason,
+        } => {
+            let row = sqlx::query(
+                "SELECT c.number, c.status, u.display_name, u.email FROM certifications c \
+                 JOIN users u ON u.id = c.user_id WHERE c.id = $1",
+            )
+            .bind(certification_id)
+            .fetch_one(&db.pool)
+            .await?;
+            let (_, to) = status_action(action)?.transition();
+            Ok(vec![
+                format!(
+                    "Certification {} of {} ({}), now {}, becomes {to}; the public registry shows it at once.",
+                    row.try_get::<String, _>("number")?,
+                    row.try_get::<String, _>("display_name")?,
+                    row.try_get::<String, _>("email")?,
+                    row.try_get::<String, _>("status")?,
+                ),
+                format!("The reason, kept with staff: \u{201c}{reason}\u{201d}"),
+            ])
+        }
     }
 }
 
@@ -133,6 +191,15 @@ pub async fn propose(
                 ));
             }
             super::results::check_invalidatable(db, attempt_id).await?;
+        }
+        Proposal::CertificationStatus {
+            certification_id,
+            action,
+            reason,
+        } => {
+            let action = status_action(action)?;
+            super::registry::check_status_change(db, staff, *certification_id, action, reason, now)
+                .await?;
         }
     }
     let lines = summary(db, proposal).await?;
@@ -262,6 +329,34 @@ pub async fn decide(
             )
             .await?
         }
+        Proposal::CertificationStatus {
+            certification_id,
+            action,
+            reason,
+        } => {
+            let action = status_action(action)?;
+            super::registry::set_status_in(
+                &mut tx,
+                db.kind,
+                staff,
+                *certification_id,
+                action,
+                reason,
+                now,
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                db.kind,
+                now,
+                staff,
+                "proposal.approve",
+                &subject,
+                serde_json::json!({ "proposal": id, "proposed_by": proposer, "approved_by": staff.email }),
+            )
+            .await?;
+            true
+        }
     };
     if !done {
         return Err(AppError::Conflict(format!(
@@ -289,6 +384,18 @@ pub async fn pending(db: &Db, viewer: &User) -> Result<Vec<ProposalRow>, AppErro
                 Proposal::Invalidate { attempt_id, .. } => {
                     format!("Invalidate the result of attempt {attempt_id}")
                 }
+                Proposal::CertificationStatus {
+                    certification_id,
+                    action,
+                    ..
+                } => format!(
+                    "{} certification {certification_id}",
+                    if action == "revoke" {
+                        "Revoke"
+                    } else {
+                        "Reinstate"
+                    }
+                ),
             };
             Ok(ProposalRow {
                 id: r.try_get("id")?,

@@ -240,7 +240,7 @@ impl StatusAction {
         }
     }
 
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             StatusAction::Suspend => "suspend",
             StatusAction::Revoke => "revoke",
@@ -249,7 +249,7 @@ impl StatusAction {
     }
 
     /// The statuses it may start from, and the one it leads to.
-    fn transition(self) -> (&'static [&'static str], &'static str) {
+    pub fn transition(self) -> (&'static [&'static str], &'static str) {
         match self {
             StatusAction::Suspend => (&["active"], "suspended"),
             StatusAction::Revoke => (&["active", "suspended"], "revoked"),
@@ -300,6 +300,22 @@ pub async fn set_status(
     set_status_in(&mut tx, db.kind, staff, id, action, reason, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether [`set_status`] would succeed now (the same checks, in a transaction rolled back):
+/// a proposal is refused at once for what its approval would be refused for.
+pub async fn check_status_change(
+    db: &Db,
+    staff: &User,
+    id: i64,
+    action: StatusAction,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let checked = set_status_in(&mut tx, db.kind, staff, id, action, reason, now).await;
+    tx.rollback().await?;
+    checked
 }
 
 /// [`set_status`] inside a transaction of the caller's (a complaint closed with a corrective

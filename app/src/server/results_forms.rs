@@ -106,10 +106,33 @@ pub async fn set_status(
     let user = auth::require_user(&session, &state).await?;
     users::require_staff(&user, "change certifications")?;
     let id = parse_record_id(&raw_id, "certification")?;
+    let now = state.clock.now_ms();
     let done = match StatusAction::parse(&form.action) {
+        // A suspension holds a certification while a complaint is looked into; revoking
+        // and reinstating take a second staff member (four eyes: `proposals`).
+        Some(StatusAction::Suspend) => {
+            registry::set_status(
+                &state.db,
+                &user,
+                id,
+                StatusAction::Suspend,
+                &form.reason,
+                now,
+            )
+            .await
+        }
         Some(action) => {
-            let now = state.clock.now_ms();
-            registry::set_status(&state.db, &user, id, action, &form.reason, now).await
+            let proposal = super::proposals::Proposal::CertificationStatus {
+                certification_id: id,
+                action: action.code().to_string(),
+                reason: form.reason.trim().to_string(),
+            };
+            let proposed = super::proposals::propose(&state.db, &user, &proposal, now).await;
+            return recorded_answer(
+                proposed.map(|_| ()),
+                CERTIFICATIONS,
+                &format!("proposed-{}:{id}", form.action),
+            );
         }
         None => Err(AppError::BadRequest(format!(
             "action: {:?} is not one of suspend, revoke, reinstate.",
