@@ -180,6 +180,25 @@ async fn a_complaint_goes_from_received_to_a_recorded_outcome_that_can_change_th
     )
     .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "a finding is needed");
+    // Revoking is not one person's to do while closing a complaint (four eyes).
+    let r = step(
+        &staff,
+        1,
+        &[
+            ("step", "close"),
+            ("outcome", "corrective_action"),
+            ("corrective_action", "Revocation"),
+            ("registry", "revoke"),
+            ("finding", "Confirmed."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("revoking takes two staff members"));
     assert_eq!(
         status_of(&app, &number).await,
         "active",

@@ -1,5 +1,5 @@
 //! Complaints about certificants for program staff: receive one, open its investigation (the
-//! 90-day clock), and close it with a recorded outcome that may suspend or revoke the
+//! 90-day clock), and close it with a recorded outcome that may suspend the
 //! certification. Plain forms, post/redirect/get.
 
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
         <main id="main" class="page wide">
             <h1>"Complaints about certificants"</h1>
             {done.map(|d| view! { <p class="notice" role="status">{done_text(&d)}</p> })}
-            <p>"A complaint is received, then investigated (the program closes it within 90 days of opening the investigation), then closed with no action or with a corrective action. A corrective action may suspend or revoke the certification: the public registry shows it at once, without the reasons."</p>
+            <p>"A complaint is received, then investigated (the program closes it within 90 days of opening the investigation), then closed with no action or with a corrective action. A corrective action may suspend the certification: the public registry shows it at once, without the reasons. Revoking it takes two people: propose it on the certifications page."</p>
             <section class="card" aria-labelledby="new-heading">
                 <h2 id="new-heading">"Receive a complaint"</h2>
                 <form method="post" action="/staff/complaints" class="stack">
@@ -144,7 +144,6 @@ fn OpenComplaint(row: ComplaintRow) -> impl IntoView {
                         <select id=format!("registry-{id}") name="registry">
                             <option value="none" selected=true>"Leave as it is"</option>
                             <option value="suspend">"Suspend the certification"</option>
-                            <option value="revoke">"Revoke the certification"</option>
                         </select>
                         <label for=format!("finding-{id}")>"Finding of the investigation"</label>
                         <textarea id=format!("finding-{id}") name="finding" rows="2" required></textarea>

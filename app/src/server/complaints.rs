@@ -150,7 +150,13 @@ pub fn parse_outcome(outcome: &str, action: &str, registry: &str) -> Result<Outc
             let registry = match registry {
                 "" | "none" => None,
                 "suspend" => Some(StatusAction::Suspend),
-                "revoke" => Some(StatusAction::Revoke),
+                // Four eyes: a revocation is proposed on the certifications page and approved
+                // by another staff member, not done by one closing a complaint.
+                "revoke" => {
+                    return Err(AppError::BadRequest(
+                        "registry: revoking takes two staff members: close the complaint with suspend, then propose the revocation on /staff/certifications for another staff member to approve".into(),
+                    ))
+                }
                 other => {
                     return Err(AppError::BadRequest(format!(
                         "registry: {other:?} is not none, suspend or revoke"
@@ -166,7 +172,7 @@ pub fn parse_outcome(outcome: &str, action: &str, registry: &str) -> Result<Outc
 }
 
 /// Closes an investigated complaint with its outcome and finding; a corrective action may
-/// suspend or revoke the certification in the same transaction.
+/// suspend the certification in the same transaction (revoking takes four eyes: `proposals`).
 pub async fn close(
     db: &Db,
     staff: &User,
