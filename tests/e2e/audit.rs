@@ -4,7 +4,7 @@
 use certamen_app::server::audit;
 use certamen_app::server::db::Db;
 
-use crate::helpers::{spawn_app, CANDIDATE};
+use crate::helpers::spawn_app;
 
 const STAFF: &str = "staff@demo.certamen.test";
 
@@ -12,23 +12,7 @@ const STAFF: &str = "staff@demo.certamen.test";
 async fn staff_decisions_are_chained_in_the_log_and_tampering_shows() {
     let app = spawn_app().await;
     let pool = app.db().await;
-    let candidate = app.browser();
-    candidate.sign_in(CANDIDATE).await;
-    candidate
-        .submit(
-            "/accommodations",
-            &[
-                ("need", "extra_time"),
-                ("details", "Slow reading."),
-                ("documentation", "Letter, 2026."),
-            ],
-        )
-        .await;
-    let request: i64 =
-        sqlx::query_scalar("SELECT MAX(id) FROM accommodation_requests WHERE status = 'pending'")
-            .fetch_one(&pool)
-            .await
-            .expect("request");
+    let request = app.candidate_requests_accommodation().await;
     let staff = app.browser();
     staff.sign_in(STAFF).await;
     // A refused decision records nothing.

@@ -8,7 +8,7 @@ use certamen_app::server::audit::{self, Actor, Entry, GENESIS};
 use certamen_app::server::audit_anchor::{self, Anchor, AnchorConfig};
 use certamen_app::server::db::Db;
 
-use crate::helpers::{spawn_app_with, Options, CANDIDATE};
+use crate::helpers::{spawn_app_with, Options};
 
 const STAFF: &str = "staff@demo.certamen.test";
 
@@ -122,24 +122,8 @@ async fn the_running_server_signs_checkpoints_that_expose_a_rewritten_log() {
     let key = audit_anchor::parse_public_key(&public).expect("public key");
 
     // An audited decision through the web: the accommodation a candidate asked for, denied.
-    let candidate = app.browser();
-    candidate.sign_in(CANDIDATE).await;
-    candidate
-        .submit(
-            "/accommodations",
-            &[
-                ("need", "extra_time"),
-                ("details", "Slow reading."),
-                ("documentation", "Letter, 2026."),
-            ],
-        )
-        .await;
+    let request = app.candidate_requests_accommodation().await;
     let pool = app.db().await;
-    let request: i64 =
-        sqlx::query_scalar("SELECT MAX(id) FROM accommodation_requests WHERE status = 'pending'")
-            .fetch_one(&pool)
-            .await
-            .expect("request");
     let staff = app.browser();
     staff.sign_in(STAFF).await;
     staff

@@ -293,6 +293,32 @@ impl TestApp {
             .await
     }
 
+    /// The demo candidate asks for extra time; returns the pending request's id (staff
+    /// decide it: an audited decision for the tests that need one).
+    pub async fn candidate_requests_accommodation(&self) -> i64 {
+        let candidate = self.browser();
+        candidate.sign_in(CANDIDATE).await;
+        candidate
+            .submit(
+                "/accommodations",
+                &[
+                    ("need", "extra_time"),
+                    ("details", "Slow reading."),
+                    ("documentation", "Letter, 2026."),
+                ],
+            )
+            .await;
+        let pool = self.db().await;
+        let request: i64 = sqlx::query_scalar(
+            "SELECT MAX(id) FROM accommodation_requests WHERE status = 'pending'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("request");
+        pool.close().await;
+        request
+    }
+
     /// Adds a candidate account (password [`PASSWORD`]).
     pub async fn add_candidate(&self, email: &str) {
         self.add_user(

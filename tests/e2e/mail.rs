@@ -594,23 +594,7 @@ async fn a_decision_is_told_by_mail_without_its_content() {
     })
     .await;
     let pool = app.db().await;
-    let candidate = app.browser();
-    candidate.sign_in(CANDIDATE).await;
-    candidate
-        .submit(
-            "/accommodations",
-            &[
-                ("need", "extra_time"),
-                ("details", "Slow reading."),
-                ("documentation", "Letter, 2026."),
-            ],
-        )
-        .await;
-    let request: i64 =
-        sqlx::query_scalar("SELECT MAX(id) FROM accommodation_requests WHERE status = 'pending'")
-            .fetch_one(&pool)
-            .await
-            .expect("request");
+    let request = app.candidate_requests_accommodation().await;
     let staff = app.browser();
     staff.sign_in("staff@demo.certamen.test").await;
     staff

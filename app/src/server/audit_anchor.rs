@@ -126,25 +126,8 @@ impl Checkpoint {
 /// The signing key: from [`KEY_ENV`] when set, else from `file`, made there if absent.
 /// Returns the key and whether it was made now.
 pub fn load_or_create_key(file: &Path) -> anyhow::Result<(SigningKey, bool)> {
-    if let Ok(text) = std::env::var(KEY_ENV) {
-        return Ok((
-            parse_key(&text).with_context(|| format!("the environment variable {KEY_ENV}"))?,
-            false,
-        ));
-    }
-    match std::fs::read_to_string(file) {
-        Ok(text) => {
-            return Ok((
-                parse_key(&text)
-                    .with_context(|| format!("the audit key file {}", file.display()))?,
-                false,
-            ))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("cannot read the audit key file {}", file.display()))
-        }
+    if let Some(key) = existing_key(file)? {
+        return Ok((key, false));
     }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
@@ -207,7 +190,9 @@ pub fn verifying_key(public_key: Option<&str>, key_file: &Path) -> anyhow::Resul
     if let Ok(text) = std::fs::read_to_string(&pub_file) {
         return parse_public_key(&text).with_context(|| format!("{}", pub_file.display()));
     }
-    match load_key_only(key_file) {
+    match existing_key(key_file).and_then(|key| {
+        key.with_context(|| format!("there is no audit key file {}", key_file.display()))
+    }) {
         Ok(key) => Ok(key.verifying_key()),
         Err(e) => Err(e.context(format!(
             "give the server's audit public key with --public-key (printed at start; kept in {})",
@@ -216,13 +201,22 @@ pub fn verifying_key(public_key: Option<&str>, key_file: &Path) -> anyhow::Resul
     }
 }
 
-fn load_key_only(file: &Path) -> anyhow::Result<SigningKey> {
+/// The signing key from [`KEY_ENV`] or `file`; `None` when neither is there.
+fn existing_key(file: &Path) -> anyhow::Result<Option<SigningKey>> {
     if let Ok(text) = std::env::var(KEY_ENV) {
-        return parse_key(&text).with_context(|| format!("the environment variable {KEY_ENV}"));
+        return parse_key(&text)
+            .map(Some)
+            .with_context(|| format!("the environment variable {KEY_ENV}"));
     }
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read the audit key file {}", file.display()))?;
-    parse_key(&text).with_context(|| format!("the audit key file {}", file.display()))
+    match std::fs::read_to_string(file) {
+        Ok(text) => parse_key(&text)
+            .map(Some)
+            .with_context(|| format!("the audit key file {}", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => {
+            Err(e).with_context(|| format!("cannot read the audit key file {}", file.display()))
+        }
+    }
 }
 
 /// Reads a checkpoint log; a line that is not a checkpoint is an error naming the line.
@@ -240,6 +234,41 @@ pub fn read_log(file: &Path) -> anyhow::Result<Vec<Checkpoint>> {
     }
     Ok(checkpoints)
 }
+
+/// The newest checkpoint in the log's last [`TAIL_BYTES`] that `key` signed, if any. Only the
+/// tail is read: the log grows all year, and a start needs only where it left off.
+fn newest_signed(file: &Path, key: &VerifyingKey) -> anyhow::Result<Option<Checkpoint>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = match std::fs::File::open(file) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("cannot read the checkpoint log {}", file.display()))
+        }
+    };
+    let length = f.metadata()?.len();
+    let start = length.saturating_sub(TAIL_BYTES);
+    f.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    f.read_to_end(&mut tail)
+        .with_context(|| format!("cannot read the checkpoint log {}", file.display()))?;
+    let text = String::from_utf8_lossy(&tail);
+    // A tail that starts mid-line drops that part line.
+    let whole = if start == 0 {
+        &text[..]
+    } else {
+        text.split_once('\n').map_or("", |(_, rest)| rest)
+    };
+    Ok(whole
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Checkpoint>(line).ok())
+        .filter(|c| c.is_signed_by(key))
+        .max_by_key(|c| c.seq))
+}
+
+/// How much of the checkpoint log's end a start reads: many lines even at 1,000 hashes each.
+const TAIL_BYTES: u64 = 4 << 20;
 
 /// The signer of one server: its key, its log and the last entry it has signed.
 pub struct Anchor {
@@ -268,15 +297,7 @@ impl Anchor {
     pub fn open(config: AnchorConfig) -> anyhow::Result<(Anchor, bool)> {
         let (key, created) = load_or_create_key(&config.key_file)?;
         let verifying = key.verifying_key();
-        let last = if config.log_file.exists() {
-            read_log(&config.log_file)?
-                .into_iter()
-                .filter(|c| c.is_signed_by(&verifying))
-                .max_by_key(|c| c.seq)
-                .map(|c| ((c.seq, c.hash), c.at))
-        } else {
-            None
-        };
+        let last = newest_signed(&config.log_file, &verifying)?.map(|c| ((c.seq, c.hash), c.at));
         Ok((
             Anchor {
                 key,
@@ -465,8 +486,7 @@ pub async fn verify(
     for (n, c) in checkpoints.iter().enumerate() {
         if !c.is_signed_by(key) {
             bail!(
-                "checkpoint {} (line {}) is not signed by the audit key {}: the checkpoint log was altered or belongs to another server",
-                n + 1,
+                "checkpoint line {} is not signed by the audit key {}: the checkpoint log was altered or belongs to another server",
                 n + 1,
                 hex(key.as_bytes())
             );
@@ -583,6 +603,44 @@ mod tests {
         let forged = c.clone().signed(&key(2));
         assert!(forged.is_signed_by(&key(2).verifying_key()));
         assert!(!forged.is_signed_by(&key(1).verifying_key()));
+    }
+
+    #[test]
+    fn a_start_reads_where_the_log_left_off_from_its_tail() {
+        let dir = std::env::temp_dir().join(format!("certamen-tail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("log.jsonl");
+        assert_eq!(newest_signed(&file, &key(1).verifying_key()).unwrap(), None);
+        let line = |c: &Checkpoint| serde_json::to_string(c).unwrap() + "\n";
+        let later = Checkpoint {
+            from_seq: 5,
+            seq: 5,
+            hash: "c".repeat(64),
+            hashes: vec!["c".repeat(64)],
+            ..checkpoint()
+        }
+        .signed(&key(1));
+        let foreign = Checkpoint {
+            from_seq: 6,
+            seq: 6,
+            hash: "d".repeat(64),
+            hashes: vec!["d".repeat(64)],
+            ..checkpoint()
+        }
+        .signed(&key(2));
+        // A long line first, cut by the tail's start; then the log's newest lines.
+        let text = format!(
+            "{}\n{}{}{}",
+            "x".repeat(usize::try_from(TAIL_BYTES).unwrap() + 10),
+            line(&checkpoint()),
+            line(&later),
+            line(&foreign)
+        );
+        std::fs::write(&file, text).unwrap();
+        let found = newest_signed(&file, &key(1).verifying_key()).unwrap();
+        assert_eq!(found.map(|c| c.seq), Some(5), "the newest of its own key's");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

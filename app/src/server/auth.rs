@@ -120,13 +120,14 @@ pub async fn complete_sign_in(
 ) -> Result<Vec<String>, AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let previous: Option<i64> =
-        sqlx::query_scalar("SELECT last_sign_in_at FROM users WHERE id = $1")
+    // One read for both: the previous sign-in and whether the password is temporary.
+    let (previous, must_change): (Option<i64>, i64) =
+        sqlx::query_as("SELECT last_sign_in_at, password_must_change FROM users WHERE id = $1")
             .bind(user.id)
             .fetch_optional(&mut *tx)
             .await?
-            .flatten();
-    let must_change = super::passwords::must_change(&mut tx, user.id).await?;
+            .unwrap_or((None, 0));
+    let must_change = must_change != 0;
     sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user.id)

@@ -248,6 +248,19 @@ pub struct Pass {
 
 /// Claims what is waiting and sends it. Safe to run in several servers at once.
 pub async fn run_once(db: &Db, mailer: &Mailer, now: i64) -> Result<Pass, AppError> {
+    // A read first: an idle outbox (most passes, on every server) costs no write, which on
+    // SQLite would take the write lock the exam's saves share.
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND given_up_at IS NULL \
+         AND next_try_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1 OR claimed_by = $2) LIMIT 1",
+    )
+    .bind(now)
+    .bind(&mailer.worker)
+    .fetch_optional(&db.pool)
+    .await?;
+    if waiting.is_none() {
+        return Ok(Pass::default());
+    }
     let claim = format!(
         "UPDATE mail_outbox SET claimed_by = $1, claimed_until = $2, tries = tries + 1 \
          WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND given_up_at IS NULL \

@@ -8,7 +8,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sqlx::Row;
 use tower_sessions::Session;
 
 use super::audit;
@@ -67,16 +66,6 @@ pub fn check_new(new: &str, repeat: &str) -> Result<(), Refusal> {
     } else {
         Ok(())
     }
-}
-
-/// Whether the account must choose its own password before anything else.
-pub async fn must_change(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<bool, AppError> {
-    let flag: Option<i64> =
-        sqlx::query_scalar("SELECT password_must_change FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    Ok(flag.unwrap_or(0) != 0)
 }
 
 /// The notice that an account's password changed, in the person's language.
@@ -261,7 +250,6 @@ pub async fn reset(
         return Ok(Err(Refusal::Link));
     };
     let user = super::users::user_from_row(&row)?;
-    let _: i64 = row.try_get("id")?;
     sqlx::query("UPDATE users SET password_hash = $1, password_must_change = 0 WHERE id = $2")
         .bind(&hash)
         .bind(user.id)

@@ -117,9 +117,7 @@ impl AttemptLimit {
     fn of(exam: &ExamDefinition, now: i64) -> AttemptLimit {
         AttemptLimit {
             max: i64::from(exam.max_attempts),
-            counted_after: exam
-                .attempt_window_days
-                .map_or(i64::MIN, |d| now - i64::from(d) * 24 * 60 * 60 * 1000),
+            counted_after: window_ms(exam).map_or(i64::MIN, |w| now - w),
         }
     }
 }
@@ -646,9 +644,7 @@ pub fn attempts_counted(
     started: &[i64],
     now: i64,
 ) -> (u32, Option<i64>) {
-    let window_ms = exam
-        .attempt_window_days
-        .map(|d| i64::from(d) * 24 * 60 * 60 * 1000);
+    let window_ms = window_ms(exam);
     let counted: Vec<i64> = match window_ms {
         Some(w) => started.iter().copied().filter(|&t| t > now - w).collect(),
         None => started.to_vec(),
@@ -659,6 +655,12 @@ pub fn attempts_counted(
         _ => None,
     };
     (n, next)
+}
+
+/// The exam's attempt window in ms, if it has one (attempts started within it count).
+fn window_ms(exam: &ExamDefinition) -> Option<i64> {
+    exam.attempt_window_days
+        .map(|d| i64::from(d) * 24 * 60 * 60 * 1000)
 }
 
 /// A day as people read it in the page's language ("March 3, 2027", "3 de marzo de 2027"), in UTC.
